@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import type { Kind } from './kinds.js';
+import { VadImage } from './image.js';
+
+/**
+ * The block contract, version 1. A block is a plain structural object (never a class a plugin
+ * must extend), declared with `defineBlock` so TypeScript infers its input and output types
+ * from the manifest. The manifest is the one source for compile-time validation, `describe`
+ * (JSON Schema) and the types of `run()`.
+ */
+
+/** How a property may be given in a workflow definition. */
+export type FieldAccepts = 'literal' | 'selector' | 'literal_or_selector' | 'step_list';
+
+export interface FieldSpec<T = unknown> {
+  readonly schema: z.ZodType<T>;
+  /** Kinds a selector for this property may carry. */
+  readonly kinds: readonly Kind[];
+  readonly accepts: FieldAccepts;
+  readonly optional: boolean;
+  readonly description: string | undefined;
+  /** For `dimensionality: 'collapse'` blocks: this property is read one level deeper, as a whole list. */
+  readonly collapse: boolean;
+}
+
+interface FieldOptions {
+  description?: string;
+  optional?: boolean;
+}
+
+function spec<T>(schema: z.ZodType<T>, kinds: readonly Kind[], accepts: FieldAccepts, options: FieldOptions & { collapse?: boolean }): FieldSpec<T> {
+  return { schema, kinds, accepts, optional: options.optional ?? false, description: options.description, collapse: options.collapse ?? false };
+}
+
+const imageSchema = z.custom<VadImage>((value) => VadImage.isImage(value), { message: 'expected an image' });
+
+/** Builders for manifest properties. */
+export const field = {
+  /** An image from `$inputs.<image>` or a step's image output. */
+  image: (options: FieldOptions & { collapse?: boolean } = {}) => spec(imageSchema, ['image'], 'selector', options),
+  /** A value that must come from a selector of one of `kinds`. */
+  selector: <T = unknown>(kinds: readonly Kind[], options: FieldOptions & { collapse?: boolean } = {}) =>
+    spec(z.any() as z.ZodType<T>, kinds, 'selector', options),
+  /** A value given literally or by a selector (`$inputs.x`, `$steps.s.y`); literals are checked by `schema`. */
+  parameter: <T>(schema: z.ZodType<T>, kinds: readonly Kind[], options: FieldOptions = {}) =>
+    spec(schema, kinds, 'literal_or_selector', { ...options, optional: options.optional ?? schema.safeParse(undefined).success }),
+  /** A value that must be written literally in the definition (it configures the block at creation). */
+  literal: <T>(schema: z.ZodType<T>, options: FieldOptions = {}) =>
+    spec(schema, [], 'literal', { ...options, optional: options.optional ?? schema.safeParse(undefined).success }),
+  /** Step selectors (`$steps.name`) whose execution a flow-control block governs. */
+  stepList: (options: FieldOptions = {}) => spec(z.array(z.string()), [], 'step_list', options),
+};
+
+export type Manifest = Readonly<Record<string, FieldSpec>>;
+export interface OutputSpec {
+  readonly kinds: readonly Kind[];
+  readonly description?: string;
+}
+export type OutputsSpec = Readonly<Record<string, OutputSpec>>;
+
+type FieldValue<F> = F extends FieldSpec<infer T> ? T : never;
+/** The inputs `run()` receives, inferred from a manifest. */
+export type InferInputs<M extends Manifest> = { [K in keyof M]: FieldValue<M[K]> };
+/** The outputs `run()` returns. */
+export type InferOutputs<O extends OutputsSpec> = { [K in keyof O]: unknown };
+
+/** What the host (CLI, server, runner) offers blocks when they are created. */
+export interface HostContext {
+  /** Directory where named models (PatchCore banks, detectors) live. */
+  readonly modelsDir?: string;
+  /** Directory for caches (imported backbones, downloaded models). */
+  readonly cacheDir?: string;
+  /** Execution providers the host prefers for ONNX Runtime (e.g. ['cuda', 'cpu']). */
+  readonly executionProviders?: readonly string[];
+  readonly [key: string]: unknown;
+}
+
+export interface CreateContext<M extends Manifest = Manifest> {
+  readonly stepName: string;
+  /** The properties written literally in the definition (selectors are absent). */
+  readonly properties: Partial<InferInputs<M>>;
+  readonly host: HostContext;
+}
+
+export interface RunContext {
+  readonly stepName: string;
+  /** Stateful blocks keep one instance per stream; this is its id. */
+  readonly streamId: string;
+  readonly signal: AbortSignal;
+  /** Report a problem that is not fatal; it comes back in the run's `warnings`. */
+  warn(message: string): void;
+}
+
+export interface BlockInstance<M extends Manifest = Manifest, O extends OutputsSpec = OutputsSpec> {
+  run(inputs: InferInputs<M>, context: RunContext): Promise<RunResult<O>> | RunResult<O>;
+  dispose?(): void | Promise<void>;
+}
+
+/**
+ * What `run()` returns: the outputs; an `expand` block returns one list per output (one entry per
+ * element of the new level); a flow-control block returns `{ continue: boolean }`.
+ */
+export type RunResult<O extends OutputsSpec> = InferOutputs<O> | { continue: boolean };
+
+export type Dimensionality = 'keep' | 'expand' | 'collapse';
+
+export interface BlockV1<M extends Manifest = Manifest, O extends OutputsSpec = OutputsSpec> {
+  readonly specificationVersion: 'v1';
+  /** Our type name, e.g. `vad/identify_outliers@v1`. */
+  readonly type: string;
+  /** Other names it answers to, e.g. Roboflow's `roboflow_core/identify_outliers@v1`. */
+  readonly aliases?: readonly string[];
+  readonly title: string;
+  readonly description: string;
+  readonly manifest: M;
+  readonly outputs: O;
+  /** `expand` adds a level (a slicer), `collapse` removes one (a stitch). Default `keep`. */
+  readonly dimensionality?: Dimensionality;
+  /** Keeps state across runs (windows, accumulators): one instance per stream id. */
+  readonly stateful?: boolean;
+  /** Governs whether the steps in its `step_list` property run. */
+  readonly flowControl?: boolean;
+  create(context: CreateContext<M>): BlockInstance<M, O> | Promise<BlockInstance<M, O>>;
+}
+
+/** Any block, whatever its manifest. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyBlock = BlockV1<any, any>;
+
+/** Identity helper that exists for type inference: `run()` gets typed inputs from the manifest. */
+export function defineBlock<const M extends Manifest, const O extends OutputsSpec>(block: BlockV1<M, O>): BlockV1<M, O> {
+  return block;
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { defineBlock, field } from '../blocks.js';
+
+/** Roboflow's absolute static crop: a fixed region given by its centre and size, in pixels. */
+export const absoluteStaticCrop = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/absolute_static_crop@v1',
+  aliases: ['roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'],
+  title: 'Absolute Static Crop',
+  description: 'Crops a fixed region (centre and size in pixels); the crop remembers its offset in the parent.',
+  manifest: {
+    images: field.image(),
+    x_center: field.parameter(z.number().int(), ['integer']),
+    y_center: field.parameter(z.number().int(), ['integer']),
+    width: field.parameter(z.number().int().min(1), ['integer']),
+    height: field.parameter(z.number().int().min(1), ['integer']),
+  },
+  outputs: { crops: { kinds: ['image'] } },
+  create: () => ({
+    run: async ({ images, x_center, y_center, width, height }) => ({
+      crops: await images.crop({ x: x_center - width / 2, y: y_center - height / 2, width, height }),
+    }),
+  }),
+});

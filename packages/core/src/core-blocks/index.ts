@@ -1,0 +1,12 @@
+import type { AnyBlock } from '../blocks.js';
+import { absoluteStaticCrop } from './absolute-static-crop.js';
+import { continueIf } from './continue-if.js';
+import { imageResize } from './image-resize.js';
+import { propertyDefinition } from './property-definition.js';
+
+export { absoluteStaticCrop, continueIf, imageResize, propertyDefinition };
+
+/** The blocks that ship with @vad/core. */
+export function coreBlocks(): AnyBlock[] {
+  return [propertyDefinition, continueIf, imageResize, absoluteStaticCrop];
+}

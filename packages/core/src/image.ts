@@ -1,0 +1,151 @@
+import { InvalidInputError } from './errors.js';
+
+/** Decoded pixels: interleaved 8-bit RGB, row-major. */
+export interface RgbPixels {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 3;
+}
+
+/** Where an image came from: a slice or crop knows its parent and its offset in the parent. */
+export interface ImageLineage {
+  readonly parentId: string;
+  readonly offsetX: number;
+  readonly offsetY: number;
+  readonly parentWidth: number;
+  readonly parentHeight: number;
+}
+
+/** The largest image vad decodes unless told otherwise (guards against decompression bombs). */
+export const defaultMaxPixels = 64_000_000;
+
+const imageMarker = Symbol.for('vad.image');
+let nextId = 0;
+const newImageId = () => `img_${process.pid.toString(36)}_${(nextId++).toString(36)}`;
+
+type Sharp = typeof import('sharp');
+let sharpModule: Promise<Sharp> | undefined;
+/** sharp is imported only when pixels are needed, so core loads where no native module exists. */
+export function loadSharp(): Promise<Sharp> {
+  sharpModule ??= import('sharp').then(
+    (module) => (module as unknown as { default: Sharp }).default ?? (module as unknown as Sharp),
+    (cause) => {
+      sharpModule = undefined;
+      throw new InvalidInputError({ message: 'Decoding images needs the "sharp" package; install it beside @vad/core.', cause });
+    },
+  );
+  return sharpModule;
+}
+
+/**
+ * An image value in a workflow. Pixels are decoded lazily (once) and encoded bytes are kept
+ * when the image came from bytes, so passing an image through costs nothing.
+ */
+export class VadImage {
+  readonly [imageMarker] = true;
+  readonly kind = 'image' as const;
+  readonly id: string;
+  readonly width: number;
+  readonly height: number;
+  readonly lineage: ImageLineage | undefined;
+  #bytes: Uint8Array | undefined;
+  #pixels: Promise<RgbPixels> | undefined;
+
+  private constructor(options: { id?: string; width: number; height: number; bytes?: Uint8Array; pixels?: RgbPixels; lineage?: ImageLineage }) {
+    this.id = options.id ?? newImageId();
+    this.width = options.width;
+    this.height = options.height;
+    this.lineage = options.lineage;
+    this.#bytes = options.bytes;
+    if (options.pixels) this.#pixels = Promise.resolve(options.pixels);
+  }
+
+  static isImage(value: unknown): value is VadImage {
+    return typeof value === 'object' && value !== null && imageMarker in value;
+  }
+
+  /** An image from encoded bytes (JPEG, PNG, WebP, TIFF, …); reads only the header now. */
+  static async fromBytes(bytes: Uint8Array, options: { id?: string; name?: string; maxPixels?: number } = {}): Promise<VadImage> {
+    const sharp = await loadSharp();
+    const what = options.name ?? 'image';
+    let metadata;
+    try {
+      metadata = await sharp(bytes).metadata();
+    } catch (cause) {
+      throw new InvalidInputError({ message: `${what} is not a decodable image (${(cause as Error).message})`, property: options.name, cause });
+    }
+    const width = metadata.autoOrient?.width ?? metadata.width;
+    const height = metadata.autoOrient?.height ?? metadata.height;
+    if (!width || !height) throw new InvalidInputError({ message: `${what} has no size in its header`, property: options.name });
+    const maxPixels = options.maxPixels ?? defaultMaxPixels;
+    if (width * height > maxPixels) {
+      throw new InvalidInputError({ message: `${what} is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels}`, property: options.name });
+    }
+    return new VadImage({ id: options.id, width, height, bytes });
+  }
+
+  /** An image from RGB pixels; `lineage` ties a slice or crop to its parent. */
+  static fromPixels(pixels: { data: Uint8Array; width: number; height: number }, options: { id?: string; lineage?: ImageLineage } = {}): VadImage {
+    const { data, width, height } = pixels;
+    if (data.length !== width * height * 3) {
+      throw new InvalidInputError({ message: `RGB pixel buffer has ${data.length} bytes, expected ${width}×${height}×3 = ${width * height * 3}` });
+    }
+    return new VadImage({ id: options.id, width, height, pixels: { data, width, height, channels: 3 }, lineage: options.lineage });
+  }
+
+  /** Decoded RGB pixels (EXIF orientation applied, alpha flattened onto black, gray expanded). */
+  pixels(): Promise<RgbPixels> {
+    this.#pixels ??= (async () => {
+      const sharp = await loadSharp();
+      try {
+        const { data, info } = await sharp(this.#bytes!, { limitInputPixels: false, failOn: 'error' })
+          .autoOrient()
+          .removeAlpha()
+          .toColourspace('srgb')
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
+        return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 as const };
+      } catch (cause) {
+        this.#pixels = undefined;
+        throw new InvalidInputError({ message: `image ${this.id} could not be decoded (${(cause as Error).message})`, cause });
+      }
+    })();
+    return this.#pixels;
+  }
+
+  /** Encoded bytes. The original bytes are returned when the format matches and nothing changed. */
+  async encode(format: 'jpeg' | 'png' = 'jpeg', options: { quality?: number } = {}): Promise<Buffer> {
+    const sharp = await loadSharp();
+    if (this.#bytes) {
+      const { format: original } = await sharp(this.#bytes).metadata();
+      if (original === format) return Buffer.from(this.#bytes);
+    }
+    const { data, width, height } = await this.pixels();
+    const pipeline = sharp(data, { raw: { width, height, channels: 3 } });
+    return format === 'png' ? pipeline.png({ compressionLevel: 6 }).toBuffer() : pipeline.jpeg({ quality: options.quality ?? 90 }).toBuffer();
+  }
+
+  /** A crop of this image that remembers where it came from. */
+  async crop(region: { x: number; y: number; width: number; height: number }, options: { id?: string } = {}): Promise<VadImage> {
+    const x = Math.max(0, Math.round(region.x));
+    const y = Math.max(0, Math.round(region.y));
+    const width = Math.min(this.width - x, Math.round(region.width));
+    const height = Math.min(this.height - y, Math.round(region.height));
+    if (width <= 0 || height <= 0) {
+      throw new InvalidInputError({ message: `crop ${JSON.stringify(region)} lies outside the ${this.width}×${this.height} image ${this.id}` });
+    }
+    const { data } = await this.pixels();
+    const out = new Uint8Array(width * height * 3);
+    const rowBytes = width * 3;
+    for (let row = 0; row < height; row++) {
+      const start = ((y + row) * this.width + x) * 3;
+      out.set(data.subarray(start, start + rowBytes), row * rowBytes);
+    }
+    return VadImage.fromPixels(
+      { data: out, width, height },
+      { id: options.id, lineage: { parentId: this.id, offsetX: x, offsetY: y, parentWidth: this.width, parentHeight: this.height } },
+    );
+  }
+}

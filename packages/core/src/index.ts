@@ -1,0 +1,38 @@
+export { VadError, WorkflowCompileError, InvalidInputError, StepExecutionError, PluginLoadError, ModelLoadError, AbortedError } from './errors.js';
+export type { VadErrorOptions } from './errors.js';
+export { kinds, isKindCompatible } from './kinds.js';
+export type { Kind } from './kinds.js';
+export { VadImage, loadSharp, defaultMaxPixels } from './image.js';
+export type { RgbPixels, ImageLineage } from './image.js';
+export { newDetectionId, isDetections, isAnomalyMap } from './values.js';
+export type { Detection, Detections, AnomalyMap } from './values.js';
+export { toParentCoordinates } from './detections.js';
+export { defineBlock, field } from './blocks.js';
+export type {
+  AnyBlock,
+  BlockV1,
+  BlockInstance,
+  CreateContext,
+  RunContext,
+  HostContext,
+  FieldSpec,
+  FieldAccepts,
+  Manifest,
+  OutputSpec,
+  OutputsSpec,
+  InferInputs,
+  InferOutputs,
+  Dimensionality,
+} from './blocks.js';
+export { createBlockRegistry, describe, describeBlock } from './registry.js';
+export type { BlockRegistry } from './registry.js';
+export { parseSelector } from './definition.js';
+export type { WorkflowDefinition, WorkflowInput, WorkflowStep, WorkflowOutput, Selector } from './definition.js';
+export { compileWorkflow } from './compile.js';
+export type { WorkflowPlan, CompiledStep, CompiledInput, CompiledOutput, CompiledProperty, Binding } from './compile.js';
+export { createWorkflow } from './workflow.js';
+export type { Workflow, RunOptions, RunResult, StepTiming, CreateWorkflowOptions } from './workflow.js';
+export { loadPlugins, pluginNamesFromEnv } from './plugins.js';
+export type { LoadedPlugin } from './plugins.js';
+export { coreBlocks, propertyDefinition, continueIf, imageResize, absoluteStaticCrop } from './core-blocks/index.js';
+export { z } from 'zod';

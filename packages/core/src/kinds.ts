@@ -1,0 +1,32 @@
+/**
+ * Kinds name the data that flows between blocks. Names follow Roboflow Workflows where one
+ * exists, so their definitions compile here; `anomaly_map` is our own.
+ */
+export const kinds = {
+  wildcard: '*',
+  image: 'image',
+  objectDetectionPrediction: 'object_detection_prediction',
+  embedding: 'embedding',
+  float: 'float',
+  floatZeroToOne: 'float_zero_to_one',
+  integer: 'integer',
+  boolean: 'boolean',
+  string: 'string',
+  dictionary: 'dictionary',
+  listOfValues: 'list_of_values',
+  anomalyMap: 'anomaly_map',
+} as const;
+
+export type Kind = (typeof kinds)[keyof typeof kinds] | (string & {});
+
+/** Kinds that may be used where another is expected (narrower → wider). */
+const widening: Record<string, readonly string[]> = {
+  float_zero_to_one: ['float'],
+  integer: ['float'],
+};
+
+/** True when a value of kind `actual` may feed a property that accepts `expected`. */
+export function isKindCompatible(actual: readonly Kind[], expected: readonly Kind[]): boolean {
+  if (expected.includes('*') || actual.includes('*')) return true;
+  return actual.some((a) => expected.includes(a) || (widening[a] ?? []).some((w) => expected.includes(w)));
+}
