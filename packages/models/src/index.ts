@@ -1,1 +1,18 @@
-export {};
+export { decodeModel, encodeModel, createTensorProto, tensorProtoToArray, onnxDataTypes, onnxAttributeTypes } from './onnx/onnx-model.js';
+export type {
+  OnnxModel,
+  OnnxGraph,
+  OnnxNode,
+  OnnxAttribute,
+  OnnxTensor,
+  OnnxValueInfo,
+  OnnxType,
+  OnnxDimension,
+  OnnxOperatorSet,
+  OnnxStringEntry,
+  TensorElementType,
+} from './onnx/onnx-model.js';
+export { buildModel, buildModelProto, createNode, createAttribute, createValueInfo } from './onnx/build-model.js';
+export type { ModelSpec, NodeSpec, ValueSpec, InitializerSpec, AttributeValue } from './onnx/build-model.js';
+export { createSessionFromBytes, createSessionFromFile, loadOnnxRuntime } from './runtime/session.js';
+export type { ModelSession, SessionOptions, TensorValue, TensorData, GraphOptimizationLevel } from './runtime/session.js';

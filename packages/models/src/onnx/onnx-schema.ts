@@ -1,0 +1,151 @@
+/**
+ * A hand-written protobufjs reflection (JSON descriptor) of the part of onnx.proto that vad reads and
+ * writes. Field numbers follow onnx/onnx.proto (IR version 10); field names are camelCase so that the
+ * decoded objects read like TypeScript. Parts left out (training info, functions, sparse tensors,
+ * sequence/map types) are skipped by the decoder and therefore dropped when a model is re-encoded.
+ */
+const unpacked = { packed: false };
+const packed = { packed: true };
+
+export const onnxSchema = {
+  nested: {
+    onnx: {
+      nested: {
+        AttributeType: {
+          values: {
+            UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, SPARSE_TENSOR: 11, TYPE_PROTO: 13,
+            FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10, SPARSE_TENSORS: 12, TYPE_PROTOS: 14,
+          },
+        },
+        AttributeProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            refAttrName: { type: 'string', id: 21 },
+            docString: { type: 'string', id: 13 },
+            type: { type: 'AttributeType', id: 20 },
+            f: { type: 'float', id: 2 },
+            i: { type: 'int64', id: 3 },
+            s: { type: 'bytes', id: 4 },
+            t: { type: 'TensorProto', id: 5 },
+            g: { type: 'GraphProto', id: 6 },
+            tp: { type: 'TypeProto', id: 14 },
+            floats: { rule: 'repeated', type: 'float', id: 7, options: unpacked },
+            ints: { rule: 'repeated', type: 'int64', id: 8, options: unpacked },
+            strings: { rule: 'repeated', type: 'bytes', id: 9 },
+            tensors: { rule: 'repeated', type: 'TensorProto', id: 10 },
+            graphs: { rule: 'repeated', type: 'GraphProto', id: 11 },
+            typeProtos: { rule: 'repeated', type: 'TypeProto', id: 15 },
+          },
+        },
+        ValueInfoProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            type: { type: 'TypeProto', id: 2 },
+            docString: { type: 'string', id: 3 },
+          },
+        },
+        NodeProto: {
+          fields: {
+            input: { rule: 'repeated', type: 'string', id: 1 },
+            output: { rule: 'repeated', type: 'string', id: 2 },
+            name: { type: 'string', id: 3 },
+            opType: { type: 'string', id: 4 },
+            domain: { type: 'string', id: 7 },
+            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
+            docString: { type: 'string', id: 6 },
+          },
+        },
+        StringStringEntryProto: {
+          fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } },
+        },
+        OperatorSetIdProto: {
+          fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } },
+        },
+        ModelProto: {
+          fields: {
+            irVersion: { type: 'int64', id: 1 },
+            opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
+            producerName: { type: 'string', id: 2 },
+            producerVersion: { type: 'string', id: 3 },
+            domain: { type: 'string', id: 4 },
+            modelVersion: { type: 'int64', id: 5 },
+            docString: { type: 'string', id: 6 },
+            graph: { type: 'GraphProto', id: 7 },
+            metadataProps: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
+          },
+        },
+        TensorAnnotation: {
+          fields: {
+            tensorName: { type: 'string', id: 1 },
+            quantParameterTensorNames: { rule: 'repeated', type: 'StringStringEntryProto', id: 2 },
+          },
+        },
+        GraphProto: {
+          fields: {
+            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
+            name: { type: 'string', id: 2 },
+            initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
+            docString: { type: 'string', id: 10 },
+            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
+            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
+            valueInfo: { rule: 'repeated', type: 'ValueInfoProto', id: 13 },
+            quantizationAnnotation: { rule: 'repeated', type: 'TensorAnnotation', id: 14 },
+          },
+        },
+        TensorProto: {
+          nested: {
+            DataType: {
+              values: {
+                UNDEFINED: 0, FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9,
+                FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, COMPLEX64: 14, COMPLEX128: 15, BFLOAT16: 16,
+              },
+            },
+            Segment: { fields: { begin: { type: 'int64', id: 1 }, end: { type: 'int64', id: 2 } } },
+            DataLocation: { values: { DEFAULT: 0, EXTERNAL: 1 } },
+          },
+          fields: {
+            dims: { rule: 'repeated', type: 'int64', id: 1, options: unpacked },
+            dataType: { type: 'int32', id: 2 },
+            segment: { type: 'Segment', id: 3 },
+            floatData: { rule: 'repeated', type: 'float', id: 4, options: packed },
+            int32Data: { rule: 'repeated', type: 'int32', id: 5, options: packed },
+            stringData: { rule: 'repeated', type: 'bytes', id: 6 },
+            int64Data: { rule: 'repeated', type: 'int64', id: 7, options: packed },
+            name: { type: 'string', id: 8 },
+            docString: { type: 'string', id: 12 },
+            rawData: { type: 'bytes', id: 9 },
+            externalData: { rule: 'repeated', type: 'StringStringEntryProto', id: 13 },
+            dataLocation: { type: 'DataLocation', id: 14 },
+            doubleData: { rule: 'repeated', type: 'double', id: 10, options: packed },
+            uint64Data: { rule: 'repeated', type: 'uint64', id: 11, options: packed },
+          },
+        },
+        TensorShapeProto: {
+          nested: {
+            Dimension: {
+              oneofs: { value: { oneof: ['dimValue', 'dimParam'] } },
+              fields: {
+                dimValue: { type: 'int64', id: 1 },
+                dimParam: { type: 'string', id: 2 },
+                denotation: { type: 'string', id: 3 },
+              },
+            },
+          },
+          fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } },
+        },
+        TypeProto: {
+          nested: {
+            Tensor: {
+              fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } },
+            },
+          },
+          oneofs: { value: { oneof: ['tensorType'] } },
+          fields: {
+            tensorType: { type: 'Tensor', id: 1 },
+            denotation: { type: 'string', id: 6 },
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ModelLoadError, InvalidInputError } from '@vad/core';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+
+type OnnxRuntime = typeof import('onnxruntime-node');
+let runtimeModule: Promise<OnnxRuntime> | undefined;
+/** onnxruntime-node is imported only when a session is made (it is a native module). */
+export function loadOnnxRuntime(): Promise<OnnxRuntime> {
+  runtimeModule ??= import('onnxruntime-node').then(
+    (module) => ((module as unknown as { default?: OnnxRuntime }).default ?? module) as OnnxRuntime,
+    (cause) => {
+      runtimeModule = undefined;
+      throw new ModelLoadError({ message: 'Running ONNX models needs the "onnxruntime-node" package; install it beside @vad/models.', cause });
+    },
+  );
+  return runtimeModule;
+}
+
+export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
+
+export interface SessionOptions {
+  /** Execution providers in order of preference, passed through to ONNX Runtime: 'cpu' (default), 'cuda', 'tensorrt', 'coreml', … */
+  executionProviders?: readonly string[];
+  /** Threads inside one operator (ONNX Runtime's default: one per physical core). */
+  intraOpThreads?: number;
+  /** Threads across independent operators (only used with parallel execution). */
+  interOpThreads?: number;
+  /** Graph optimisation level, 'all' by default. */
+  graphOptimization?: GraphOptimizationLevel;
+  /** Share one session between callers that ask for the same model with the same options (default true). */
+  cache?: boolean;
+}
+
+export type TensorData =
+  | Float32Array
+  | Float64Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array;
+
+/** A tensor as plain data: a typed array in row-major order and its dims. */
+export interface TensorValue<Data extends TensorData = TensorData> {
+  data: Data;
+  dims: readonly number[];
+  /** Only needed where the array does not say it: 'bool' for a Uint8Array, 'float16' for a Uint16Array. */
+  type?: 'bool' | 'float16';
+}
+
+export interface ModelSession {
+  /** The model's path, URL or given name (for messages). */
+  readonly name: string;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /**
+   * Runs the model. Feeds are plain typed arrays with dims; outputs come back the same way, keyed by
+   * name (all outputs unless `outputs` names some).
+   */
+  run(feeds: Record<string, TensorValue>, options?: { outputs?: readonly string[] }): Promise<Record<string, TensorValue>>;
+  /** The underlying onnxruntime-node session, for what this wrapper does not cover. */
+  readonly inferenceSession: InferenceSession;
+  /** Releases this handle; the native session is released when the last handle sharing it is disposed. */
+  dispose(): Promise<void>;
+}
+
+interface CacheEntry {
+  session: Promise<InferenceSession>;
+  references: number;
+}
+const sessionCache = new Map<string, CacheEntry>();
+
+function ortOptions(options: SessionOptions): InferenceSession.SessionOptions {
+  return {
+    executionProviders: [...(options.executionProviders ?? ['cpu'])] as InferenceSession.SessionOptions['executionProviders'],
+    graphOptimizationLevel: options.graphOptimization ?? 'all',
+    ...(options.intraOpThreads !== undefined && { intraOpNumThreads: options.intraOpThreads }),
+    ...(options.interOpThreads !== undefined && { interOpNumThreads: options.interOpThreads }),
+    logSeverityLevel: 3,
+  };
+}
+
+function optionsKey(options: SessionOptions): string {
+  return JSON.stringify([options.executionProviders ?? ['cpu'], options.intraOpThreads, options.interOpThreads, options.graphOptimization ?? 'all']);
+}
+
+function tensorTypeOf(value: TensorValue): Tensor.Type {
+  if (value.type) return value.type;
+  const { data } = value;
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof BigInt64Array) return 'int64';
+  if (data instanceof Uint8Array) return 'uint8';
+  if (data instanceof Int8Array) return 'int8';
+  if (data instanceof Uint16Array) return 'uint16';
+  return 'int16';
+}
+
+async function openSession(
+  key: string,
+  name: string,
+  model: () => Promise<Uint8Array | string>,
+  options: SessionOptions,
+): Promise<ModelSession> {
+  const ort = await loadOnnxRuntime();
+  const useCache = options.cache ?? true;
+  let entry = useCache ? sessionCache.get(key) : undefined;
+  if (!entry) {
+    const created: CacheEntry = {
+      references: 0,
+      session: (async () => {
+        const source = await model();
+        try {
+          return typeof source === 'string'
+            ? await ort.InferenceSession.create(source, ortOptions(options))
+            : await ort.InferenceSession.create(source, ortOptions(options));
+        } catch (cause) {
+          throw new ModelLoadError({ message: `ONNX Runtime could not load the model ${name}: ${(cause as Error).message}`, path: name, cause });
+        }
+      })(),
+    };
+    entry = created;
+    if (useCache) {
+      sessionCache.set(key, created);
+      created.session.catch(() => sessionCache.delete(key));
+    }
+  }
+  entry.references += 1;
+  const held = entry;
+  let inferenceSession: InferenceSession;
+  try {
+    inferenceSession = await held.session;
+  } catch (error) {
+    held.references -= 1;
+    throw error;
+  }
+  let disposed = false;
+  return {
+    name,
+    inputNames: inferenceSession.inputNames,
+    outputNames: inferenceSession.outputNames,
+    inferenceSession,
+    async run(feeds, runOptions = {}) {
+      if (disposed) throw new InvalidInputError({ message: `the session for ${name} has been disposed`, path: name });
+      const ortFeeds: Record<string, Tensor> = {};
+      for (const [feedName, value] of Object.entries(feeds)) {
+        ortFeeds[feedName] = new ort.Tensor(tensorTypeOf(value), value.data as Float32Array, value.dims as number[]);
+      }
+      const results = runOptions.outputs
+        ? await inferenceSession.run(ortFeeds, [...runOptions.outputs])
+        : await inferenceSession.run(ortFeeds);
+      const outputs: Record<string, TensorValue> = {};
+      for (const [outputName, tensor] of Object.entries(results)) {
+        outputs[outputName] = { data: tensor.data as TensorData, dims: [...tensor.dims] };
+      }
+      return outputs;
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      held.references -= 1;
+      if (held.references > 0) return;
+      if (sessionCache.get(key) === held) sessionCache.delete(key);
+      await inferenceSession.release();
+    },
+  };
+}
+
+/** A session for ONNX model bytes (e.g. from `buildModel`). `name` appears in errors. */
+export function createSessionFromBytes(bytes: Uint8Array, options: SessionOptions & { name?: string } = {}): Promise<ModelSession> {
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  const name = options.name ?? `model bytes (sha256 ${digest.slice(0, 12)})`;
+  return openSession(`bytes:${digest}:${optionsKey(options)}`, name, async () => bytes, options);
+}
+
+/** A session for an ONNX model file. A missing or corrupt file is a `ModelLoadError` naming the path. */
+export function createSessionFromFile(path: string, options: SessionOptions = {}): Promise<ModelSession> {
+  return openSession(`file:${path}:${optionsKey(options)}`, path, async () => {
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (cause) {
+      throw new ModelLoadError({ message: `model file ${path} could not be read (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, path, cause });
+    }
+  }, options);
+}
