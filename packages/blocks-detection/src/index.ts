@@ -1,1 +1,36 @@
-export {};
+import type { AnyBlock } from '@vad/core';
+import { detectionOffset } from './detection-offset.js';
+import { detectionsFilter } from './detections-filter.js';
+import { detectionsStitch } from './detections-stitch.js';
+import { imageSlicer } from './image-slicer.js';
+
+export { imageSlicer, sliceImage } from './image-slicer.js';
+export type { SliceImageOptions } from './image-slicer.js';
+export { sliceLayout } from './slice-layout.js';
+export type { SliceLayoutOptions, SliceRegion } from './slice-layout.js';
+export { detectionsStitch, stitchDetections } from './detections-stitch.js';
+export type { StitchOptions } from './detections-stitch.js';
+export { detectionsFilter, filterDetections, passesFilter } from './detections-filter.js';
+export type { DetectionsFilterOptions } from './detections-filter.js';
+export { detectionOffset, offsetDetections } from './detection-offset.js';
+export type { DetectionOffsetOptions } from './detection-offset.js';
+export { createBoxSet, concatBoxes, selectBoxes, indicesByScore, intersectionOverUnion } from './box-set.js';
+export type { BoxSet } from './box-set.js';
+export { filterOverlaps, nonMaximumMerge, nonMaximumSuppression } from './overlap-filter.js';
+export type { OverlapFilteringStrategy, OverlapFilterOptions } from './overlap-filter.js';
+export { boxesFromPredictions, predictionFromBox } from './prediction-boxes.js';
+export { decodeDetr } from './decoders/detr.js';
+export { decodeNanoDet } from './decoders/nanodet.js';
+export type { NanoDetLevel } from './decoders/nanodet.js';
+export { decodeYoloV5, decodeYolox } from './decoders/yolov5.js';
+export type { YoloxDecodeOptions } from './decoders/yolov5.js';
+export { decodeYoloV8 } from './decoders/yolov8.js';
+export { decodeDetections, detectDecoder } from './decoders/detect-decoder.js';
+export type { DecodeDetectionsOptions, DecodedDetections, DetectDecoderOptions, OutputShape } from './decoders/detect-decoder.js';
+export { decoderNames, gridCount, sigmoid } from './decoders/output-tensor.js';
+export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output-tensor.js';
+
+/** Every block of this package, for a registry. */
+export function detectionBlocks(): AnyBlock[] {
+  return [imageSlicer, detectionsStitch, detectionsFilter, detectionOffset];
+}

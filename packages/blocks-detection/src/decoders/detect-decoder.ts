@@ -1,0 +1,117 @@
+import { ModelLoadError } from '@vad/core';
+import type { BoxSet } from '../box-set.js';
+import { decodeDetr } from './detr.js';
+import { decodeNanoDet, type NanoDetLevel } from './nanodet.js';
+import { gridCount, type DecodeOptions, type DecoderName, type OutputTensor } from './output-tensor.js';
+import { decodeYoloV5, decodeYolox } from './yolov5.js';
+import { decodeYoloV8 } from './yolov8.js';
+
+export interface OutputShape {
+  readonly name: string;
+  readonly dims: readonly number[];
+}
+
+export interface DetectDecoderOptions {
+  inputWidth: number;
+  inputHeight: number;
+  /** The number of classes when known (class names given): settles ambiguous layouts. */
+  classCount?: number;
+}
+
+const describeShapes = (outputs: readonly OutputShape[]) => outputs.map((o) => `${o.name} [${o.dims.join(', ')}]`).join(', ');
+
+/**
+ * Which decoder fits a model's outputs, from their shapes alone:
+ * - one [1, 4 + C, N] output with N the anchor points of strides 8/16/32 → `yolov8`;
+ * - one [1, N, 5 + C] output with N those anchor points → `yolox` (raw grid head);
+ * - one [1, 3·N, 5 + C] output (three anchors per point) → `yolov5`;
+ * - two [1, Q, ·] outputs, one with 4 columns → `detr`;
+ * - pairs of [1, H·W, ·] outputs per stride 8/16/32 → `nanodet`.
+ * Anything else is a `ModelLoadError` that lists the shapes.
+ */
+export function detectDecoder(outputs: readonly OutputShape[], options: DetectDecoderOptions): DecoderName {
+  const grid = gridCount(options.inputWidth, options.inputHeight, [8, 16, 32]);
+  const threeDimensional = outputs.every((o) => o.dims.length === 3 && o.dims[0] === 1);
+  if (outputs.length === 1 && threeDimensional) {
+    const [, a, b] = outputs[0]!.dims as [number, number, number];
+    if (b === grid && a > 4) return 'yolov8';
+    if (a === grid && b > 5) return 'yolox';
+    if (a === 3 * grid && b > 5) return 'yolov5';
+  }
+  if (outputs.length === 2 && threeDimensional && outputs[0]!.dims[1] === outputs[1]!.dims[1]) {
+    if (outputs.some((o) => o.dims[2] === 4)) return 'detr';
+  }
+  if (outputs.length >= 4 && outputs.length % 2 === 0 && threeDimensional && nanoDetLevels(outputs, options) !== undefined) return 'nanodet';
+  throw new ModelLoadError({
+    message: `the model's outputs (${describeShapes(outputs)}) match no detection decoder for a ${options.inputWidth}×${options.inputHeight} input; supported: yolov8 [1, 4+C, N], yolox [1, N, 5+C], yolov5 [1, 3N, 5+C], detr boxes [1, Q, 4] + logits [1, Q, C], nanodet per-stride scores + distances. Set "decoder" to choose one explicitly`,
+  });
+}
+
+/** Pairs NanoDet outputs into levels (by anchor count), or undefined when they do not pair up. */
+function nanoDetLevels<T extends OutputShape>(outputs: readonly T[], options: DetectDecoderOptions): Array<{ scores: T; distances: T; stride: number }> | undefined {
+  const levels: Array<{ scores: T; distances: T; stride: number }> = [];
+  for (let stride = 8; levels.length * 2 < outputs.length; stride *= 2) {
+    const anchors = Math.ceil(options.inputWidth / stride) * Math.ceil(options.inputHeight / stride);
+    const pair = outputs.filter((o) => o.dims[1] === anchors);
+    if (pair.length !== 2) return undefined;
+    const [first, second] = pair as [T, T];
+    // Distances have 4·(regMax + 1) columns (32 for regMax 7); the class count, when known, decides.
+    const firstIsScores = options.classCount !== undefined ? first.dims[2] === options.classCount : second.dims[2] === 32 || first.dims[2]! > second.dims[2]!;
+    levels.push(firstIsScores ? { scores: first, distances: second, stride } : { scores: second, distances: first, stride });
+    if (stride > 128) return undefined;
+  }
+  return levels;
+}
+
+export interface DecodeDetectionsOptions extends DecodeOptions {
+  /** A decoder by name; detected from the output shapes when absent. */
+  decoder?: DecoderName;
+  classCount?: number;
+}
+
+export interface DecodedDetections {
+  decoder: DecoderName;
+  /** Boxes in network-input pixels, before overlap filtering. */
+  boxes: BoxSet;
+  /** Classes the model scores (the width of its class dimension). */
+  classCount: number;
+}
+
+/** Decodes raw model outputs into scored boxes with the named (or detected) decoder. */
+export function decodeDetections(outputs: readonly OutputTensor[], options: DecodeDetectionsOptions): DecodedDetections {
+  const decoder = options.decoder ?? detectDecoder(outputs, options);
+  const mismatch = (expected: string) =>
+    new ModelLoadError({ message: `decoder "${decoder}" expects ${expected}, but the model's outputs are ${describeShapes(outputs)}` });
+  switch (decoder) {
+    case 'yolov8': {
+      const output = outputs[0]!;
+      if (outputs.length !== 1 || output.dims.length !== 3 || output.dims[1]! < 5) throw mismatch('one output [1, 4 + C, N]');
+      return { decoder, boxes: decodeYoloV8(output, options), classCount: output.dims[1]! - 4 };
+    }
+    case 'yolov5':
+    case 'yolox': {
+      const output = outputs[0]!;
+      if (outputs.length !== 1 || output.dims.length !== 3 || output.dims[2]! < 6) throw mismatch('one output [1, N, 5 + C]');
+      if (decoder === 'yolox' && output.dims[1] !== gridCount(options.inputWidth, options.inputHeight, [8, 16, 32])) {
+        throw mismatch(`[1, ${gridCount(options.inputWidth, options.inputHeight, [8, 16, 32])}, 5 + C] (anchor points of strides 8/16/32 on ${options.inputWidth}×${options.inputHeight})`);
+      }
+      const boxes = decoder === 'yolox' ? decodeYolox(output, options) : decodeYoloV5(output, options);
+      return { decoder, boxes, classCount: output.dims[2]! - 5 };
+    }
+    case 'detr': {
+      if (outputs.length !== 2 || outputs.some((o) => o.dims.length !== 3)) throw mismatch('boxes [1, Q, 4] and logits [1, Q, C]');
+      const named = outputs.find((o) => /box|det/i.test(o.name) && o.dims[2] === 4);
+      const boxes = named ?? outputs.find((o) => o.dims[2] === 4);
+      const logits = outputs.find((o) => o !== boxes);
+      if (!boxes || !logits) throw mismatch('boxes [1, Q, 4] and logits [1, Q, C]');
+      return { decoder, boxes: decodeDetr(boxes, logits, options), classCount: logits.dims[2]! };
+    }
+    case 'nanodet': {
+      const levels = nanoDetLevels(outputs, options) as NanoDetLevel[] | undefined;
+      if (!levels) throw mismatch('a scores and a distances output per stride 8, 16, 32, … with H·W rows each');
+      return { decoder, boxes: decodeNanoDet(levels, options), classCount: levels[0]!.scores.dims[2]! };
+    }
+    default:
+      throw new ModelLoadError({ message: `unknown decoder "${String(decoder)}"` });
+  }
+}

@@ -1,0 +1,42 @@
+import { InvalidInputError } from '@vad/core';
+import { describe, expect, it } from 'vitest';
+import { sliceLayout } from './slice-layout.js';
+
+const layout = (imageWidth: number, imageHeight: number, slice = 640, overlap = 0.2) =>
+  sliceLayout({ imageWidth, imageHeight, sliceWidth: slice, sliceHeight: slice, overlapRatioWidth: overlap, overlapRatioHeight: overlap });
+
+describe('sliceLayout (Roboflow image_slicer@v2 semantics)', () => {
+  it('cuts 1920×1080 into 640 px slices, pushing the border slices inward and dropping duplicates', () => {
+    const regions = layout(1920, 1080);
+    // x starts every 512 px: 0, 512, 1024, 1536 → 1536 is pushed back to 1280; y: 0, 512 → 440, 1024 → 440 (duplicate).
+    expect([...new Set(regions.map((r) => r.x))]).toEqual([0, 512, 1024, 1280]);
+    expect([...new Set(regions.map((r) => r.y))]).toEqual([0, 440]);
+    expect(regions).toHaveLength(8);
+    for (const r of regions) {
+      expect(r.width).toBe(640);
+      expect(r.height).toBe(640);
+      expect(r.x + r.width).toBeLessThanOrEqual(1920);
+      expect(r.y + r.height).toBeLessThanOrEqual(1080);
+    }
+  });
+
+  it('covers every pixel of the image', () => {
+    const regions = layout(1000, 700, 300, 0.1);
+    const covered = new Uint8Array(1000 * 700);
+    for (const r of regions) for (let y = r.y; y < r.y + r.height; y++) covered.fill(1, y * 1000 + r.x, y * 1000 + r.x + r.width);
+    expect(covered.every((v) => v === 1)).toBe(true);
+  });
+
+  it('gives one slice when the image has exactly the slice size', () => {
+    expect(layout(640, 640)).toEqual([{ x: 0, y: 0, width: 640, height: 640 }]);
+  });
+
+  it('rejects an image smaller than one slice with an error that names both sizes', () => {
+    expect(() => layout(500, 800)).toThrowError(/500×800, smaller than one 640×640 slice/);
+    try {
+      layout(500, 800);
+    } catch (error) {
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+    }
+  });
+});
