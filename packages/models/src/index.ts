@@ -16,3 +16,6 @@ export { buildModel, buildModelProto, createNode, createAttribute, createValueIn
 export type { ModelSpec, NodeSpec, ValueSpec, InitializerSpec, AttributeValue } from './onnx/build-model.js';
 export { createSessionFromBytes, createSessionFromFile, loadOnnxRuntime } from './runtime/session.js';
 export type { ModelSession, SessionOptions, TensorValue, TensorData, GraphOptimizationLevel } from './runtime/session.js';
+export { createSession } from './runtime/session.js';
+export { resolveModelSource, resolvePackageRoot, defaultCacheDir, describeModelSource } from './runtime/model-source.js';
+export type { ModelSource, ModelSourceOptions } from './runtime/model-source.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ModelLoadError, InvalidInputError } from '@vad/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { resolveModelSource, type ModelSource, type ModelSourceOptions } from './model-source.js';
 
 type OnnxRuntime = typeof import('onnxruntime-node');
 let runtimeModule: Promise<OnnxRuntime> | undefined;
@@ -185,4 +186,13 @@ export function createSessionFromFile(path: string, options: SessionOptions = {}
       throw new ModelLoadError({ message: `model file ${path} could not be read (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, path, cause });
     }
   }, options);
+}
+
+/**
+ * A session for a model from any source (file path, `{ url, sha256 }` fetched once into the cache,
+ * `{ package, file }` inside an installed npm package). Problems are `ModelLoadError`s naming the source.
+ */
+export async function createSession(source: ModelSource, options: SessionOptions & ModelSourceOptions = {}): Promise<ModelSession> {
+  const file = await resolveModelSource(source, options);
+  return createSessionFromFile(file, options);
 }
