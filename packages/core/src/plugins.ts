@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import type { AnyBlock } from './blocks.js';
@@ -18,14 +18,14 @@ export function pluginNamesFromEnv(value = process.env.VAD_PLUGINS): string[] {
   return (value ?? '').split(/[\s,]+/).filter(Boolean);
 }
 
-/** Imports each package (resolved from `from`, default the working directory) and collects its blocks. */
+/** Imports each package (found from `from` upwards, default the working directory) and collects its blocks. */
 export async function loadPlugins(packageNames: readonly string[], options: { from?: string } = {}): Promise<LoadedPlugin[]> {
-  const require = createRequire(path.join(path.resolve(options.from ?? process.cwd()), 'noop.js'));
+  const from = path.resolve(options.from ?? process.cwd());
   const loaded: LoadedPlugin[] = [];
   for (const packageName of packageNames) {
     let module: Record<string, unknown>;
     try {
-      const resolved = resolveEntry(require, packageName);
+      const resolved = resolveEntry(from, packageName);
       module = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
     } catch (cause) {
       throw new PluginLoadError({ message: `plugin "${packageName}" could not be imported: ${(cause as Error).message}`, path: packageName, cause });
@@ -42,15 +42,28 @@ export async function loadPlugins(packageNames: readonly string[], options: { fr
   return loaded;
 }
 
-function resolveEntry(require: NodeJS.Require, packageName: string): string {
-  try {
-    return require.resolve(packageName);
-  } catch {
-    // ESM-only packages have no "require" condition; find package.json and read its export.
-    const manifestPath = require.resolve(`${packageName}/package.json`);
-    const manifest = require(manifestPath) as { exports?: unknown; main?: string; module?: string };
-    const root = typeof manifest.exports === 'string' ? manifest.exports : ((manifest.exports as Record<string, any>)?.['.'] ?? manifest.exports);
-    const entry = typeof root === 'string' ? root : (root?.import?.default ?? root?.import ?? root?.default ?? manifest.module ?? manifest.main ?? 'index.js');
-    return path.join(path.dirname(manifestPath), entry);
+/** Finds `node_modules/<name>` from `from` upwards and reads its ESM entry from package.json. */
+function resolveEntry(from: string, packageName: string): string {
+  for (let directory = from; ; directory = path.dirname(directory)) {
+    const folder = path.join(directory, 'node_modules', packageName);
+    const manifestPath = path.join(folder, 'package.json');
+    if (existsSync(manifestPath)) {
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: unknown; module?: string; main?: string };
+      return path.join(folder, exportedEntry(manifest.exports) ?? manifest.module ?? manifest.main ?? 'index.js');
+    }
+    if (path.dirname(directory) === directory) throw new Error(`package "${packageName}" is not installed in ${from} or any folder above it`);
   }
+}
+
+/** The entry of an `exports` field for `import`: a string, `{".": …}`, or conditions. */
+function exportedEntry(exports: unknown): string | undefined {
+  if (typeof exports === 'string') return exports;
+  if (typeof exports !== 'object' || exports === null) return undefined;
+  const record = exports as Record<string, unknown>;
+  if ('.' in record) return exportedEntry(record['.']);
+  for (const condition of ['import', 'node', 'default']) {
+    const entry = exportedEntry(record[condition]);
+    if (entry) return entry;
+  }
+  return undefined;
 }

@@ -1,0 +1,51 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from './errors.js';
+import { VadImage } from './image.js';
+import { makePng } from './__fixtures__/test-blocks.js';
+
+describe('VadImage', () => {
+  it('reads the size from the header and decodes RGB lazily, once', async () => {
+    const image = await VadImage.fromBytes(await makePng(6, 4, [10, 20, 30]));
+    expect([image.width, image.height]).toEqual([6, 4]);
+    const pixels = await image.pixels();
+    expect(pixels.data.length).toBe(6 * 4 * 3);
+    expect([...pixels.data.subarray(0, 3)]).toEqual([10, 20, 30]);
+    expect(await image.pixels()).toBe(pixels);
+  });
+
+  it('expands grayscale and drops alpha', async () => {
+    const gray = await sharp({ create: { width: 3, height: 3, channels: 4, background: { r: 90, g: 90, b: 90, alpha: 1 } } }).toColourspace('b-w').png().toBuffer();
+    const { data } = await (await VadImage.fromBytes(gray)).pixels();
+    expect(data.length).toBe(27);
+    expect([...data.subarray(0, 3)]).toEqual([90, 90, 90]);
+  });
+
+  it('keeps the original bytes when encoding to the same format', async () => {
+    const png = await makePng(5, 5);
+    const image = await VadImage.fromBytes(png);
+    expect(Buffer.compare(await image.encode('png'), Buffer.from(png))).toBe(0);
+    const jpeg = await image.encode('jpeg');
+    expect((await sharp(jpeg).metadata()).format).toBe('jpeg');
+  });
+
+  it('crops with lineage and exact pixels', async () => {
+    const data = new Uint8Array(4 * 3 * 3).map((_, i) => i);
+    const image = VadImage.fromPixels({ data, width: 4, height: 3 });
+    const crop = await image.crop({ x: 1, y: 1, width: 2, height: 2 });
+    expect(crop.lineage).toEqual({ parentId: image.id, offsetX: 1, offsetY: 1, parentWidth: 4, parentHeight: 3 });
+    expect([...(await crop.pixels()).data]).toEqual([15, 16, 17, 18, 19, 20, 27, 28, 29, 30, 31, 32]);
+    await expect(image.crop({ x: 9, y: 0, width: 2, height: 2 })).rejects.toThrow(/outside the 4×3 image/);
+  });
+
+  it('rejects bytes that are no image, truncated images and images over the pixel limit', async () => {
+    const notImage = await VadImage.fromBytes(new TextEncoder().encode('hello'), { name: 'upload.jpg' }).catch((e: unknown) => e);
+    expect(InvalidInputError.isInstance(notImage)).toBe(true);
+    expect((notImage as Error).message).toMatch(/upload.jpg is not a decodable image/);
+    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).jpeg().toBuffer();
+    const truncated = VadImage.fromBytes(jpeg.subarray(0, jpeg.length / 2)).then((image) => image.pixels());
+    await expect(truncated).rejects.toThrow(/not a decodable image|could not be decoded/);
+    await expect(VadImage.fromBytes(await makePng(100, 100), { maxPixels: 5000 })).rejects.toThrow(/100×100 = 10000 pixels, over the limit of 5000/);
+    expect(() => VadImage.fromPixels({ data: new Uint8Array(5), width: 2, height: 2 })).toThrow(/expected 2×2×3 = 12/);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe as group, expect, it } from 'vitest';
+import { coreBlocks } from './core-blocks/index.js';
+import { PluginLoadError } from './errors.js';
+import { createBlockRegistry, describe } from './registry.js';
+import { testBlocks } from './__fixtures__/test-blocks.js';
+
+group('block registry', () => {
+  it('finds blocks by type and alias and lists each once', () => {
+    const registry = createBlockRegistry([...coreBlocks(), ...testBlocks]);
+    expect(registry.get('roboflow_core/property_definition@v1')).toBe(registry.get('vad/property_definition@v1'));
+    expect(registry.list()).toHaveLength(coreBlocks().length + testBlocks.length);
+  });
+
+  it('refuses a block of another contract version and an alias taken by another block', () => {
+    expect(() => createBlockRegistry([{ ...testBlocks[0]!, specificationVersion: 'v2' } as never])).toThrow(/specificationVersion "v2"; this engine runs 'v1'/);
+    const impostor = { ...testBlocks[0]!, type: 'test/other@v1', aliases: ['test/add_one@v1'] };
+    const error = (() => {
+      try {
+        createBlockRegistry([...testBlocks, impostor]);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(PluginLoadError.isInstance(error)).toBe(true);
+  });
+});
+
+group('describe', () => {
+  it('gives each block as JSON Schema with its outputs and kinds', () => {
+    const { blocks } = describe(createBlockRegistry(coreBlocks()));
+    const resize = blocks.find((b) => b.manifest_type_identifier === 'vad/image_resize@v1')!;
+    expect(resize.block_schema.required).toEqual(['type', 'name', 'image', 'width', 'height']);
+    expect(resize.block_schema.properties.image).toMatchObject({ type: 'string', 'x-kinds': ['image'] });
+    expect(resize.block_schema.properties.width).toMatchObject({ anyOf: [{ type: 'integer', minimum: 1, maximum: 16384 }, { 'x-kinds': ['integer'] }] });
+    expect(resize.block_schema.properties.fit).toMatchObject({ enum: ['fill', 'inside', 'cover', 'contain'], default: 'fill' });
+    expect(resize.outputs_manifest).toEqual([{ name: 'image', kind: [{ name: 'image' }] }]);
+    const crop = blocks.find((b) => b.manifest_type_identifier === 'vad/absolute_static_crop@v1')!;
+    expect(crop.block_schema.properties.type).toEqual({ type: 'string', enum: ['vad/absolute_static_crop@v1', 'roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'] });
+  });
+});
