@@ -19,3 +19,5 @@ export type { ModelSession, SessionOptions, TensorValue, TensorData, GraphOptimi
 export { createSession } from './runtime/session.js';
 export { resolveModelSource, resolvePackageRoot, defaultCacheDir, describeModelSource } from './runtime/model-source.js';
 export type { ModelSource, ModelSourceOptions } from './runtime/model-source.js';
+export { preprocessImages, planResize, normalizationCoefficients, toSourcePoint, toInputPoint, toSourceBox } from './preprocess/preprocess.js';
+export type { PreprocessOptions, PreprocessedBatch, ImageTransform, ImageInput, ResizeMode, Normalization } from './preprocess/preprocess.js';
