@@ -1,1 +1,2 @@
-export {};
+export { boundingBoxVisualization } from './bounding-box-visualization.js';
+export { labelVisualization } from './label-visualization.js';

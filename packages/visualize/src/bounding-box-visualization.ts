@@ -1,0 +1,46 @@
+import { defineBlock, field, z } from '@vad/core';
+import { colorFields, createColorLookup, imageFields, predictionsField, readParameters, type ColorOptions } from './common-fields.js';
+import { pixelBoxes, requireDetections } from './detection-boxes.js';
+import { RgbCanvas } from './render/canvas.js';
+import { drawBox } from './render/draw-boxes.js';
+import { SpriteSheet } from './render/sprite-sheet.js';
+
+const manifest = {
+  ...imageFields,
+  ...predictionsField,
+  ...colorFields,
+  thickness: field.parameter(z.number().int().min(1).max(100).default(2), ['integer'], { description: 'Thickness of the box edges in pixels.' }),
+  roundness: field.parameter(z.number().min(0).max(1).default(0), ['float_zero_to_one'], {
+    description: 'Roundness of the corners: 0 square, 1 a radius of half the shorter side.',
+  }),
+};
+
+const parameterNames = ['color_palette', 'palette_size', 'custom_colors', 'color_axis', 'thickness', 'roundness'] as const;
+
+/** Roboflow's `bounding_box_visualization`: an outline around each detection. */
+export const boundingBoxVisualization = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/bounding_box_visualization@v1',
+  aliases: ['roboflow_core/bounding_box_visualization@v1', 'BoundingBoxVisualization'],
+  title: 'Bounding Box Visualization',
+  description: 'Draws a box around each detection, colored by class, index or track. Returns a new image.',
+  manifest,
+  outputs: { image: { kinds: ['image'] } },
+  create: () => ({
+    async run(inputs, context) {
+      const detections = requireDetections(inputs.predictions, { stepName: context.stepName, property: 'predictions' });
+      const { image } = inputs;
+      const boxes = pixelBoxes(detections, image.width, image.height);
+      if (boxes.length === 0) return { image };
+      const parameters = readParameters(manifest, inputs, parameterNames, context.stepName);
+      const colorOf = createColorLookup(parameters as unknown as ColorOptions, context);
+      const canvas = await RgbCanvas.fromImage(image);
+      const sheet = new SpriteSheet();
+      for (const box of boxes) {
+        drawBox(canvas, sheet, box, { color: colorOf(box), thickness: parameters.thickness as number, roundness: parameters.roundness as number });
+      }
+      await sheet.drawOnto(canvas);
+      return { image: canvas.toImage() };
+    },
+  }),
+});

@@ -1,0 +1,103 @@
+import { defineBlock, field, z } from '@vad/core';
+import { contrastingTextColor, requireColor, type Rgb } from './colors.js';
+import { colorFields, createColorLookup, imageFields, predictionsField, readParameters, type ColorOptions } from './common-fields.js';
+import { anchorPoint, anchorPositions, pixelBoxes, requireDetections, type AnchorPosition } from './detection-boxes.js';
+import { labelText, labelTextChoices } from './label-text.js';
+import { RgbCanvas } from './render/canvas.js';
+import { SpriteSheet } from './render/sprite-sheet.js';
+import { addTextBox, layoutTextBox } from './render/text-box.js';
+
+const manifest = {
+  ...imageFields,
+  ...predictionsField,
+  ...colorFields,
+  text: field.parameter(z.string().min(1).default('Class'), ['string'], {
+    description: `What each label says: ${labelTextChoices.join(', ')}, or the name of a detection property.`,
+  }),
+  text_position: field.parameter(z.enum(anchorPositions).default('TOP_LEFT'), ['string'], { description: 'Where the label sits relative to its box.' }),
+  text_color: field.parameter(z.string().default('AUTO'), ['string'], {
+    description:
+      'Color of the text. AUTO (the default here; Roboflow defaults to WHITE) picks black or white per label, whichever contrasts more with the label color.',
+  }),
+  text_scale: field.parameter(z.number().positive().max(20).default(1), ['float'], { description: 'Text size (1: capitals 22 px tall, as Roboflow).' }),
+  text_thickness: field.parameter(z.number().int().min(1).max(10).default(1), ['integer'], { description: 'Stroke weight of the text: 1 medium, 2 bold.' }),
+  text_padding: field.parameter(z.number().int().min(0).max(200).default(10), ['integer'], { description: 'Padding around the text in pixels.' }),
+  border_radius: field.parameter(z.number().int().min(0).max(500).default(0), ['integer'], { description: 'Corner radius of the label background in pixels.' }),
+};
+
+const parameterNames = [
+  'color_palette', 'palette_size', 'custom_colors', 'color_axis', 'text', 'text_position', 'text_color', 'text_scale', 'text_thickness', 'text_padding', 'border_radius',
+] as const;
+
+/** Where a label of size w×h goes for an anchor point (supervision's `resolve_text_background_xyxy`). */
+function labelOrigin(point: { x: number; y: number }, width: number, height: number, position: AnchorPosition): { left: number; top: number } {
+  const { x, y } = point;
+  switch (position) {
+    case 'TOP_LEFT':
+      return { left: x, top: y - height };
+    case 'TOP_RIGHT':
+      return { left: x - width, top: y - height };
+    case 'TOP_CENTER':
+      return { left: x - width / 2, top: y - height };
+    case 'CENTER':
+    case 'CENTER_OF_MASS':
+      return { left: x - width / 2, top: y - height / 2 };
+    case 'BOTTOM_LEFT':
+      return { left: x, top: y };
+    case 'BOTTOM_RIGHT':
+      return { left: x - width, top: y };
+    case 'BOTTOM_CENTER':
+      return { left: x - width / 2, top: y };
+    case 'CENTER_LEFT':
+      return { left: x - width, top: y - height / 2 };
+    case 'CENTER_RIGHT':
+      return { left: x, top: y - height / 2 };
+  }
+}
+
+/** Roboflow's `label_visualization`: a text label on a colored background for each detection. */
+export const labelVisualization = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/label_visualization@v1',
+  aliases: ['roboflow_core/label_visualization@v1', 'LabelVisualization'],
+  title: 'Label Visualization',
+  description: 'Draws a label (class, confidence, …) on a colored background at each detection; labels are kept inside the image.',
+  manifest,
+  outputs: { image: { kinds: ['image'] } },
+  create: () => ({
+    async run(inputs, context) {
+      const detections = requireDetections(inputs.predictions, { stepName: context.stepName, property: 'predictions' });
+      const { image } = inputs;
+      const boxes = pixelBoxes(detections, image.width, image.height);
+      if (boxes.length === 0) return { image };
+      const p = readParameters(manifest, inputs, parameterNames, context.stepName);
+      const colorOf = createColorLookup(p as unknown as ColorOptions, context);
+      const textColorName = String(p.text_color);
+      const fixedTextColor: Rgb | undefined =
+        textColorName.toUpperCase() === 'AUTO' ? undefined : requireColor(textColorName, { stepName: context.stepName, property: 'text_color' });
+      const canvas = await RgbCanvas.fromImage(image);
+      const sheet = new SpriteSheet();
+      const position = p.text_position as AnchorPosition;
+      for (const box of boxes) {
+        const background = colorOf(box);
+        const layout = layoutTextBox(labelText(p.text as string, box), {
+          scale: p.text_scale as number,
+          thickness: p.text_thickness as number,
+          padding: p.text_padding as number,
+          textColor: fixedTextColor ?? contrastingTextColor(background),
+          background,
+          backgroundOpacity: 1,
+          borderRadius: p.border_radius as number,
+          align: 'left',
+        });
+        const origin = labelOrigin(anchorPoint(box, position), layout.width, layout.height, position);
+        // Keep the whole label inside the image (a box at the top edge gets its label just inside).
+        const left = Math.max(0, Math.min(canvas.width - layout.width, Math.round(origin.left)));
+        const top = Math.max(0, Math.min(canvas.height - layout.height, Math.round(origin.top)));
+        addTextBox(sheet, layout, left, top);
+      }
+      await sheet.drawOnto(canvas);
+      return { image: canvas.toImage() };
+    },
+  }),
+});
