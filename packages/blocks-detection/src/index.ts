@@ -3,6 +3,7 @@ import { detectionOffset } from './detection-offset.js';
 import { detectionsFilter } from './detections-filter.js';
 import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer } from './image-slicer.js';
+import { objectDetectionModel } from './object-detection-model.js';
 
 export { imageSlicer, sliceImage } from './image-slicer.js';
 export type { SliceImageOptions } from './image-slicer.js';
@@ -18,6 +19,14 @@ export { createBoxSet, concatBoxes, selectBoxes, indicesByScore, intersectionOve
 export type { BoxSet } from './box-set.js';
 export { filterOverlaps, nonMaximumMerge, nonMaximumSuppression } from './overlap-filter.js';
 export type { OverlapFilteringStrategy, OverlapFilterOptions } from './overlap-filter.js';
+export { objectDetectionModel } from './object-detection-model.js';
+export { createObjectDetector, isModelSource } from './object-detector.js';
+export type { ObjectDetector, ObjectDetectorOptions, DetectOptions } from './object-detector.js';
+export { prepareDetectorInput, mapBoxesToImage } from './detector-input.js';
+export type { DetectorInput, DetectorInputOptions, InputMapping } from './detector-input.js';
+export { inputPresets } from './decoder-presets.js';
+export type { InputPreset } from './decoder-presets.js';
+export { classNamesFromMetadata } from './class-names.js';
 export { boxesFromPredictions, predictionFromBox } from './prediction-boxes.js';
 export { decodeDetr } from './decoders/detr.js';
 export { decodeNanoDet } from './decoders/nanodet.js';
@@ -32,5 +41,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [imageSlicer, detectionsStitch, detectionsFilter, detectionOffset];
+  return [objectDetectionModel, imageSlicer, detectionsStitch, detectionsFilter, detectionOffset];
 }

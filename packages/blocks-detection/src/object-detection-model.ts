@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { defineBlock, field, InvalidInputError, kinds, z, type HostContext } from '@vad/core';
+import type { ModelSource } from '@vad/models';
+import { decoderNames, type DecoderName } from './decoders/output-tensor.js';
+import { createObjectDetector, type ObjectDetector } from './object-detector.js';
+
+const modelSourceSchema = z.union([
+  z.string().min(1),
+  z.object({ path: z.string().min(1) }),
+  z.object({ url: z.string().url(), sha256: z.string().regex(/^[0-9a-f]{64}$/i) }),
+  z.object({ package: z.string().min(1), file: z.string().min(1) }),
+]);
+
+/**
+ * Runs a user's ONNX detector export (YOLOv5/v8/v11, YOLOX, NanoDet, RF-DETR/DETR layouts) on
+ * an image and returns Roboflow predictions. Answers to Roboflow's object detection model types,
+ * with `model_id` read as a model source (a path, relative to the host's models folder when it
+ * exists there, or `{url, sha256}`) instead of a Roboflow project id.
+ */
+export const objectDetectionModel = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/object_detection_model@v1',
+  aliases: ['roboflow_core/roboflow_object_detection_model@v1', 'roboflow_core/roboflow_object_detection_model@v2'],
+  title: 'Object Detection Model',
+  description:
+    'Runs an ONNX object detector (decoder detected from its outputs or chosen), with letterbox preprocessing, confidence threshold, class filter, class-aware NMS and a detection limit.',
+  manifest: {
+    images: field.image(),
+    model_id: field.parameter(modelSourceSchema, [kinds.string], { description: 'ONNX model: a path, {url, sha256} or {package, file}' }),
+    class_names: field.literal(z.array(z.string()).min(1).optional(), { description: 'class names in class-id order (default: from the model metadata)' }),
+    decoder: field.literal(z.enum(decoderNames as [DecoderName, ...DecoderName[]]).optional(), { description: 'output layout (default: detected from the output shapes)' }),
+    input_width: field.literal(z.number().int().min(32).optional(), { description: 'network input width when the model does not fix it' }),
+    input_height: field.literal(z.number().int().min(32).optional()),
+    confidence: field.parameter(z.number().min(0).max(1).default(0.4), [kinds.floatZeroToOne]),
+    iou_threshold: field.parameter(z.number().min(0).max(1).default(0.3), [kinds.floatZeroToOne]),
+    class_agnostic_nms: field.parameter(z.boolean().default(false), [kinds.boolean]),
+    class_filter: field.parameter(z.array(z.string()).optional(), [kinds.listOfValues]),
+    max_detections: field.parameter(z.number().int().min(1).default(300), [kinds.integer]),
+    max_candidates: field.parameter(z.number().int().min(1).default(3000), [kinds.integer]),
+  },
+  outputs: {
+    predictions: { kinds: [kinds.objectDetectionPrediction] },
+    inference_id: { kinds: [kinds.string] },
+    model_id: { kinds: [kinds.string] },
+  },
+  create: ({ stepName, properties, host }) => {
+    const detectors = new Map<string, Promise<ObjectDetector>>();
+    const detectorFor = (source: ModelSource) => {
+      const key = JSON.stringify(source);
+      let detector = detectors.get(key);
+      if (!detector) {
+        detector = createObjectDetector({
+          model: resolveAgainstHost(source, host),
+          classNames: properties.class_names,
+          decoder: properties.decoder,
+          inputWidth: properties.input_width,
+          inputHeight: properties.input_height,
+          executionProviders: host.executionProviders,
+          cacheDir: host.cacheDir,
+          stepName,
+        });
+        detectors.set(key, detector);
+        detector.catch(() => detectors.delete(key));
+      }
+      return detector;
+    };
+    let inferenceCount = 0;
+    return {
+      async run(inputs) {
+        if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
+        const detector = await detectorFor(inputs.model_id);
+        const predictions = await detector.detect(inputs.images, {
+          confidence: inputs.confidence,
+          iouThreshold: inputs.iou_threshold,
+          classAgnosticNms: inputs.class_agnostic_nms,
+          classFilter: inputs.class_filter,
+          maxDetections: inputs.max_detections,
+          maxCandidates: inputs.max_candidates,
+        });
+        return {
+          predictions,
+          inference_id: `${stepName}_${process.pid.toString(36)}_${(inferenceCount++).toString(36)}`,
+          model_id: typeof inputs.model_id === 'string' ? inputs.model_id : JSON.stringify(inputs.model_id),
+        };
+      },
+      async dispose() {
+        const all = [...detectors.values()];
+        detectors.clear();
+        await Promise.all(all.map((d) => d.then((detector) => detector.dispose(), () => undefined)));
+      },
+    };
+  },
+});
+
+/** A relative path is looked up in the host's models folder first. */
+function resolveAgainstHost(source: ModelSource, host: HostContext): ModelSource {
+  const relative = typeof source === 'string' ? source : 'path' in source ? source.path : undefined;
+  if (relative === undefined || path.isAbsolute(relative) || /^[a-z]+:\/\//i.test(relative) || !host.modelsDir) return source;
+  const inModels = path.join(host.modelsDir, relative);
+  return existsSync(inModels) ? inModels : source;
+}
