@@ -1,1 +1,13 @@
-export {};
+export { argsortDescending } from './sort-scores.js';
+export { labelComponents } from './connected-components.js';
+export type { Component, ComponentLabels } from './connected-components.js';
+export { rocCurve, auroc, f1Max, pixelAuroc, aupro, flattenMasks } from './metrics.js';
+export type { RocCurve, F1Max, ScoredMask } from './metrics.js';
+export { imageExtensions, isImageFile, listImages, resolveTrainingImages, loadMvtecDataset, readImageRgb, readMask } from './dataset.js';
+export type { TestSample, MvtecDataset, LoadedImage } from './dataset.js';
+export { readModelFile, writeModelFile, modelFileMagic, modelFileVersion } from './model-file.js';
+export type { ModelFileContents, StoredArray, StoredType } from './model-file.js';
+export { selectCoreset, projectRows } from './coreset.js';
+export type { CoresetOptions } from './coreset.js';
+export { createNearestNeighbourSearch, buildNearestNeighbourModel } from './nearest-neighbour.js';
+export type { NearestNeighbourSearch, NearestNeighbourOptions } from './nearest-neighbour.js';

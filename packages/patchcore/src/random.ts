@@ -1,0 +1,23 @@
+/** A seeded uniform random generator in [0, 1) (mulberry32): fits are reproducible. */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `length` standard normal values times `scale` (Box–Muller). */
+export function gaussianMatrix(length: number, random: () => number, scale = 1): Float32Array {
+  const out = new Float32Array(length);
+  for (let index = 0; index < length; index += 2) {
+    const radius = Math.sqrt(-2 * Math.log(1 - random())) * scale;
+    const angle = 2 * Math.PI * random();
+    out[index] = radius * Math.cos(angle);
+    if (index + 1 < length) out[index + 1] = radius * Math.sin(angle);
+  }
+  return out;
+}

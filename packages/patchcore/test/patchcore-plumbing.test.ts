@@ -1,0 +1,72 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPatchCoreDetector, fitPatchCore, loadPatchCoreModel, savePatchCoreModel } from '../src/patchcore.js';
+import { createRandom } from '../src/random.js';
+import { createTinyBackbone } from './tiny-backbone.js';
+
+let folder: string;
+const size = 64;
+
+/** A noisy stripe texture; `defect` adds a bright square at (40, 12). */
+function texture(seed: number, defect: boolean, width = size, height = size): Buffer {
+  const random = createRandom(seed);
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const base = 100 + 40 * Math.sin((x * 64) / width / 2) + random() * 20;
+      const inDefect = defect && x >= (40 * width) / 64 && x < (52 * width) / 64 && y >= (12 * height) / 64 && y < (24 * height) / 64;
+      const value = inDefect ? 250 : base;
+      data.fill(value, (y * width + x) * 3, (y * width + x) * 3 + 3);
+    }
+  }
+  return data;
+}
+
+beforeAll(async () => {
+  folder = await mkdtemp(path.join(tmpdir(), 'vad-patchcore-'));
+  for (let index = 0; index < 6; index++) {
+    await writeFile(path.join(folder, `good-${index}.png`), await sharp(texture(index, false), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
+  }
+  await writeFile(path.join(folder, 'defect.png'), await sharp(texture(99, true, 96, 80), { raw: { width: 96, height: 80, channels: 3 } }).png().toBuffer());
+  await writeFile(path.join(folder, 'clean.png'), await sharp(texture(98, false), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
+});
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+describe('PatchCore plumbing on a tiny built-in backbone', () => {
+  it('fits few-shot, saves, loads, and finds a pasted defect where it is', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const train = [0, 1, 2, 3, 4, 5].map((index) => path.join(folder, `good-${index}.png`));
+    const progress: string[] = [];
+    const model = await fitPatchCore(train, { backbone, onProgress: (event) => progress.push(event.stage) });
+    expect(model.header.bank.size).toBe(6 * 16 * 16);
+    expect(model.header.threshold.rule).toBe('leave-one-out-max');
+    expect(progress).toContain('features');
+    const file = path.join(folder, 'model.vad');
+    await savePatchCoreModel(file, model, { float16: true });
+    const loaded = await loadPatchCoreModel(file, { backbone });
+    const detector = await createPatchCoreDetector(loaded, backbone);
+    const defect = await detector.predict(path.join(folder, 'defect.png'));
+    const clean = await detector.predict(path.join(folder, 'clean.png'));
+    expect(defect.score).toBeGreaterThan(clean.score * 1.5);
+    expect(defect.isAnomalous).toBe(true);
+    expect(clean.isAnomalous).toBe(false);
+    // The map is at the image's own size (96×80) and peaks inside the defect square.
+    expect([defect.width, defect.height]).toEqual([96, 80]);
+    let peak = 0;
+    for (let index = 1; index < defect.map.length; index++) if (defect.map[index]! > defect.map[peak]!) peak = index;
+    const peakX = peak % 96;
+    const peakY = Math.floor(peak / 96);
+    expect(peakX).toBeGreaterThanOrEqual(54);
+    expect(peakX).toBeLessThan(84);
+    expect(peakY).toBeGreaterThanOrEqual(10);
+    expect(peakY).toBeLessThan(36);
+    await detector.dispose();
+    const other = await createTinyBackbone({ inputSize: size, id: 'other_backbone' });
+    await expect(loadPatchCoreModel(file, { backbone: other })).rejects.toThrow(/model\.vad was fitted on backbone tiny_test/);
+    await other.dispose();
+    await backbone.dispose();
+  });
+});
