@@ -1,0 +1,93 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultMaxPixels, pluginNamesFromEnv } from '@vad/core';
+
+/** Everything the server can be told, resolved from environment variables by `configFromEnv`. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Where fitted models live (`<name>/` folders written by the fit endpoint). */
+  modelsDir: string;
+  /** Saved-workflow directories, searched in order: `<dir>/<workspace>/<id>.json`. */
+  workflowsDirs: string[];
+  /** Caches: imported backbones, the generated demo set. */
+  cacheDir: string;
+  /** When set, every route but health and the static page requires it. */
+  apiKey: string | undefined;
+  /** Packages whose `vadBlocks()` are added to the registry. */
+  plugins: string[];
+  /** Directory plugin packages are resolved from. */
+  pluginsFrom: string;
+  allowUrlInputs: boolean;
+  /** Lets URL inputs reach loopback, private and link-local addresses. */
+  allowPrivateUrls: boolean;
+  maxBodyBytes: number;
+  maxImagePixels: number;
+  maxUrlBytes: number;
+  requestTimeoutMs: number;
+  maxConcurrentRuns: number;
+  maxQueuedRuns: number;
+  maxConcurrentFits: number;
+  workflowCacheSize: number;
+  logLevel: string;
+  /** Warm the default backbone in the background after start (readiness waits for it). */
+  warmBackbone: boolean;
+}
+
+/** The bundled saved workflows shipped with the app. */
+export const bundledWorkflowsDir = fileURLToPath(new URL('../workflows', import.meta.url));
+/** The web page's static files. */
+export const publicDir = fileURLToPath(new URL('../public', import.meta.url));
+
+function dataHome(env: NodeJS.ProcessEnv): string {
+  return env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+}
+function cacheHome(env: NodeJS.ProcessEnv): string {
+  return env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < minimum) throw new RangeError(`${name}=${JSON.stringify(raw)} must be an integer ≥ ${minimum}`);
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new RangeError(`${name}=${JSON.stringify(env[name])} must be true or false`);
+}
+
+/** Reads the configuration from environment variables (table in README.md). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const userWorkflows = (env.VAD_WORKFLOWS_DIR ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.resolve(dir));
+  const cores = Math.max(1, os.availableParallelism());
+  return {
+    port: integer(env, 'PORT', 9001),
+    host: env.HOST || '0.0.0.0',
+    modelsDir: path.resolve(env.VAD_MODELS_DIR || path.join(dataHome(env), 'vad', 'models')),
+    // The user's directories come first, so a user file overrides a bundled one of the same name.
+    workflowsDirs: [...userWorkflows, bundledWorkflowsDir],
+    cacheDir: path.resolve(env.VAD_CACHE_DIR || path.join(cacheHome(env), 'vad')),
+    apiKey: env.VAD_API_KEY || undefined,
+    plugins: pluginNamesFromEnv(env.VAD_PLUGINS),
+    pluginsFrom: path.resolve(env.VAD_PLUGINS_FROM || process.cwd()),
+    allowUrlInputs: flag(env, 'VAD_ALLOW_URL_INPUTS', false),
+    allowPrivateUrls: flag(env, 'VAD_ALLOW_PRIVATE_URLS', false),
+    maxBodyBytes: integer(env, 'VAD_MAX_BODY_BYTES', 64 * 1024 * 1024, 1024),
+    maxImagePixels: integer(env, 'VAD_MAX_IMAGE_PIXELS', Math.min(defaultMaxPixels, 40_000_000), 1),
+    maxUrlBytes: integer(env, 'VAD_MAX_URL_BYTES', 32 * 1024 * 1024, 1),
+    requestTimeoutMs: integer(env, 'VAD_REQUEST_TIMEOUT_MS', 120_000, 1),
+    maxConcurrentRuns: integer(env, 'VAD_MAX_CONCURRENT_RUNS', cores * 2, 1),
+    maxQueuedRuns: integer(env, 'VAD_MAX_QUEUED_RUNS', 512, 0),
+    maxConcurrentFits: integer(env, 'VAD_MAX_CONCURRENT_FITS', 1, 1),
+    workflowCacheSize: integer(env, 'VAD_WORKFLOW_CACHE_SIZE', 32, 1),
+    logLevel: env.LOG_LEVEL || env.VAD_LOG_LEVEL || 'info',
+    warmBackbone: flag(env, 'VAD_WARM_BACKBONE', true),
+  };
+}

@@ -1,0 +1,15 @@
+export { createServer } from './server.js';
+export type { CreateServerOptions, VadServer } from './server.js';
+export { configFromEnv, bundledWorkflowsDir, publicDir } from './config.js';
+export type { ServerConfig } from './config.js';
+export { toErrorResponse, HttpProblem } from './http-errors.js';
+export type { ErrorBody } from './http-errors.js';
+export { serializeValue, serializeOutputs } from './serialize-outputs.js';
+export type { AnomalyMapFormat, SerializeOptions } from './serialize-outputs.js';
+export { isPrivateAddress, fetchImageUrl } from './url-inputs.js';
+export { createWorkflowCache, definitionHash, canonicalJson } from './workflow-cache.js';
+export type { WorkflowCache, LeasedWorkflow } from './workflow-cache.js';
+export { createWorkflowStore, checkId } from './workflow-store.js';
+export type { WorkflowStore, SavedWorkflow } from './workflow-store.js';
+export { ensureDemoDataset } from './demo-dataset.js';
+export type { DemoDataset, DemoImage } from './demo-dataset.js';

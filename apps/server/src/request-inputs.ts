@@ -1,0 +1,70 @@
+import { InvalidInputError, VadImage, type WorkflowPlan } from '@vad/core';
+import { fetchImageUrl } from './url-inputs.js';
+
+export interface InputDecodingOptions {
+  maxImagePixels: number;
+  allowUrlInputs: boolean;
+  allowPrivateUrls: boolean;
+  maxUrlBytes: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const base64Pattern = /^[A-Za-z0-9+/_\-\s]*={0,2}\s*$/;
+
+function decodeBase64(value: string, name: string): Uint8Array {
+  const comma = value.startsWith('data:') ? value.indexOf(',') : -1;
+  const text = comma >= 0 ? value.slice(comma + 1) : value;
+  if (text.length === 0 || !base64Pattern.test(text.slice(0, 4096))) {
+    throw new InvalidInputError({ message: `input "${name}" is not base64 (expected {"type": "base64", "value": "<base64 of an image file>"})`, property: name });
+  }
+  return Buffer.from(text, 'base64');
+}
+
+async function decodeImage(value: unknown, name: string, options: InputDecodingOptions): Promise<VadImage> {
+  let bytes: Uint8Array;
+  if (value instanceof Uint8Array) {
+    bytes = value; // binary WebSocket frames
+  } else if (typeof value === 'string') {
+    bytes = decodeBase64(value, name);
+  } else if (typeof value === 'object' && value !== null && 'type' in value) {
+    const { type, value: payload } = value as { type: unknown; value: unknown };
+    if (typeof payload !== 'string') throw new InvalidInputError({ message: `input "${name}": "value" must be a string`, property: name });
+    if (type === 'base64') {
+      bytes = decodeBase64(payload, name);
+    } else if (type === 'url') {
+      if (!options.allowUrlInputs) {
+        throw new InvalidInputError({ message: `input "${name}": URL inputs are disabled on this server (set VAD_ALLOW_URL_INPUTS=true to enable them) — send {"type": "base64"} instead`, property: name });
+      }
+      bytes = await fetchImageUrl(payload, { allowPrivate: options.allowPrivateUrls, maxBytes: options.maxUrlBytes, timeoutMs: options.timeoutMs, signal: options.signal, name });
+    } else {
+      throw new InvalidInputError({ message: `input "${name}": image type ${JSON.stringify(type)} is not supported (use "base64" or "url")`, property: name });
+    }
+  } else {
+    throw new InvalidInputError({ message: `input "${name}" must be an image: {"type": "base64", "value": "..."} or {"type": "url", "value": "..."}`, property: name });
+  }
+  return VadImage.fromBytes(bytes, { name: `input "${name}"`, maxPixels: options.maxImagePixels });
+}
+
+/**
+ * Turns the request's `inputs` into run inputs: image inputs (one image or a batch list) are
+ * decoded from base64 or fetched from URLs; parameters pass through unchanged.
+ */
+export async function decodeRequestInputs(plan: WorkflowPlan, given: unknown, options: InputDecodingOptions): Promise<Record<string, unknown>> {
+  if (given === undefined || given === null) given = {};
+  if (typeof given !== 'object' || Array.isArray(given)) {
+    throw new InvalidInputError({ message: '"inputs" must be an object keyed by the workflow\'s input names' });
+  }
+  const decoded: Record<string, unknown> = {};
+  const imageInputs = new Set(plan.inputs.filter((input) => input.type === 'image').map((input) => input.name));
+  for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
+    if (!imageInputs.has(name)) {
+      decoded[name] = value;
+      continue;
+    }
+    decoded[name] = Array.isArray(value)
+      ? await Promise.all(value.map((item, index) => decodeImage(item, `${name}[${index}]`, options)))
+      : await decodeImage(value, name, options);
+  }
+  return decoded;
+}

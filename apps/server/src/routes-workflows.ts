@@ -1,0 +1,117 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { compileWorkflow, describe, InvalidInputError, type WorkflowDefinition, type WorkflowPlan } from '@vad/core';
+import type { ServerContext } from './server-context.js';
+import { executeWorkflow, type RunRequestBody } from './execute-workflow.js';
+
+/** Aborts when the client goes away or the request runs past the configured timeout. */
+export function requestSignal(request: FastifyRequest, reply: FastifyReply, timeoutMs: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`the request ran past VAD_REQUEST_TIMEOUT_MS=${timeoutMs}`)), timeoutMs);
+  timer.unref();
+  reply.raw.once('close', () => {
+    clearTimeout(timer);
+    if (!reply.raw.writableFinished) controller.abort(new Error('the client closed the connection'));
+  });
+  void request;
+  return controller.signal;
+}
+
+function bodyObject(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body;
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw new InvalidInputError({ message: 'the request body must be a JSON object' });
+  }
+  return body as Record<string, unknown>;
+}
+
+function specificationOf(body: Record<string, unknown>, where: string): WorkflowDefinition {
+  const specification = body.specification;
+  if (!specification || typeof specification !== 'object' || Array.isArray(specification)) {
+    throw new InvalidInputError({ message: `${where} needs "specification": a workflow definition object with inputs, steps and outputs`, property: 'specification' });
+  }
+  return specification as WorkflowDefinition;
+}
+
+function kindNames(kinds: readonly string[]): string[] {
+  return [...kinds];
+}
+
+/** Roboflow's describe_interface answer: the kinds of every input and output. */
+export function describeInterface(plan: WorkflowPlan) {
+  const inputs: Record<string, string[]> = {};
+  for (const input of plan.inputs) inputs[input.name] = kindNames(input.kinds);
+  const outputs: Record<string, string[]> = {};
+  for (const output of plan.outputs) {
+    if (output.binding.type === 'input') {
+      outputs[output.name] = inputs[output.binding.name] ?? ['*'];
+      continue;
+    }
+    const { step: stepName, output: field } = output.binding;
+    const step = plan.steps.find((s) => s.name === stepName);
+    outputs[output.name] = field === '*' || !step ? ['*'] : kindNames(step.block.outputs[field]?.kinds ?? ['*']);
+  }
+  const used = new Set([...Object.values(inputs), ...Object.values(outputs)].flat());
+  const typingHints: Record<string, string> = {
+    image: 'dict', object_detection_prediction: 'dict', embedding: 'List[float]', float: 'float', float_zero_to_one: 'float', integer: 'int',
+    boolean: 'bool', string: 'str', dictionary: 'dict', list_of_values: 'list', anomaly_map: 'dict', '*': 'Any',
+  };
+  return { inputs, outputs, typing_hints: Object.fromEntries([...used].map((kind) => [kind, typingHints[kind] ?? 'Any'])), kinds_schemas: {} };
+}
+
+export function registerWorkflowRoutes(app: FastifyInstance, context: ServerContext) {
+  const run = async (request: FastifyRequest, reply: FastifyReply, definition: WorkflowDefinition, body: Record<string, unknown>) => {
+    const signal = requestSignal(request, reply, context.config.requestTimeoutMs);
+    return executeWorkflow(context, definition, body as RunRequestBody, { signal });
+  };
+
+  app.post('/workflows/run', async (request, reply) => {
+    const body = bodyObject(request);
+    return run(request, reply, specificationOf(body, 'POST /workflows/run'), body);
+  });
+
+  const saved = async (request: FastifyRequest<{ Params: { workspace: string; workflowId: string } }>, reply: FastifyReply) => {
+    const body = bodyObject(request);
+    const { definition } = await context.store.get(request.params.workspace, request.params.workflowId, { fresh: body.use_cache === false });
+    return run(request, reply, definition, body);
+  };
+  app.post('/:workspace/workflows/:workflowId', saved);
+  app.post('/infer/workflows/:workspace/:workflowId', saved);
+
+  const describeBlocks = async () => ({ ...describe(context.blocks.registry), sources: Object.fromEntries([...context.blocks.sources].map(([block, source]) => [block.type, source])) });
+  app.get('/workflows/blocks/describe', describeBlocks);
+  app.post('/workflows/blocks/describe', describeBlocks);
+
+  // Roboflow's validate takes the definition itself as the body; `{specification}` is accepted too.
+  app.post('/workflows/validate', async (request) => {
+    const body = bodyObject(request);
+    const definition = (body.specification && typeof body.specification === 'object' ? body.specification : body) as WorkflowDefinition;
+    compileWorkflow(definition, context.blocks.registry);
+    return { status: 'ok' };
+  });
+
+  app.post('/workflows/describe_interface', async (request) => {
+    const body = bodyObject(request);
+    let definition: WorkflowDefinition;
+    if (typeof body.workspace_name === 'string' && typeof body.workflow_id === 'string') {
+      definition = (await context.store.get(body.workspace_name, body.workflow_id)).definition;
+    } else {
+      definition = specificationOf(body, 'POST /workflows/describe_interface');
+    }
+    return describeInterface(compileWorkflow(definition, context.blocks.registry));
+  });
+
+  // Ours: the saved workflows, for the web page and for people exploring the server.
+  app.get('/vad/workflows', async () => {
+    const list = await context.store.list();
+    return {
+      workflows: list.map((w) => ({ workspace: w.workspace, id: w.id, description: w.description ?? null, path: `/${w.workspace}/workflows/${w.id}`, specification: w.definition })),
+    };
+  });
+  app.get('/vad/workflows/:workspace/:workflowId', async (request) => {
+    const { workspace, workflowId } = request.params as { workspace: string; workflowId: string };
+    const found = await context.store.get(workspace, workflowId);
+    return { workspace: found.workspace, id: found.id, description: found.description ?? null, specification: found.definition };
+  });
+
+}

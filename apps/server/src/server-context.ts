@@ -1,0 +1,32 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerConfig } from './config.js';
+import type { RegistryReport } from './block-registry.js';
+import type { Metrics } from './metrics.js';
+import type { RunQueue } from './run-queue.js';
+import type { WorkflowCache } from './workflow-cache.js';
+import type { WorkflowStore } from './workflow-store.js';
+import type { ModelStore } from './model-store.js';
+import type { FitJobs } from './fit-jobs.js';
+
+/** A task the server finishes after it starts listening (`/readiness` waits for all of them). */
+export interface WarmupTask {
+  name: string;
+  state: 'pending' | 'ready' | 'failed';
+  error?: string;
+}
+
+/** Everything a route needs, built once per server. */
+export interface ServerContext {
+  config: ServerConfig;
+  blocks: RegistryReport;
+  workflows: WorkflowCache;
+  store: WorkflowStore;
+  queue: RunQueue;
+  metrics: Metrics;
+  models: ModelStore;
+  fits: FitJobs;
+  warmup: WarmupTask[];
+  log: FastifyBaseLogger;
+  version: string;
+  startedAt: Date;
+}
