@@ -1,0 +1,73 @@
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, symlinkSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** A fresh temporary folder (removed by the caller with `removeFolder`). */
+export function temporaryFolder(prefix = 'vad-runner-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export function removeFolder(folder: string) {
+  rmSync(folder, { recursive: true, force: true });
+}
+
+function ffmpeg(args: string[]) {
+  const result = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${result.stderr}`);
+}
+
+/**
+ * A video with one frame per image, in order, every frame `width × height` (images of any
+ * size are stretched). MJPEG at high quality, so each decoded frame is close to its image.
+ */
+export function makeVideoFromImages(images: readonly string[], output: string, options: { width: number; height: number; fps: number; format?: 'avi' | 'mjpeg' }) {
+  const folder = temporaryFolder('vad-runner-sequence-');
+  try {
+    images.forEach((image, index) => symlinkSync(image, path.join(folder, `${String(index).padStart(5, '0')}.jpg`)));
+    ffmpeg([
+      '-framerate', String(options.fps), '-reinit_filter', '0', '-i', path.join(folder, '%05d.jpg'),
+      '-vf', `scale=${options.width}:${options.height}`, '-pix_fmt', 'yuvj444p', '-c:v', 'mjpeg', '-q:v', '2',
+      ...(options.format === 'mjpeg' ? ['-f', 'mjpeg'] : []), output,
+    ]);
+  } finally {
+    removeFolder(folder);
+  }
+}
+
+/** A synthetic video (ffmpeg's test pattern) of `frames` frames. */
+export function makeTestPatternVideo(output: string, options: { width: number; height: number; fps: number; frames: number }) {
+  ffmpeg(['-f', 'lavfi', '-i', `testsrc=size=${options.width}x${options.height}:rate=${options.fps}`, '-frames:v', String(options.frames), '-c:v', 'mjpeg', '-q:v', '2', output]);
+}
+
+/** Folder of copies (links) of `images` named so they sort in the given order. */
+export function linkImageFolder(images: readonly string[], folder: string) {
+  mkdirSync(folder, { recursive: true });
+  images.forEach((image, index) => symlinkSync(image, path.join(folder, `${String(index).padStart(5, '0')}.jpg`)));
+}
+
+/** Raw RGB frames of a video, decoded by ffmpeg directly (the reference the runner must match). */
+export function decodeFrames(video: string, width: number, height: number): Uint8Array[] {
+  const result = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', video, '-vf', `scale=${width}:${height}:flags=bilinear`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 1 << 30 });
+  if (result.status !== 0) throw new Error(`decoding ${video} failed: ${result.stderr.toString()}`);
+  const bytes = width * height * 3;
+  const frames: Uint8Array[] = [];
+  for (let offset = 0; offset + bytes <= result.stdout.length; offset += bytes) frames.push(new Uint8Array(result.stdout.subarray(offset, offset + bytes)));
+  return frames;
+}
+
+/**
+ * ffmpeg serving `video` once over HTTP as multipart JPEG (what IP cameras send), at its
+ * own frame rate, to the first client that connects.
+ */
+export function serveOverHttp(video: string, port: number): ChildProcess {
+  return spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-i', video, '-c:v', 'copy', '-f', 'mpjpeg', '-listen', '1', `http://127.0.0.1:${port}/camera.mjpg`], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+export function waitForExit(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('close', () => resolve());
+  });
+}
