@@ -1,2 +1,34 @@
+import type { AnyBlock } from '@vad/core';
+import { anomalyMapVisualization } from './anomaly-map-visualization.js';
+import { boundingBoxVisualization } from './bounding-box-visualization.js';
+import { heatmapVisualization } from './heatmap-visualization.js';
+import { labelVisualization } from './label-visualization.js';
+import { textDisplay } from './text-display.js';
+
+export { anomalyMapVisualization } from './anomaly-map-visualization.js';
 export { boundingBoxVisualization } from './bounding-box-visualization.js';
+export { heatmapVisualization } from './heatmap-visualization.js';
 export { labelVisualization } from './label-visualization.js';
+export { textDisplay, formatText } from './text-display.js';
+export { labelText, labelTextChoices } from './label-text.js';
+export {
+  parseColor,
+  contrastRatio,
+  contrastingTextColor,
+  relativeLuminance,
+  resolvePalette,
+  paletteNames,
+  defaultPalette,
+  roboflowPalette,
+  legacyPalette,
+  toHex,
+} from './colors.js';
+export type { Rgb, PaletteName } from './colors.js';
+export { colormapLookupTable, colormapNames } from './colormaps.js';
+export type { ColormapName } from './colormaps.js';
+export { aspectTolerance } from './anomaly-map-levels.js';
+
+/** Every block of @vad/visualize, for `createBlockRegistry([...coreBlocks(), ...visualizeBlocks()])`. */
+export function visualizeBlocks(): AnyBlock[] {
+  return [boundingBoxVisualization, labelVisualization, heatmapVisualization, anomalyMapVisualization, textDisplay];
+}

@@ -1,0 +1,92 @@
+import { defineBlock, field, InvalidInputError, z, type AnomalyMap } from '@vad/core';
+import { levelsAtImageSize, quantizeScores, regionBorders, requireAnomalyMap, scoreExtent, scoreToLevel, type ScoreRange } from './anomaly-map-levels.js';
+import { colormapLookupTable, colormapNames, type ColormapName } from './colormaps.js';
+import { requireColor } from './colors.js';
+import { imageFields, readParameters } from './common-fields.js';
+import { RgbCanvas } from './render/canvas.js';
+
+const manifest = {
+  ...imageFields,
+  anomaly_map: field.selector<AnomalyMap>(['anomaly_map'], {
+    description: 'Per-pixel anomaly scores. A map of another size is resized onto the image when the aspect ratios agree (within 2%).',
+  }),
+  colormap: field.parameter(z.enum(colormapNames).default('turbo'), ['string'], { description: 'Colormap for the scores: turbo or jet.' }),
+  normalization: field.parameter(z.enum(['auto', 'fixed']).default('auto'), ['string'], {
+    description: 'auto stretches the map\'s own lowest to highest score over the colormap; fixed uses min_score..max_score, so colors mean the same score in every image.',
+  }),
+  min_score: field.parameter(z.number().default(0), ['float'], { description: 'Score drawn with the colormap\'s first color (fixed normalization).' }),
+  max_score: field.parameter(z.number().default(1), ['float'], { description: 'Score drawn with the colormap\'s last color (fixed normalization).' }),
+  opacity: field.parameter(z.number().min(0).max(1).default(0.5), ['float_zero_to_one'], { description: 'Opacity of the colormap over the image.' }),
+  show_contours: field.parameter(z.boolean().default(true), ['boolean'], {
+    description: 'Outline the regions whose score is at or above the threshold (when a threshold is known).',
+  }),
+  threshold: field.parameter(z.number().optional(), ['float'], { description: 'Score threshold for the contours; defaults to the map\'s own threshold.' }),
+  contour_color: field.parameter(z.string().default('WHITE'), ['string'], { description: 'Color of the contours.' }),
+  contour_thickness: field.parameter(z.number().int().min(1).max(50).default(2), ['integer'], { description: 'Thickness of the contours in pixels.' }),
+};
+
+const parameterNames = ['colormap', 'normalization', 'min_score', 'max_score', 'opacity', 'show_contours', 'threshold', 'contour_color', 'contour_thickness'] as const;
+
+/** The anomaly-map overlay: a colormap of the scores blended over the image, with optional contours. */
+export const anomalyMapVisualization = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/anomaly_map_visualization@v1',
+  title: 'Anomaly Map Visualization',
+  description:
+    'Blends a colormap (turbo or jet) of an anomaly map over the image, with automatic or fixed normalization, and outlines the regions above the threshold.',
+  manifest,
+  outputs: { image: { kinds: ['image'] } },
+  create: () => ({
+    async run(inputs, context) {
+      const where = { stepName: context.stepName, property: 'anomaly_map' };
+      const map = requireAnomalyMap(inputs.anomaly_map, where);
+      const p = readParameters(manifest, inputs, parameterNames, context.stepName);
+      const { image } = inputs;
+      let range: ScoreRange;
+      if (p.normalization === 'fixed') {
+        range = { low: p.min_score as number, high: p.max_score as number };
+        if (!(range.high > range.low)) {
+          throw new InvalidInputError({ message: `max_score (${range.high}) must be greater than min_score (${range.low})`, stepName: context.stepName, property: 'max_score' });
+        }
+      } else {
+        range = scoreExtent(map.data);
+      }
+      const levels = await levelsAtImageSize(quantizeScores(map.data, range), map, image, where);
+      const threshold = (p.threshold as number | undefined) ?? map.threshold;
+      const thresholdLevel = threshold === undefined ? undefined : threshold > range.high ? undefined : Math.max(1, scoreToLevel(threshold, range));
+      const contourColor = requireColor(p.contour_color as string, { stepName: context.stepName, property: 'contour_color' });
+      const [canvas, borders] = await Promise.all([
+        RgbCanvas.fromImage(image),
+        p.show_contours && thresholdLevel !== undefined ? regionBorders(levels, image.width, image.height, thresholdLevel, p.contour_thickness as number) : undefined,
+      ]);
+      blendColormap(canvas.data, levels, colormapLookupTable(p.colormap as ColormapName), p.opacity as number, borders, [contourColor.r, contourColor.g, contourColor.b]);
+      return { image: canvas.toImage() };
+    },
+  }),
+});
+
+/**
+ * One pass over the pixels: rgb ← (1−opacity)·rgb + opacity·colormap[level], or the contour
+ * color on region borders. Both terms come from precomputed tables in 1/256 fixed point.
+ */
+function blendColormap(rgb: Uint8Array, levels: Uint8Array, table: Uint8Array, opacity: number, borders: Uint8Array | undefined, contour: [number, number, number]): void {
+  const weight = Math.round(opacity * 256);
+  const colorTerm = new Uint16Array(256 * 3);
+  for (let i = 0; i < colorTerm.length; i++) colorTerm[i] = table[i]! * weight + 128;
+  const imageTerm = new Uint16Array(256);
+  for (let v = 0; v < 256; v++) imageTerm[v] = v * (256 - weight);
+  const [contourR, contourG, contourB] = contour;
+  const count = levels.length;
+  for (let i = 0, j = 0; i < count; i++, j += 3) {
+    if (borders !== undefined && borders[i] === 1) {
+      rgb[j] = contourR;
+      rgb[j + 1] = contourG;
+      rgb[j + 2] = contourB;
+      continue;
+    }
+    const c = levels[i]! * 3;
+    rgb[j] = (imageTerm[rgb[j]!]! + colorTerm[c]!) >> 8;
+    rgb[j + 1] = (imageTerm[rgb[j + 1]!]! + colorTerm[c + 1]!) >> 8;
+    rgb[j + 2] = (imageTerm[rgb[j + 2]!]! + colorTerm[c + 2]!) >> 8;
+  }
+}
