@@ -1,4 +1,4 @@
-import { InvalidInputError, VadImage, type WorkflowPlan } from '@vad/core';
+import { InvalidInputError, loadSharp, VadImage, type WorkflowPlan } from '@vad/core';
 import { fetchImageUrl } from './url-inputs.js';
 
 export interface InputDecodingOptions {
@@ -43,7 +43,26 @@ async function decodeImage(value: unknown, name: string, options: InputDecodingO
   } else {
     throw new InvalidInputError({ message: `input "${name}" must be an image: {"type": "base64", "value": "..."} or {"type": "url", "value": "..."}`, property: name });
   }
-  return VadImage.fromBytes(bytes, { name: `input "${name}"`, maxPixels: options.maxImagePixels });
+  try {
+    return await VadImage.fromBytes(bytes, { name: `input "${name}"`, maxPixels: options.maxImagePixels });
+  } catch (error) {
+    throw (await explainPixelLimit(bytes, name, options.maxImagePixels)) ?? error;
+  }
+}
+
+/**
+ * sharp refuses to read even the header of an image over its own pixel limit, which would
+ * surface as "not a decodable image"; read the size without that limit to say what is wrong.
+ */
+async function explainPixelLimit(bytes: Uint8Array, name: string, maxPixels: number): Promise<InvalidInputError | undefined> {
+  try {
+    const sharp = await loadSharp();
+    const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();
+    if (!width || !height || width * height <= maxPixels) return undefined;
+    return new InvalidInputError({ message: `input "${name}" is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (VAD_MAX_IMAGE_PIXELS); it was not decoded`, property: name });
+  } catch {
+    return undefined;
+  }
 }
 
 /**
