@@ -153,3 +153,14 @@ export async function readMask(file: string, width: number, height: number): Pro
     throw new InvalidInputError({ message: `mask ${file} is not a readable image (${(cause as Error).message})`, path: file, cause });
   }
 }
+
+/** RGB pixels of any size → a `LoadedImage` at `size × size` (sharp, cubic), remembering the original size. */
+export async function resizeRgb(image: { data: Uint8Array; width: number; height: number }, size: number): Promise<LoadedImage> {
+  if (image.width === size && image.height === size) return { path: 'pixels', ...image, originalWidth: size, originalHeight: size };
+  const sharp = await loadSharp();
+  const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(size, size, { fit: 'fill', kernel: 'cubic' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { path: 'pixels', data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: size, height: size, originalWidth: image.width, originalHeight: image.height };
+}

@@ -1,6 +1,7 @@
 import { preprocessImages, type SessionOptions } from '@vad/models';
 import type { FeatureBackbone } from './backbone.js';
-import type { LoadedImage } from './dataset.js';
+import { augmentImage, type Augmentation } from './augment.js';
+import { readImageRgb, type LoadedImage } from './dataset.js';
 import { createPatchFeatureExtractor, type PatchFeatureExtractor } from './patch-features.js';
 
 /** Backbone + patch-feature graph: images at the backbone's input size → patch rows. Shared by PatchCore and PaDiM. */
@@ -30,3 +31,35 @@ export async function createFeaturePipeline(backbone: FeatureBackbone, options: 
     dispose: () => patches.dispose(),
   };
 }
+
+/** Progress of the feature stage: images done of total. */
+export type FeatureProgress = (progress: { stage: 'features'; done: number; total: number }) => void;
+
+/** Patch rows of every file (and its augmented views, right after it), read in batches. */
+export async function extractAll(
+  pipeline: FeaturePipeline,
+  files: readonly string[],
+  augmentationList: readonly Augmentation[],
+  batchSize: number,
+  onProgress: FeatureProgress | undefined,
+): Promise<Float32Array> {
+  const views = 1 + augmentationList.length;
+  const rowsPerImage = pipeline.patchesPerImage * pipeline.dimensions;
+  const features = new Float32Array(files.length * views * rowsPerImage);
+  let written = 0;
+  for (let start = 0; start < files.length; start += batchSize) {
+    const batchFiles = files.slice(start, start + batchSize);
+    const images = await Promise.all(batchFiles.map((file) => readImageRgb(file, pipeline.backbone.inputSize)));
+    const batch: LoadedImage[] = [];
+    for (const image of images) {
+      batch.push(image);
+      for (const augmentation of augmentationList) batch.push(await augmentImage(image, augmentation));
+    }
+    const rows = await pipeline.extract(batch);
+    features.set(rows, written);
+    written += rows.length;
+    onProgress?.({ stage: 'features', done: Math.min(start + batchSize, files.length), total: files.length });
+  }
+  return features;
+}
+

@@ -1,15 +1,16 @@
 import { InvalidInputError, ModelLoadError } from '@vad/core';
 import type { SessionOptions, Normalization } from '@vad/models';
-import { augmentImage, type Augmentation } from './augment.js';
+import type { Augmentation } from './augment.js';
 import type { FeatureBackbone } from './backbone.js';
 import { selectCoreset } from './coreset.js';
-import { readImageRgb, resolveTrainingImages, type LoadedImage } from './dataset.js';
-import { createFeaturePipeline, type FeaturePipeline } from './feature-extraction.js';
+import { readImageRgb, resizeRgb, resolveTrainingImages, type LoadedImage } from './dataset.js';
+import { createFeaturePipeline, extractAll } from './feature-extraction.js';
 import { createAnomalyMapRenderer, type AnomalyMapRenderer } from './anomaly-map.js';
 import { readModelFile, writeModelFile } from './model-file.js';
 import { createNearestNeighbourSearch, type NearestNeighbourSearch } from './nearest-neighbour.js';
 import { createRandom } from './random.js';
 import type { TapShape } from './patch-features.js';
+import { mapSizeFor, type AnomalyDetector, type AnomalyPrediction, type PredictOptions } from './detector.js';
 
 /** Progress of a fit, for progress bars: `done` of `total` in the current stage. */
 export interface FitProgress {
@@ -78,42 +79,27 @@ function backboneRecord(backbone: FeatureBackbone): BackboneRecord {
   return { id: backbone.id, inputSize: backbone.inputSize, normalization: backbone.normalization, taps: [...backbone.taps], tapShapes: backbone.tapShapes.map((shape) => ({ ...shape })) };
 }
 
-async function extractAll(
-  pipeline: FeaturePipeline,
-  files: readonly string[],
-  augmentationList: readonly Augmentation[],
-  batchSize: number,
-  onProgress: ((progress: FitProgress) => void) | undefined,
-): Promise<Float32Array> {
-  const views = 1 + augmentationList.length;
-  const rowsPerImage = pipeline.patchesPerImage * pipeline.dimensions;
-  const features = new Float32Array(files.length * views * rowsPerImage);
-  let written = 0;
-  for (let start = 0; start < files.length; start += batchSize) {
-    const batchFiles = files.slice(start, start + batchSize);
-    const images = await Promise.all(batchFiles.map((file) => readImageRgb(file, pipeline.backbone.inputSize)));
-    const batch: LoadedImage[] = [];
-    for (const image of images) {
-      batch.push(image);
-      for (const augmentation of augmentationList) batch.push(await augmentImage(image, augmentation));
-    }
-    const rows = await pipeline.extract(batch);
-    features.set(rows, written);
-    written += rows.length;
-    onProgress?.({ stage: 'features', done: Math.min(start + batchSize, files.length), total: files.length });
+/** A seeded choice of `count` files to hold out; the rest keep their order. */
+export function splitHeldOut(files: readonly string[], count: number, seed: number): { bankFiles: string[]; heldOutFiles: string[] } {
+  const random = createRandom(seed);
+  const order = files.map((_, index) => index);
+  for (let index = order.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [order[index], order[other]] = [order[other]!, order[index]!];
   }
-  return features;
+  const heldOut = new Set(order.slice(0, count));
+  return { bankFiles: files.filter((_, index) => !heldOut.has(index)), heldOutFiles: files.filter((_, index) => heldOut.has(index)) };
 }
 
 /** Rows `[start, end)` removed from a row-major matrix. */
-function withoutRows(matrix: Float32Array, dimensions: number, start: number, end: number): Float32Array {
+export function withoutRows(matrix: Float32Array, dimensions: number, start: number, end: number): Float32Array {
   const out = new Float32Array(matrix.length - (end - start) * dimensions);
   out.set(matrix.subarray(0, start * dimensions), 0);
   out.set(matrix.subarray(end * dimensions), start * dimensions);
   return out;
 }
 
-function maxOf(values: Float32Array): number {
+export function maxOf(values: Float32Array): number {
   let best = -Infinity;
   for (let index = 0; index < values.length; index++) if (values[index]! > best) best = values[index]!;
   return best;
@@ -134,18 +120,8 @@ export async function fitPatchCore(source: string | readonly string[], options: 
   const { backbone, coresetRatio = defaultCoresetRatio, projectionDimensions = 128, poolSize = 3, augmentations: augmentationList = [], seed = 0, batchSize = 8, onProgress, ...sessionOptions } = options;
   if (!(coresetRatio > 0 && coresetRatio <= 1)) throw new InvalidInputError({ message: `coresetRatio must be in (0, 1], got ${coresetRatio}`, property: 'coresetRatio' });
   const files = await resolveTrainingImages(source);
-  const random = createRandom(seed);
   const fewShot = files.length <= fullBankMaxImages;
-  const heldOutCount = fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1));
-  // Seeded shuffle to choose the held-out images; the bank keeps file order otherwise.
-  const order = files.map((_, index) => index);
-  for (let index = order.length - 1; index > 0; index--) {
-    const other = Math.floor(random() * (index + 1));
-    [order[index], order[other]] = [order[other]!, order[index]!];
-  }
-  const heldOutSet = new Set(order.slice(0, heldOutCount));
-  const bankFiles = files.filter((_, index) => !heldOutSet.has(index));
-  const heldOutFiles = files.filter((_, index) => heldOutSet.has(index));
+  const { bankFiles, heldOutFiles } = splitHeldOut(files, fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1)), seed);
 
   const pipeline = await createFeaturePipeline(backbone, { poolSize, ...sessionOptions });
   try {
@@ -272,27 +248,19 @@ export function checkBackbone(file: string, recorded: BackboneRecord, backbone: 
   }
 }
 
-/** One image scored by PatchCore. Normalised scores put the threshold at 0.5 (`raw / (2 · threshold)`). */
-export interface PatchCorePrediction {
-  /** Max patch distance to the bank (raw units). */
-  readonly rawScore: number;
-  /** `rawScore / (2 · threshold)`: 0.5 at the threshold. */
-  readonly score: number;
-  readonly isAnomalous: boolean;
-  /** Normalised per-pixel map at the image's own size, blurred. */
-  readonly map: Float32Array;
-  readonly width: number;
-  readonly height: number;
+/**
+ * One image scored by PatchCore: `rawScore` is the largest patch distance to the bank, `score` is
+ * `rawScore / (2 · threshold)` (0.5 at the threshold); the map is normalised the same way.
+ */
+export interface PatchCorePrediction extends AnomalyPrediction {
   /** Raw patch distances on the feature grid. */
   readonly gridScores: Float32Array;
 }
 
-export interface PatchCoreDetector {
+export interface PatchCoreDetector extends AnomalyDetector {
+  readonly kind: 'patchcore';
   readonly model: PatchCoreModel;
-  /** Normalised threshold (0.5 unless overridden). */
-  readonly threshold: number;
-  /** Scores one image: a file path, or decoded RGB pixels at any size. */
-  predict(image: string | { data: Uint8Array; width: number; height: number }): Promise<PatchCorePrediction>;
+  predict(image: string | { data: Uint8Array; width: number; height: number }, options?: PredictOptions): Promise<PatchCorePrediction>;
   /** Raw patch distances for images already at the input size (no map): the fast path for evaluation. */
   scoreGrid(images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]): Promise<Float32Array[]>;
   /** Map of grid distances at `width × height`, normalised, blurred. */
@@ -338,16 +306,16 @@ export async function createPatchCoreDetector(
     return normalised;
   };
   return {
+    kind: 'patchcore',
     model,
     threshold,
     scoreGrid,
     renderMap,
-    async predict(image) {
+    async predict(image, predictOptions = {}) {
       const input = typeof image === 'string' ? await readImageRgb(image, backbone.inputSize) : await resizeRgb(image, backbone.inputSize);
       const [gridScores] = await scoreGrid([input]);
       const rawScore = maxOf(gridScores!);
-      const width = input.originalWidth;
-      const height = input.originalHeight;
+      const { width, height } = mapSizeFor(input.originalWidth, input.originalHeight, predictOptions.mapMaxSide);
       const map = await renderMap(gridScores!, width, height);
       const score = rawScore * scale;
       return { rawScore, score, isAnomalous: score > threshold, map, width, height, gridScores: gridScores! };
@@ -356,15 +324,4 @@ export async function createPatchCoreDetector(
       await Promise.all([pipeline.dispose(), search!.dispose(), renderer!.dispose()]);
     },
   };
-}
-
-async function resizeRgb(image: { data: Uint8Array; width: number; height: number }, size: number): Promise<LoadedImage> {
-  if (image.width === size && image.height === size) return { path: 'pixels', ...image, originalWidth: size, originalHeight: size };
-  const { loadSharp } = await import('@vad/core');
-  const sharp = await loadSharp();
-  const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(size, size, { fit: 'fill', kernel: 'cubic' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { path: 'pixels', data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: size, height: size, originalWidth: image.width, originalHeight: image.height };
 }

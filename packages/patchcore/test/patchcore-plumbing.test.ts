@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPadimDetector, fitPadim, loadPadimModel, savePadimModel } from '../src/padim.js';
 import { createPatchCoreDetector, fitPatchCore, loadPatchCoreModel, savePatchCoreModel } from '../src/patchcore.js';
 import { createRandom } from '../src/random.js';
 import { createTinyBackbone } from './tiny-backbone.js';
@@ -67,6 +68,23 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     const other = await createTinyBackbone({ inputSize: size, id: 'other_backbone' });
     await expect(loadPatchCoreModel(file, { backbone: other })).rejects.toThrow(/model\.vad was fitted on backbone tiny_test/);
     await other.dispose();
+    await backbone.dispose();
+  });
+
+  it('PaDiM fits on the same features and separates the defect image', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const train = [0, 1, 2, 3, 4, 5].map((index) => path.join(folder, `good-${index}.png`));
+    const model = await fitPadim(train, { backbone, channels: 16 });
+    expect(model.header.features.channels).toHaveLength(16);
+    expect(model.header.threshold.rule).toBe('leave-one-out-max');
+    const file = path.join(folder, 'padim.vad');
+    await savePadimModel(file, model);
+    const detector = await createPadimDetector(await loadPadimModel(file, { backbone }), backbone);
+    const defect = await detector.predict(path.join(folder, 'defect.png'));
+    const clean = await detector.predict(path.join(folder, 'clean.png'));
+    expect(defect.score).toBeGreaterThan(clean.score * 1.5);
+    expect([defect.width, defect.height]).toEqual([96, 80]);
+    await detector.dispose();
     await backbone.dispose();
   });
 });
