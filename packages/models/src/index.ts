@@ -23,3 +23,7 @@ export { preprocessImages, planResize, normalizationCoefficients, toSourcePoint,
 export type { PreprocessOptions, PreprocessedBatch, ImageTransform, ImageInput, ResizeMode, Normalization } from './preprocess/preprocess.js';
 export { addFeatureTaps, createTappedSession, pruneGraph, tensorNames, closestNames } from './taps/feature-taps.js';
 export type { FeatureTaps, FeatureTapOptions, TappedSession } from './taps/feature-taps.js';
+export { convertLayersModel, importerVersion } from './tfjs-import/convert-layers.js';
+export type { ConvertLayersOptions } from './tfjs-import/convert-layers.js';
+export { loadNsfwjsModel, loadLayersModelFolder, layersModelFromArtifacts, decodeWeights, nsfwjsLayersModels } from './tfjs-import/layers-artifacts.js';
+export type { LayersModelArtifacts, KerasLayer, WeightSpec, NsfwjsModelName } from './tfjs-import/layers-artifacts.js';
