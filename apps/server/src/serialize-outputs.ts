@@ -42,7 +42,7 @@ async function anomalyMapPng(map: AnomalyMap, min: number, max: number): Promise
   const scale = max > min ? 255 / (max - min) : 0;
   const gray = new Uint8Array(map.data.length);
   for (let i = 0; i < gray.length; i++) gray[i] = (map.data[i]! - min) * scale; // Uint8Array clamps and rounds
-  const png = await sharp(gray, { raw: { width: map.width, height: map.height, channels: 1 } }).png({ compressionLevel: 6 }).toBuffer();
+  const png = await sharp(gray, { raw: { width: map.width, height: map.height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer();
   return png.toString('base64');
 }
 
