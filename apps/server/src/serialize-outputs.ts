@@ -40,9 +40,9 @@ function finite(value: number): number | null {
 async function anomalyMapPng(map: AnomalyMap, min: number, max: number): Promise<string> {
   const sharp = await loadSharp();
   const scale = max > min ? 255 / (max - min) : 0;
-  const gray = new Uint8Array(map.data.length);
-  for (let i = 0; i < gray.length; i++) gray[i] = (map.data[i]! - min) * scale; // Uint8Array clamps and rounds
-  const png = await sharp(gray, { raw: { width: map.width, height: map.height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer();
+  const gray = new Uint8ClampedArray(map.data.length);
+  for (let i = 0; i < gray.length; i++) gray[i] = (map.data[i]! - min) * scale; // Uint8ClampedArray clamps and rounds
+  const png = await sharp(new Uint8Array(gray.buffer), { raw: { width: map.width, height: map.height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer();
   return png.toString('base64');
 }
 
