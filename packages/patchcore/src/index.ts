@@ -1,9 +1,40 @@
+export { patchcoreBlocks, patchcoreBlock, anomalyRegionsBlock } from './blocks.js';
+export { fitCommand, evalCommand } from './commands.js';
+export type { FitCommandOptions, FitCommandResult, EvalCommandOptions, EvalCommandResult, CommandProgress } from './commands.js';
+export {
+  fitPatchCore,
+  createPatchCoreDetector,
+  savePatchCoreModel,
+  loadPatchCoreModel,
+  withThreshold,
+  checkBackbone,
+  defaultCoresetRatio,
+  fullBankMaxImages,
+} from './patchcore.js';
+export type { PatchCoreModel, PatchCoreHeader, PatchCoreFitOptions, PatchCoreDetector, PatchCorePrediction, FitProgress, BackboneRecord, ThresholdRecord } from './patchcore.js';
+export { fitPadim, createPadimDetector, savePadimModel, loadPadimModel } from './padim.js';
+export type { PadimModel, PadimHeader, PadimFitOptions, PadimDetector } from './padim.js';
+export type { AnomalyDetector, AnomalyPrediction, PredictOptions } from './detector.js';
+export { loadDetector, resolveModelPath, modelFileExtension } from './load-detector.js';
+export type { LoadDetectorOptions } from './load-detector.js';
+export { loadFeatureBackbone, backboneIds, defaultBackboneId } from './backbones.js';
+export type { BackboneId, BackboneLoadOptions } from './backbones.js';
+export type { FeatureBackbone } from './backbone.js';
+export { augmentations } from './augment.js';
+export type { Augmentation } from './augment.js';
+export { anomalyRegions } from './anomaly-regions.js';
+export type { AnomalyRegionOptions } from './anomaly-regions.js';
+export { evaluateDetector } from './evaluate.js';
+export type { EvaluationResult, EvaluateOptions, MetricSet, SampleResult } from './evaluate.js';
+export { writeReport, rocSvg } from './report.js';
+export type { GalleryItem } from './report.js';
+export { renderOverlay } from './heatmap.js';
 export { argsortDescending } from './sort-scores.js';
 export { labelComponents } from './connected-components.js';
 export type { Component, ComponentLabels } from './connected-components.js';
 export { rocCurve, auroc, f1Max, pixelAuroc, aupro, flattenMasks } from './metrics.js';
 export type { RocCurve, F1Max, ScoredMask } from './metrics.js';
-export { imageExtensions, isImageFile, listImages, resolveTrainingImages, loadMvtecDataset, readImageRgb, readMask } from './dataset.js';
+export { imageExtensions, isImageFile, listImages, resolveTrainingImages, loadMvtecDataset, readImageRgb, readMask, resizeRgb } from './dataset.js';
 export type { TestSample, MvtecDataset, LoadedImage } from './dataset.js';
 export { readModelFile, writeModelFile, modelFileMagic, modelFileVersion } from './model-file.js';
 export type { ModelFileContents, StoredArray, StoredType } from './model-file.js';
@@ -11,3 +42,8 @@ export { selectCoreset, projectRows } from './coreset.js';
 export type { CoresetOptions } from './coreset.js';
 export { createNearestNeighbourSearch, buildNearestNeighbourModel } from './nearest-neighbour.js';
 export type { NearestNeighbourSearch, NearestNeighbourOptions } from './nearest-neighbour.js';
+export { createFeaturePipeline } from './feature-extraction.js';
+export type { FeaturePipeline } from './feature-extraction.js';
+export { buildPatchFeatureModel } from './patch-features.js';
+export type { TapShape } from './patch-features.js';
+export { createAnomalyMapRenderer, blurSigmaFor, gaussianKernel } from './anomaly-map.js';

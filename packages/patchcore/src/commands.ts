@@ -1,0 +1,149 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { SessionOptions } from '@vad/models';
+import type { FeatureBackbone } from './backbone.js';
+import { defaultBackboneId, loadFeatureBackbone } from './backbones.js';
+import { loadMvtecDataset, readImageRgb } from './dataset.js';
+import { evaluateDetector, type EvaluationResult } from './evaluate.js';
+import { renderOverlay } from './heatmap.js';
+import { loadDetector } from './load-detector.js';
+import { createPadimDetector, fitPadim, savePadimModel } from './padim.js';
+import { createPatchCoreDetector, fitPatchCore, savePatchCoreModel, type FitProgress } from './patchcore.js';
+import { writeReport, type GalleryItem } from './report.js';
+import { writeFile } from 'node:fs/promises';
+
+/** Progress of a CLI command: a stage and how far it is. */
+export interface CommandProgress {
+  readonly stage: FitProgress['stage'] | 'evaluate' | 'report';
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface FitCommandOptions extends SessionOptions {
+  /** Normal images: a folder, an MVTec category (its train/good is used), or a list of files. */
+  data: string | readonly string[];
+  /** Model file to write (atomically). */
+  out: string;
+  /** `inception_v3` (default) or `mobilenet_v2`. */
+  backbone?: string;
+  /** `patchcore` (default) or `padim`. */
+  detector?: 'patchcore' | 'padim';
+  coresetRatio?: number;
+  /** Store the bank in float16 (half the file). */
+  float16?: boolean;
+  cacheDir?: string;
+  onProgress?: (progress: CommandProgress) => void;
+}
+
+export interface FitCommandResult {
+  readonly out: string;
+  readonly detector: 'patchcore' | 'padim';
+  readonly backbone: string;
+  readonly images: number;
+  readonly bankSize: number | undefined;
+  readonly threshold: { score: number; rule: string };
+  readonly milliseconds: number;
+}
+
+/** `vad fit --data <dir> --out <model>`: fits and writes a model file. */
+export async function fitCommand(options: FitCommandOptions, loaded?: FeatureBackbone): Promise<FitCommandResult> {
+  const { data, out, backbone: backboneId = defaultBackboneId, detector = 'patchcore', coresetRatio, float16, cacheDir, onProgress, ...sessionOptions } = options;
+  const started = performance.now();
+  const backbone = loaded ?? (await loadFeatureBackbone(backboneId, { cacheDir, ...sessionOptions }));
+  try {
+    await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+    if (detector === 'padim') {
+      const model = await fitPadim(data, { backbone, ...sessionOptions, ...(onProgress && { onProgress }) });
+      await savePadimModel(out, model, { float16: float16 ?? false });
+      return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: undefined, threshold: model.header.threshold, milliseconds: performance.now() - started };
+    }
+    const model = await fitPatchCore(data, { backbone, ...sessionOptions, ...(coresetRatio !== undefined && { coresetRatio }), ...(onProgress && { onProgress }) });
+    await savePatchCoreModel(out, model, { float16: float16 ?? false });
+    return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: model.header.bank.size, threshold: model.header.threshold, milliseconds: performance.now() - started };
+  } finally {
+    if (!loaded) await backbone.dispose();
+  }
+}
+
+export interface EvalCommandOptions extends SessionOptions {
+  /** An MVTec-layout folder: train/good, test/<defect>, ground_truth/<defect>. */
+  data: string;
+  /** A fitted model; without one, a model is fitted on `data/train/good` first (and timed). */
+  model?: string;
+  /** Folder for index.html, metrics.json and gallery/*.png. */
+  report: string;
+  backbone?: string;
+  detector?: 'patchcore' | 'padim';
+  coresetRatio?: number;
+  /** Overlays in the gallery per defect type (default 4; 0 for none). */
+  galleryPerDefect?: number;
+  cacheDir?: string;
+  onProgress?: (progress: CommandProgress) => void;
+}
+
+export interface EvalCommandResult extends EvaluationResult {
+  readonly reportFile: string;
+  readonly fitMilliseconds: number | undefined;
+}
+
+/**
+ * `vad eval --data <mvtec dir> [--model m] --report <dir>`: image AUROC, pixel AUROC, AUPRO
+ * (FPR ≤ 0.3), F1-max, per defect type, timing, and an HTML report with ROC curves and a gallery
+ * of heat-map overlays (written to the report folder).
+ */
+export async function evalCommand(options: EvalCommandOptions): Promise<EvalCommandResult> {
+  const { data, model, report, backbone: backboneId = defaultBackboneId, detector: detectorKind = 'patchcore', coresetRatio, galleryPerDefect = 4, cacheDir, onProgress, ...sessionOptions } = options;
+  const dataset = await loadMvtecDataset(data);
+  let fitMilliseconds: number | undefined;
+  let detector;
+  let ownBackbone: FeatureBackbone | undefined;
+  if (model) {
+    detector = await loadDetector(model, { cacheDir, ...sessionOptions });
+  } else {
+    ownBackbone = await loadFeatureBackbone(backboneId, { cacheDir, ...sessionOptions });
+    const started = performance.now();
+    const fitOptions = { backbone: ownBackbone, ...sessionOptions, ...(onProgress && { onProgress }) };
+    detector =
+      detectorKind === 'padim'
+        ? await createPadimDetector(await fitPadim(dataset.train, fitOptions), ownBackbone, sessionOptions)
+        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, ...(coresetRatio !== undefined && { coresetRatio }) }), ownBackbone, sessionOptions);
+    fitMilliseconds = performance.now() - started;
+  }
+  try {
+    const galleryFolder = path.join(report, 'gallery');
+    await mkdir(galleryFolder, { recursive: true });
+    const perDefect = new Map<string, number>();
+    const gallery: GalleryItem[] = [];
+    const result = await evaluateDetector(detector, dataset, {
+      async onSample(sample, prediction, mask, done, total) {
+        onProgress?.({ stage: 'evaluate', done, total });
+        const shown = perDefect.get(sample.defect) ?? 0;
+        if (shown >= galleryPerDefect) return;
+        perDefect.set(sample.defect, shown + 1);
+        const image = await readImageRgb(sample.path);
+        const { loadSharp } = await import('@vad/core');
+        const sharp = await loadSharp();
+        const { data: pixels } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+          .resize(prediction.width, prediction.height, { fit: 'fill' })
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        const file = `${sample.defect}-${path.parse(sample.path).name}.png`;
+        await writeFile(path.join(galleryFolder, file), await renderOverlay({ data: pixels, width: prediction.width, height: prediction.height }, prediction.map, mask));
+        gallery.push({ file, caption: `${sample.defect}/${path.basename(sample.path)} — score ${prediction.score.toFixed(3)}${prediction.isAnomalous ? ' (anomalous)' : ''}` });
+      },
+    });
+    onProgress?.({ stage: 'report', done: 0, total: 1 });
+    const notes: Record<string, string> = {
+      model: model ?? `fitted on ${dataset.train.length} images of ${path.join(data, 'train', 'good')}`,
+      detector: detector.kind,
+      ...(fitMilliseconds !== undefined && { 'fit time': `${(fitMilliseconds / 1000).toFixed(1)} s` }),
+      'pixel metrics at': 'longer side ≤ 256 px',
+    };
+    const reportFile = await writeReport(report, result, gallery, { notes });
+    onProgress?.({ stage: 'report', done: 1, total: 1 });
+    return { ...result, reportFile, fitMilliseconds };
+  } finally {
+    await detector.dispose();
+    await ownBackbone?.dispose();
+  }
+}
