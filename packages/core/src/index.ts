@@ -36,3 +36,5 @@ export { loadPlugins, pluginNamesFromEnv } from './plugins.js';
 export type { LoadedPlugin } from './plugins.js';
 export { coreBlocks, propertyDefinition, continueIf, imageResize, absoluteStaticCrop } from './core-blocks/index.js';
 export { z } from 'zod';
+export { serializeValue, summarizeAnomalyMap } from './serialize.js';
+export type { SerializeVisitor } from './serialize.js';
