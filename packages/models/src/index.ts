@@ -27,3 +27,5 @@ export { convertLayersModel, importerVersion } from './tfjs-import/convert-layer
 export type { ConvertLayersOptions } from './tfjs-import/convert-layers.js';
 export { loadNsfwjsModel, loadLayersModelFolder, layersModelFromArtifacts, decodeWeights, nsfwjsLayersModels } from './tfjs-import/layers-artifacts.js';
 export type { LayersModelArtifacts, KerasLayer, WeightSpec, NsfwjsModelName } from './tfjs-import/layers-artifacts.js';
+export { loadBackbone, importBackbone, backboneDefinitions, backbonePreprocessing } from './backbones/backbones.js';
+export type { Backbone, BackboneName, BackboneTap, BackboneFeatures, LoadBackboneOptions } from './backbones/backbones.js';

@@ -1,0 +1,212 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidInputError } from '@vad/core';
+import { createNode } from '../onnx/build-model.js';
+import { encodeModel } from '../onnx/onnx-model.js';
+import { defaultCacheDir, resolvePackageRoot } from '../runtime/model-source.js';
+import { createSessionFromFile, type ModelSession, type SessionOptions, type TensorValue } from '../runtime/session.js';
+import { preprocessImages, type ImageInput, type ImageTransform, type PreprocessOptions } from '../preprocess/preprocess.js';
+import { convertLayersModel, importerVersion } from '../tfjs-import/convert-layers.js';
+import { loadNsfwjsModel, type NsfwjsModelName } from '../tfjs-import/layers-artifacts.js';
+
+export type BackboneName = NsfwjsModelName;
+
+interface BackboneDefinition {
+  inputSize: number;
+  taps: readonly string[];
+}
+
+/**
+ * The default backbones, built from the ImageNet-trained lower layers of the models nsfwjs ships.
+ * InceptionV3 ends after `mixed5` (PatchCore reads mixed2 at stride 8 and mixed5 at stride 16);
+ * MobileNetV2, the fast option, exposes the expanded activations of blocks 6 and 13 (stride 8 and 16).
+ */
+export const backboneDefinitions: Record<BackboneName, BackboneDefinition> = {
+  inception_v3: { inputSize: 299, taps: ['mixed2', 'mixed5'] },
+  mobilenet_v2: { inputSize: 224, taps: ['block_6_expand_relu', 'block_13_expand_relu'] },
+};
+
+/** The preprocessing every default backbone expects: RGB, `x / 255` (DESIGN.md: not [-1, 1]), NCHW. */
+export const backbonePreprocessing: Omit<PreprocessOptions, 'width' | 'height'> = {
+  resize: 'stretch',
+  channelOrder: 'rgb',
+  normalization: 'unit',
+  layout: 'nchw',
+};
+
+export interface BackboneTap {
+  name: string;
+  channels: number;
+  /** Nominal downsampling (a power of two); the real map size is in each output's dims. */
+  stride: number;
+  /** Map height × width at the default input size. */
+  size: [number, number];
+}
+
+export interface BackboneFeatures {
+  /** Tap name → feature map, float32 NCHW. */
+  maps: Record<string, TensorValue<Float32Array>>;
+  /** Global average pool of the deepest tap: [N, channels]. */
+  pooled: TensorValue<Float32Array>;
+  /** How each image was fitted to the input, to map feature coordinates back. */
+  transforms: ImageTransform[];
+}
+
+export interface Backbone {
+  /** Stable identity to record in model files: source model, package version, taps and preprocessing. */
+  readonly id: string;
+  readonly name: BackboneName;
+  /** Default input size (square): 299 for InceptionV3, 224 for MobileNetV2. */
+  readonly inputSize: number;
+  readonly taps: readonly BackboneTap[];
+  /** Output name of the pooled embedding and its width. */
+  readonly pooled: { name: 'pooled'; channels: number };
+  /** Pass to `preprocessImages` with `width`/`height` = the input size. */
+  readonly preprocessing: Omit<PreprocessOptions, 'width' | 'height'>;
+  /** The cached ONNX file. */
+  readonly modelPath: string;
+  readonly session: ModelSession;
+  /** Images → feature maps, in batches of `batchSize` (default 8), at `size` (default `inputSize`). */
+  run(images: readonly ImageInput[], options?: { size?: number; batchSize?: number }): Promise<BackboneFeatures>;
+  /** An already preprocessed NCHW float32 batch → feature maps and pooled embedding. */
+  runTensor(tensor: TensorValue<Float32Array>): Promise<Omit<BackboneFeatures, 'transforms'>>;
+  dispose(): Promise<void>;
+}
+
+export interface LoadBackboneOptions {
+  /** Default: `VAD_CACHE_DIR`, else ~/.cache/vad. The imported model lands in `<cacheDir>/backbones/`. */
+  cacheDir?: string;
+  /** Other layers to expose (default: the backbone's taps); the pooled output follows the last one. */
+  taps?: readonly string[];
+  session?: SessionOptions;
+}
+
+let importerDigest: string | undefined;
+/** A hash of the importer's own code, so a changed importer never reuses an old cached import. */
+function importerHash(): string {
+  if (importerDigest) return importerDigest;
+  const hash = createHash('sha256').update(importerVersion);
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const file of ['convert-layers', 'layers-artifacts']) {
+    for (const extension of ['.js', '.ts']) {
+      const candidate = path.join(here, '..', 'tfjs-import', file + extension);
+      if (existsSync(candidate)) {
+        hash.update(readFileSync(candidate));
+        break;
+      }
+    }
+  }
+  importerDigest = hash.digest('hex').slice(0, 16);
+  return importerDigest;
+}
+
+function nsfwjsVersion(): string {
+  const manifest = path.join(resolvePackageRoot('nsfwjs'), 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+const pending = new Map<string, Promise<string>>();
+/** Imports the backbone once into the cache (tmp file + rename) and returns the .onnx path. */
+export async function importBackbone(name: BackboneName, options: Pick<LoadBackboneOptions, 'cacheDir' | 'taps'> = {}): Promise<string> {
+  const definition = backboneDefinitions[name];
+  if (!definition) {
+    throw new InvalidInputError({ message: `unknown backbone "${name}"; known: ${Object.keys(backboneDefinitions).join(', ')}`, property: 'backbone' });
+  }
+  const taps = [...(options.taps ?? definition.taps)];
+  const key = createHash('sha256').update(JSON.stringify({ name, taps })).digest('hex').slice(0, 8);
+  const folder = path.join(defaultCacheDir(options.cacheDir), 'backbones');
+  const file = path.join(folder, `${name}-nsfwjs${nsfwjsVersion()}-${importerHash()}-${key}.onnx`);
+  if (existsSync(file)) return file;
+  const running = pending.get(file);
+  if (running) return running;
+  const work = (async () => {
+    const model = convertLayersModel(await loadNsfwjsModel(name), { outputs: taps, dynamicSize: true });
+    model.graph.node.push(createNode({ op: 'ReduceMean', name: 'pooled', inputs: [taps[taps.length - 1]!], outputs: ['pooled'], attributes: { axes: [2, 3], keepdims: 0 } }));
+    model.graph.output.push({ name: 'pooled', type: { tensorType: { elemType: 1 } } });
+    model.metadataProps.push({ key: 'taps', value: taps.join(',') }, { key: 'preprocessing', value: 'rgb x/255 nchw' });
+    await mkdir(folder, { recursive: true });
+    const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.part`;
+    try {
+      await writeFile(temporary, encodeModel(model));
+      await rename(temporary, file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return file;
+  })();
+  pending.set(file, work);
+  try {
+    return await work;
+  } finally {
+    pending.delete(file);
+  }
+}
+
+function concatenate(parts: TensorValue<Float32Array>[]): TensorValue<Float32Array> {
+  if (parts.length === 1) return parts[0]!;
+  const total = parts.reduce((sum, part) => sum + part.data.length, 0);
+  const data = new Float32Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    data.set(part.data, offset);
+    offset += part.data.length;
+  }
+  const batch = parts.reduce((sum, part) => sum + part.dims[0]!, 0);
+  return { data, dims: [batch, ...parts[0]!.dims.slice(1)] };
+}
+
+/**
+ * A default backbone, available offline: imported from the nsfwjs package on first use, cached as
+ * ONNX, and run through ONNX Runtime. Preprocessing is RGB `x / 255` at the input size (stretch).
+ */
+export async function loadBackbone(name: BackboneName, options: LoadBackboneOptions = {}): Promise<Backbone> {
+  const modelPath = await importBackbone(name, options);
+  const definition = backboneDefinitions[name];
+  const tapNames = [...(options.taps ?? definition.taps)];
+  const session = await createSessionFromFile(modelPath, options.session);
+  const runTensor = async (tensor: TensorValue<Float32Array>) => {
+    const outputs = await session.run({ input: tensor });
+    const maps: Record<string, TensorValue<Float32Array>> = {};
+    for (const tap of tapNames) maps[tap] = outputs[tap] as TensorValue<Float32Array>;
+    return { maps, pooled: outputs.pooled as TensorValue<Float32Array> };
+  };
+  // one run at the default size: warms the session up and measures the taps
+  const size = definition.inputSize;
+  const probe = await runTensor({ data: new Float32Array(3 * size * size).fill(0.5), dims: [1, 3, size, size] });
+  const taps: BackboneTap[] = tapNames.map((tap) => {
+    const [, channels, height, width] = probe.maps[tap]!.dims as [number, number, number, number];
+    return { name: tap, channels, stride: 2 ** Math.round(Math.log2(size / height)), size: [height, width] };
+  });
+  const version = nsfwjsVersion();
+  return {
+    id: `nsfwjs@${version}/${name}:${tapNames.join('+')}:rgb-unit`,
+    name,
+    inputSize: size,
+    taps,
+    pooled: { name: 'pooled', channels: probe.pooled.dims[1]! },
+    preprocessing: backbonePreprocessing,
+    modelPath,
+    session,
+    runTensor,
+    async run(images, runOptions = {}) {
+      const inputSize = runOptions.size ?? size;
+      const batchSize = Math.max(1, runOptions.batchSize ?? 8);
+      const parts: Omit<BackboneFeatures, 'transforms'>[] = [];
+      const transforms: ImageTransform[] = [];
+      for (let start = 0; start < images.length; start += batchSize) {
+        const batch = await preprocessImages(images.slice(start, start + batchSize), { ...backbonePreprocessing, width: inputSize, height: inputSize });
+        parts.push(await runTensor(batch.tensor));
+        transforms.push(...batch.transforms);
+      }
+      if (parts.length === 0) throw new InvalidInputError({ message: `backbone ${name} was given no images` });
+      const maps: Record<string, TensorValue<Float32Array>> = {};
+      for (const tap of tapNames) maps[tap] = concatenate(parts.map((part) => part.maps[tap]!));
+      return { maps, pooled: concatenate(parts.map((part) => part.pooled)), transforms };
+    },
+    dispose: () => session.dispose(),
+  };
+}

@@ -1,0 +1,140 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VadImage } from '@vad/core';
+import { sharedPath } from '@vad/testing';
+import { importBackbone, loadBackbone, type Backbone } from '../src/backbones/backbones.js';
+import { convertLayersModel } from '../src/tfjs-import/convert-layers.js';
+import { loadNsfwjsModel } from '../src/tfjs-import/layers-artifacts.js';
+import { encodeModel } from '../src/onnx/onnx-model.js';
+import { createSessionFromBytes } from '../src/runtime/session.js';
+import { preprocessImages } from '../src/preprocess/preprocess.js';
+import { compare, loadReferenceModel, ranking, runReference } from './nsfwjs-reference.js';
+
+const photos = sharedPath('datasets/photos');
+let cacheDir: string;
+beforeAll(async () => {
+  cacheDir = await mkdtemp(path.join(os.tmpdir(), 'vad-backbones-'));
+});
+afterAll(async () => {
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+async function loadPhotos(names: readonly string[]): Promise<VadImage[]> {
+  return Promise.all(names.map(async (name) => VadImage.fromBytes(await readFile(path.join(photos!, name)))));
+}
+
+/** Max abs difference of a map relative to its scale, for each image of the batch. */
+function expectParity(label: string, reference: Float32Array, ours: Float32Array, relative = 1e-4): void {
+  const { maxDifference, scale } = compare(reference, ours);
+  expect(scale, label).toBeGreaterThan(0.1);
+  expect(maxDifference / scale, `${label}: max difference ${maxDifference} at scale ${scale}`).toBeLessThan(relative);
+}
+
+function globalAverage(map: Float32Array, dims: readonly number[]): Float32Array {
+  const [batch, channels, height, width] = dims as [number, number, number, number];
+  const plane = height * width;
+  const pooled = new Float32Array(batch * channels);
+  for (let index = 0; index < batch * channels; index++) {
+    let sum = 0;
+    for (let pixel = 0; pixel < plane; pixel++) sum += map[index * plane + pixel]!;
+    pooled[index] = sum / plane;
+  }
+  return pooled;
+}
+
+describe.skipIf(!photos)('default backbones against the original nsfwjs models in TensorFlow.js', () => {
+  describe('inception_v3', () => {
+    let backbone: Backbone;
+    beforeAll(async () => {
+      backbone = await loadBackbone('inception_v3', { cacheDir });
+    });
+    afterAll(async () => backbone?.dispose());
+
+    it('describes itself: id, input size, taps with strides and channels, x/255 preprocessing', async () => {
+      expect(backbone.id).toBe('nsfwjs@4.4.0/inception_v3:mixed2+mixed5:rgb-unit');
+      expect(backbone.inputSize).toBe(299);
+      expect(backbone.taps).toEqual([
+        { name: 'mixed2', channels: 288, stride: 8, size: [35, 35] },
+        { name: 'mixed5', channels: 768, stride: 16, size: [17, 17] },
+      ]);
+      expect(backbone.pooled).toEqual({ name: 'pooled', channels: 768 });
+      expect(backbone.preprocessing).toMatchObject({ normalization: 'unit', channelOrder: 'rgb', layout: 'nchw' });
+      // cached: a second load reuses the file without importing again
+      const before = await stat(backbone.modelPath);
+      expect(await importBackbone('inception_v3', { cacheDir })).toBe(backbone.modelPath);
+      expect((await stat(backbone.modelPath)).mtimeMs).toBe(before.mtimeMs);
+      expect(path.dirname(backbone.modelPath)).toBe(path.join(cacheDir, 'backbones'));
+    });
+
+    it('matches TensorFlow.js on real photos: tapped maps, pooled embedding, and the class ranking', async () => {
+      const images = await loadPhotos(['dog.jpg', 'eagle.jpg', 'giraffe.jpg']);
+      const { tensor } = await preprocessImages(images, { ...backbone.preprocessing, width: 299, height: 299 });
+      const features = await backbone.run(images, { batchSize: 2 });
+      expect(features.maps.mixed2!.dims).toEqual([3, 288, 35, 35]);
+      expect(features.maps.mixed5!.dims).toEqual([3, 768, 17, 17]);
+      expect(features.pooled.dims).toEqual([3, 768]);
+
+      const reference = await loadReferenceModel('inception_v3', ['mixed2', 'mixed5', 'dense_3']);
+      const [mixed2, mixed5, classes] = runReference(reference, tensor);
+      expectParity('mixed2', mixed2!, features.maps.mixed2!.data);
+      expectParity('mixed5', mixed5!, features.maps.mixed5!.data);
+      expectParity('pooled', globalAverage(mixed5!, [3, 768, 17, 17]), features.pooled.data);
+
+      const classifier = await createSessionFromBytes(encodeModel(convertLayersModel(await loadNsfwjsModel('inception_v3'))), { cache: false });
+      const { dense_3: ours } = await classifier.run({ input: tensor });
+      await classifier.dispose();
+      expectParity('classes', classes!, ours!.data as Float32Array);
+      for (let image = 0; image < 3; image++) {
+        const slice = (data: Float32Array) => data.subarray(image * 5, image * 5 + 5);
+        expect(ranking(slice(ours!.data as Float32Array))).toEqual(ranking(slice(classes!)));
+      }
+    });
+  });
+
+  describe('mobilenet_v2', () => {
+    let backbone: Backbone;
+    beforeAll(async () => {
+      backbone = await loadBackbone('mobilenet_v2', { cacheDir });
+    });
+    afterAll(async () => backbone?.dispose());
+
+    it('describes itself and matches TensorFlow.js on real photos', async () => {
+      expect(backbone.id).toBe('nsfwjs@4.4.0/mobilenet_v2:block_6_expand_relu+block_13_expand_relu:rgb-unit');
+      expect(backbone.inputSize).toBe(224);
+      expect(backbone.taps).toEqual([
+        { name: 'block_6_expand_relu', channels: 192, stride: 8, size: [28, 28] },
+        { name: 'block_13_expand_relu', channels: 576, stride: 16, size: [14, 14] },
+      ]);
+      const images = await loadPhotos(['horses.jpg', 'person.jpg', 'kite.jpg']);
+      const { tensor } = await preprocessImages(images, { ...backbone.preprocessing, width: 224, height: 224 });
+      const features = await backbone.runTensor(tensor);
+      const reference = await loadReferenceModel('mobilenet_v2', ['block_6_expand_relu', 'block_13_expand_relu', 'dense_3']);
+      const [early, late, classes] = runReference(reference, tensor);
+      expectParity('block_6_expand_relu', early!, features.maps.block_6_expand_relu!.data);
+      expectParity('block_13_expand_relu', late!, features.maps.block_13_expand_relu!.data);
+
+      const classifier = await createSessionFromBytes(encodeModel(convertLayersModel(await loadNsfwjsModel('mobilenet_v2'))), { cache: false });
+      const { dense_3: ours } = await classifier.run({ input: tensor });
+      await classifier.dispose();
+      expectParity('classes', classes!, ours!.data as Float32Array);
+      for (let image = 0; image < 3; image++) {
+        const slice = (data: Float32Array) => data.subarray(image * 5, image * 5 + 5);
+        expect(ranking(slice(ours!.data as Float32Array))).toEqual(ranking(slice(classes!)));
+      }
+    });
+
+    it('runs at another input size (the maps follow the size)', async () => {
+      const images = await loadPhotos(['dog.jpg']);
+      const features = await backbone.run(images, { size: 256 });
+      expect(features.maps.block_6_expand_relu!.dims).toEqual([1, 192, 32, 32]);
+      expect(features.maps.block_13_expand_relu!.dims).toEqual([1, 576, 16, 16]);
+      expect(features.transforms[0]!.inputWidth).toBe(256);
+    });
+  });
+
+  it('rejects an unknown backbone by name', async () => {
+    await expect(loadBackbone('resnet50' as 'inception_v3', { cacheDir })).rejects.toThrow('unknown backbone "resnet50"; known: inception_v3, mobilenet_v2');
+  });
+});
