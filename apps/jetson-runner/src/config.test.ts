@@ -27,7 +27,7 @@ describe('resolveConfig', () => {
     );
     expect(config.streams.map((s) => s.source.type)).toEqual(['rtsp', 'http', 'v4l2', 'images', 'file']);
     expect(config.streams[2]).toMatchObject({ width: 320, height: 240 });
-    expect(config.streams[0]).toMatchObject({ width: 640, height: 480, fps: undefined, policy: undefined });
+    expect(config.streams[0]).toMatchObject({ width: 640, height: 480, fps: undefined, policy: undefined, queueSize: 1 });
     expect(config.streams[3]!.source).toEqual({ type: 'images', dir: path.join(folder, 'frames') });
     expect(config.streams[4]!.source).toEqual({ type: 'file', path: path.join(folder, 'clip.mp4') });
     expect(config.workflow).toBe(path.join(folder, 'workflow.json'));

@@ -36,6 +36,11 @@ const streamSchema = z
     fps: z.number().positive().max(240).optional(),
     /** `latest` drops frames when the workflow is slower than the source; `block` reads at the workflow's pace. */
     policy: z.enum(['latest', 'block']).optional(),
+    /**
+     * Frames that may wait for the workflow (bounded; the oldest is dropped under `latest`). 1 keeps only
+     * the newest; a few absorb bursts, e.g. the second of frames ffmpeg hands over at once after connecting.
+     */
+    queueSize: z.number().int().min(1).max(256).default(1),
     /** Values for the workflow's parameter inputs, for this stream only. */
     parameters: z.record(z.string(), z.unknown()).optional(),
   })
@@ -120,6 +125,7 @@ export interface StreamConfig {
   height: number;
   fps: number | undefined;
   policy: 'latest' | 'block' | undefined;
+  queueSize: number;
   parameters: Record<string, unknown>;
 }
 
@@ -177,6 +183,7 @@ export function resolveConfig(raw: unknown, options: { baseDir?: string; file?: 
       height: stream.height ?? config.frame.height,
       fps: stream.fps ?? config.frame.fps,
       policy: stream.policy,
+      queueSize: stream.queueSize,
       parameters: { ...config.parameters, ...stream.parameters },
     };
   });

@@ -60,6 +60,9 @@ export function startStreamWorker(options: StreamWorkerOptions): StreamWorker {
   const { stream, workflow, metrics, logger } = options;
   const labels = { stream: stream.id };
   const controller = new AbortController();
+  // Every series exists from the start (at 0), so rates and alerts work before the first event.
+  for (const counter of [metrics.framesReceived, metrics.framesProcessed, metrics.framesDropped, metrics.anomalies, metrics.reconnects, metrics.workflowErrors, metrics.archivedFrames]) counter.inc(labels, 0);
+  metrics.sourceUp.set(labels, 0);
   const source = createFfmpegSource({
     streamId: stream.id,
     source: stream.source,
@@ -87,7 +90,7 @@ export function startStreamWorker(options: StreamWorkerOptions): StreamWorker {
     },
   });
   const policy: FramePolicy = stream.policy ?? (source.live ? 'latest' : 'block');
-  const slot = createFrameSlot<Frame>(policy, 1, () => metrics.framesDropped.inc(labels));
+  const slot = createFrameSlot<Frame>(policy, stream.queueSize, () => metrics.framesDropped.inc(labels));
   const rate = createRateMeter();
   let state: StreamState = 'starting';
   let received = 0;

@@ -6,7 +6,7 @@ import { sharedPath } from '@vad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFfmpegSource, SourceError } from '../src/index.js';
 import type { Frame, FfmpegSourceOptions } from '../src/index.js';
-import { decodeFrames, makeTestPatternVideo, removeFolder, temporaryFolder } from './helpers/media.js';
+import { decodeFrames, freePort, makeTestPatternVideo, removeFolder, temporaryFolder } from './helpers/media.js';
 
 async function collect(options: FfmpegSourceOptions, limit = Infinity): Promise<Frame[]> {
   const source = createFfmpegSource(options);
@@ -101,13 +101,3 @@ describe('ffmpeg sources', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}

@@ -7,6 +7,8 @@ export interface DecodeOptions {
   fps?: number;
   /** Seconds without I/O after which ffmpeg gives up on a network source. */
   networkTimeoutSeconds?: number;
+  /** Seconds of a network stream ffmpeg reads to find its codec before the first frame (default 1). */
+  probeSeconds?: number;
 }
 
 /**
@@ -16,6 +18,9 @@ export interface DecodeOptions {
 export function ffmpegArguments(source: SourceSpec, options: DecodeOptions): string[] {
   const timeoutMicroseconds = String(Math.round((options.networkTimeoutSeconds ?? 10) * 1e6));
   const input: string[] = [];
+  // ffmpeg probes up to 5 s of a stream before its first frame; a camera's codec is known far sooner.
+  // (Not `-fflags nobuffer`: it throws away the packets read while probing, i.e. the first frames.)
+  const shortProbe = ['-probesize', '500000', '-analyzeduration', String(Math.round((options.probeSeconds ?? 1) * 1e6))];
   switch (source.type) {
     case 'file':
       if (source.realtime) input.push('-re');
@@ -23,10 +28,10 @@ export function ffmpegArguments(source: SourceSpec, options: DecodeOptions): str
       input.push('-i', source.path);
       break;
     case 'rtsp':
-      input.push('-rtsp_transport', source.transport ?? 'tcp', '-timeout', timeoutMicroseconds, '-fflags', 'nobuffer', '-flags', 'low_delay', '-i', source.url);
+      input.push(...shortProbe, '-rtsp_transport', source.transport ?? 'tcp', '-timeout', timeoutMicroseconds, '-flags', 'low_delay', '-i', source.url);
       break;
     case 'http':
-      input.push('-rw_timeout', timeoutMicroseconds, '-fflags', 'nobuffer', '-flags', 'low_delay', '-i', source.url);
+      input.push(...shortProbe, '-rw_timeout', timeoutMicroseconds, '-flags', 'low_delay', '-i', source.url);
       break;
     case 'v4l2':
       input.push('-f', 'v4l2');

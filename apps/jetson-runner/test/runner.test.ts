@@ -1,0 +1,132 @@
+import { get } from 'node:http';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunner, silentLogger } from '../src/index.js';
+import { archivedFrames, readJsonLines, writeFlatImage } from './helpers/frames.js';
+import { makeVideoFromImages, removeFolder, temporaryFolder } from './helpers/media.js';
+import { intensityConfig, intensityRegistry } from './helpers/runner-setup.js';
+import { startWebhookReceiver } from './helpers/webhook-receiver.js';
+
+let folder: string;
+let dark: string;
+let bright: string;
+const brightFrames = [4, 11, 12, 17];
+const frameCount = 20;
+
+beforeAll(async () => {
+  folder = temporaryFolder();
+  dark = path.join(folder, 'dark.jpg');
+  bright = path.join(folder, 'bright.jpg');
+  await writeFlatImage(dark, 40);
+  await writeFlatImage(bright, 220);
+});
+afterAll(() => removeFolder(folder));
+
+function sequenceVideo(name: string, count: number, brightAt: readonly number[], fps = 10) {
+  const video = path.join(folder, name);
+  makeVideoFromImages(Array.from({ length: count }, (_, i) => (brightAt.includes(i) ? bright : dark)), video, { width: 96, height: 72, fps });
+  return video;
+}
+
+describe('runner on a video file', () => {
+  it('processes every frame; JSON lines, saved frames, webhook and metrics agree on which frames were anomalous', async () => {
+    const video = sequenceVideo('sequence.avi', frameCount, brightFrames);
+    const receiver = await startWebhookReceiver({ failFirst: 1 });
+    const out = path.join(folder, 'run1');
+    const config = intensityConfig(folder, {
+      streams: [{ id: 'line1', source: video, width: 64, height: 48 }],
+      jsonl: { path: path.join(out, 'frames.jsonl') },
+      archive: { dir: path.join(out, 'archive') },
+      webhook: { url: receiver.url, debounceMs: 60_000, retries: 3, retryDelayMs: 50 },
+      http: { host: '127.0.0.1', port: 0 },
+    });
+    const runner = await createRunner(config, { registry: intensityRegistry(), logger: silentLogger });
+    await runner.start();
+    const port = runner.port!;
+    const final = await runner.done;
+
+    expect(final).toEqual([expect.objectContaining({ id: 'line1', state: 'ended', policy: 'block', received: frameCount, processed: frameCount, dropped: 0, anomalies: brightFrames.length })]);
+    const lines = readJsonLines(path.join(out, 'frames.jsonl'));
+    expect(lines.map((line) => line.sequence)).toEqual(Array.from({ length: frameCount }, (_, i) => i));
+    expect(lines.filter((line) => line.anomalous).map((line) => line.sequence)).toEqual(brightFrames);
+    for (const line of lines) {
+      expect(line).toMatchObject({ stream: 'line1', connection: 1 });
+      expect(line.outputs.mean).toBeCloseTo(line.anomalous ? 220 : 40, -1);
+      expect(line.latencyMs).toBeGreaterThanOrEqual(line.workflowMs - 1);
+    }
+
+    const saved = archivedFrames(path.join(out, 'archive'), 'line1');
+    expect(saved.map((entry) => entry.record.sequence)).toEqual(brightFrames);
+    const savedImage = await sharp(`${saved[0]!.base}.jpg`).stats();
+    expect(savedImage.channels[0]!.mean).toBeCloseTo(220, -1);
+
+    // The first POST failed (503) and was retried; then one event for frame 4 and, at shutdown, the held ones.
+    const events = receiver.accepted();
+    expect(receiver.requests[0]!.status).toBe(503);
+    expect(events.flatMap((event) => (event.frames as { sequence: number }[]).map((frame) => frame.sequence))).toEqual(brightFrames);
+    expect(events.map((event) => event.count)).toEqual([1, 3]);
+
+    // The server closed with the runner; its metrics are still readable from the registry.
+    const metrics = await runner.metrics.registry.metrics();
+    expect(metrics).toContain(`vad_runner_frames_processed_total{stream="line1"} ${frameCount}`);
+    expect(metrics).toContain(`vad_runner_anomalies_total{stream="line1"} ${brightFrames.length}`);
+    expect(metrics).toContain('vad_runner_frames_dropped_total{stream="line1"} 0');
+    expect(metrics).toContain('vad_runner_webhook_deliveries_total{result="delivered"} 2');
+    await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
+    await receiver.close();
+  });
+
+  it('serves an MJPEG preview, /healthz and /metrics while running', async () => {
+    const video = sequenceVideo('preview.avi', 40, [], 20);
+    const config = intensityConfig(folder, {
+      streams: [{ id: 'cam', source: { type: 'file', path: video, realtime: true }, width: 64, height: 48 }],
+      http: { host: '127.0.0.1', port: 0 },
+      preview: { maxFps: 10 },
+    });
+    const runner = await createRunner(config, { registry: intensityRegistry(), logger: silentLogger });
+    await runner.start();
+    const base = `http://127.0.0.1:${runner.port}`;
+    const parts = await readMjpegParts(`${base}/streams/cam/preview.mjpg`, 2);
+    expect(parts).toHaveLength(2);
+    for (const jpeg of parts) {
+      const metadata = await sharp(jpeg).metadata();
+      expect([metadata.format, metadata.width, metadata.height]).toEqual(['jpeg', 64, 48]);
+    }
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { status: string; streams: { id: string; state: string }[] };
+    expect(health.status).toBe('ok');
+    expect(health.streams[0]).toMatchObject({ id: 'cam', state: 'running', policy: 'latest' });
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/vad_runner_processed_fps\{stream="cam"\} \d/);
+    expect((await fetch(`${base}/streams/nope/latest.jpg`)).status).toBe(404);
+    await runner.stop();
+  });
+});
+
+/** Reads `count` JPEG parts of a multipart/x-mixed-replace response. */
+function readMjpegParts(url: string, count: number): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, (response) => {
+      const boundary = /boundary=([^;]+)/.exec(response.headers['content-type'] ?? '')?.[1];
+      if (response.headers['content-type']?.startsWith('multipart/x-mixed-replace') !== true || !boundary) return reject(new Error(`not MJPEG: ${response.headers['content-type']}`));
+      let buffer = Buffer.alloc(0);
+      const parts: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => {
+        buffer = Buffer.concat([buffer, chunk]);
+        for (;;) {
+          const header = buffer.indexOf('\r\n\r\n');
+          if (header < 0) break;
+          const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, header).toString('latin1'))?.[1]);
+          if (buffer.length < header + 4 + length + 2) break;
+          parts.push(buffer.subarray(header + 4, header + 4 + length));
+          buffer = buffer.subarray(header + 4 + length + 2);
+          if (parts.length === count) {
+            request.destroy();
+            return resolve(parts);
+          }
+        }
+      });
+    });
+    request.on('error', reject);
+    request.setTimeout(10_000, () => request.destroy(new Error('no MJPEG parts within 10 s')));
+  });
+}
