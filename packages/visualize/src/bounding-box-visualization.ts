@@ -2,8 +2,7 @@ import { defineBlock, field, z } from '@vad/core';
 import { colorFields, createColorLookup, imageFields, predictionsField, readParameters, type ColorOptions } from './common-fields.js';
 import { pixelBoxes, requireDetections } from './detection-boxes.js';
 import { RgbCanvas } from './render/canvas.js';
-import { drawBox } from './render/draw-boxes.js';
-import { SpriteSheet } from './render/sprite-sheet.js';
+import { drawBox, drawCorners, type PlacedCorner } from './render/draw-boxes.js';
 
 const manifest = {
   ...imageFields,
@@ -35,11 +34,11 @@ export const boundingBoxVisualization = defineBlock({
       const parameters = readParameters(manifest, inputs, parameterNames, context.stepName);
       const colorOf = createColorLookup(parameters as unknown as ColorOptions, context);
       const canvas = await RgbCanvas.fromImage(image);
-      const sheet = new SpriteSheet();
+      const corners: PlacedCorner[] = [];
       for (const box of boxes) {
-        drawBox(canvas, sheet, box, { color: colorOf(box), thickness: parameters.thickness as number, roundness: parameters.roundness as number });
+        corners.push(...drawBox(canvas, box, { color: colorOf(box), thickness: parameters.thickness as number, roundness: parameters.roundness as number }));
       }
-      await sheet.drawOnto(canvas);
+      await drawCorners(canvas, corners);
       return { image: canvas.toImage() };
     },
   }),

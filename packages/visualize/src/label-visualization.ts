@@ -4,8 +4,7 @@ import { colorFields, createColorLookup, imageFields, predictionsField, readPara
 import { anchorPoint, anchorPositions, pixelBoxes, requireDetections, type AnchorPosition } from './detection-boxes.js';
 import { labelText, labelTextChoices } from './label-text.js';
 import { RgbCanvas } from './render/canvas.js';
-import { SpriteSheet } from './render/sprite-sheet.js';
-import { addTextBox, layoutTextBox } from './render/text-box.js';
+import { drawTextBoxes, layoutTextBox, type TextBoxLayout } from './render/text-box.js';
 
 const manifest = {
   ...imageFields,
@@ -76,7 +75,7 @@ export const labelVisualization = defineBlock({
       const fixedTextColor: Rgb | undefined =
         textColorName.toUpperCase() === 'AUTO' ? undefined : requireColor(textColorName, { stepName: context.stepName, property: 'text_color' });
       const canvas = await RgbCanvas.fromImage(image);
-      const sheet = new SpriteSheet();
+      const placed: { layout: TextBoxLayout; left: number; top: number }[] = [];
       const position = p.text_position as AnchorPosition;
       for (const box of boxes) {
         const background = colorOf(box);
@@ -94,9 +93,9 @@ export const labelVisualization = defineBlock({
         // Keep the whole label inside the image (a box at the top edge gets its label just inside).
         const left = Math.max(0, Math.min(canvas.width - layout.width, Math.round(origin.left)));
         const top = Math.max(0, Math.min(canvas.height - layout.height, Math.round(origin.top)));
-        addTextBox(sheet, layout, left, top);
+        placed.push({ layout, left, top });
       }
-      await sheet.drawOnto(canvas);
+      await drawTextBoxes(canvas, placed);
       return { image: canvas.toImage() };
     },
   }),

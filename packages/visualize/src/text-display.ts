@@ -2,8 +2,7 @@ import { defineBlock, field, isDetections, z } from '@vad/core';
 import { requireColor } from './colors.js';
 import { imageFields, readParameters } from './common-fields.js';
 import { RgbCanvas } from './render/canvas.js';
-import { SpriteSheet } from './render/sprite-sheet.js';
-import { addTextBox, layoutTextBox } from './render/text-box.js';
+import { drawTextBoxes, layoutTextBox } from './render/text-box.js';
 
 const textAnchors = ['center', 'top_left', 'top_center', 'top_right', 'bottom_left', 'bottom_center', 'bottom_right', 'center_left', 'center_right'] as const;
 /** Where each anchor sits, as fractions of the image (and of the text box) width and height. */
@@ -106,9 +105,7 @@ export const textDisplay = defineBlock({
       left = layout.width > image.width ? 0 : Math.max(0, Math.min(left, image.width - layout.width));
       top = layout.height > image.height ? 0 : Math.max(0, Math.min(top, image.height - layout.height));
       const canvas = await RgbCanvas.fromImage(image);
-      const sheet = new SpriteSheet();
-      addTextBox(sheet, layout, left, top);
-      await sheet.drawOnto(canvas);
+      await drawTextBoxes(canvas, [{ layout, left, top }]);
       return { image: canvas.toImage() };
     },
   }),

@@ -40,6 +40,29 @@ export class RgbCanvas {
     for (let y = top; y < bottom; y++) this.data.set(row.subarray(0, rowBytes), (y * this.width + left) * 3);
   }
 
+  /** Blends one color through a coverage mask (0–255) with its top-left at (left, top), clipped. */
+  blendMask(alpha: Uint8Array, maskWidth: number, maskHeight: number, left: number, top: number, color: Rgb): void {
+    const startX = Math.max(0, -left);
+    const startY = Math.max(0, -top);
+    const endX = Math.min(maskWidth, this.width - left);
+    const endY = Math.min(maskHeight, this.height - top);
+    if (endX <= startX || endY <= startY) return;
+    const { r, g, b } = color;
+    const data = this.data;
+    for (let y = startY; y < endY; y++) {
+      let source = y * maskWidth + startX;
+      let target = ((top + y) * this.width + left + startX) * 3;
+      for (let x = startX; x < endX; x++, source++, target += 3) {
+        const coverage = alpha[source]!;
+        if (coverage === 0) continue;
+        const inverse = 255 - coverage;
+        data[target] = ((r * coverage + data[target]! * inverse) * 257 + 32896) >>> 16;
+        data[target + 1] = ((g * coverage + data[target + 1]! * inverse) * 257 + 32896) >>> 16;
+        data[target + 2] = ((b * coverage + data[target + 2]! * inverse) * 257 + 32896) >>> 16;
+      }
+    }
+  }
+
   /**
    * Blends a region of an RGBA buffer (straight alpha) onto the canvas with its top-left at
    * (left, top), clipped to the canvas.

@@ -1,6 +1,6 @@
-import { toHex, type Rgb } from '../colors.js';
+import type { Rgb } from '../colors.js';
 import type { RgbCanvas } from './canvas.js';
-import type { SpriteSheet } from './sprite-sheet.js';
+import { coverageMask, ensureMasks, type MaskRequest } from './coverage-masks.js';
 
 export interface BoxStyle {
   readonly color: Rgb;
@@ -11,12 +11,42 @@ export interface BoxStyle {
 
 type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
 
+/** A rounded corner to blend once its coverage mask is ready. */
+export interface PlacedCorner {
+  readonly request: MaskRequest;
+  readonly x: number;
+  readonly y: number;
+  readonly color: Rgb;
+}
+
+/** An antialiased quarter-circle stroke of radius `r` and width `thickness`, as a coverage-mask request. */
+function cornerRequest(corner: Corner, r: number, thickness: number): MaskRequest {
+  return {
+    key: `corner:${corner}:${r}:${thickness}`,
+    recipe: () => {
+      const margin = 1;
+      // Opaque fills of an odd thickness centre on the half pixel after the edge; the arc follows.
+      const shift = thickness % 2 === 1 ? 0.5 : 0;
+      const origin = Math.ceil(thickness / 2) + margin; // the corner point, in whole mask pixels
+      const size = origin + r + 1;
+      const arcOrigin = origin + shift;
+      const flipX = corner.endsWith('right');
+      const flipY = corner.startsWith('bottom');
+      const transform = flipX || flipY ? ` transform="translate(${flipX ? size : 0} ${flipY ? size : 0}) scale(${flipX ? -1 : 1} ${flipY ? -1 : 1})"` : '';
+      const svg = `<path${transform} d="M${arcOrigin} ${arcOrigin + r}A${r} ${r} 0 0 1 ${arcOrigin + r} ${arcOrigin}" fill="none" stroke="#fff" stroke-width="${thickness}"/>`;
+      const offset = (flip: boolean) => (flip ? origin + 2 * shift - size : -origin);
+      return { left: offset(flipX), top: offset(flipY), width: size, height: size, svg };
+    },
+  };
+}
+
 /**
  * Draws a box outline. The stroke is centred on the box edge as OpenCV draws it, but kept inside
  * the image, so a box cut by the image border still shows its edge along that border. Straight
- * edges are opaque fills on the canvas; rounded corners are antialiased arcs added to `sheet`.
+ * edges are opaque fills on the canvas; rounded corners are returned, to be blended from cached
+ * antialiased masks by `drawCorners`.
  */
-export function drawBox(canvas: RgbCanvas, sheet: SpriteSheet, box: { x1: number; y1: number; x2: number; y2: number }, style: BoxStyle): void {
+export function drawBox(canvas: RgbCanvas, box: { x1: number; y1: number; x2: number; y2: number }, style: BoxStyle): PlacedCorner[] {
   const thickness = Math.max(1, Math.round(style.thickness));
   const half = thickness / 2;
   // The stroke's centre line, kept far enough inside the image for the whole stroke to show.
@@ -25,28 +55,29 @@ export function drawBox(canvas: RgbCanvas, sheet: SpriteSheet, box: { x1: number
   const top = Math.max(half, Math.min(canvas.height - half, Math.round(box.y1)));
   const bottom = Math.max(half, Math.min(canvas.height - half, Math.round(box.y2)));
   const radius = Math.floor(Math.floor(Math.min(box.x2 - box.x1, box.y2 - box.y1) / 2) * Math.min(1, Math.max(0, style.roundness)));
-  const r = Math.min(radius, Math.floor((right - left) / 2), Math.floor((bottom - top) / 2));
+  const r = Math.max(0, Math.min(radius, Math.floor((right - left) / 2), Math.floor((bottom - top) / 2)));
+  const inset = r > 0 ? half + r : 0;
   const { color } = style;
-  // Straight edges (between the corners when they are rounded).
-  canvas.fillRect(left - half + (r > 0 ? half + r : 0), top - half, right + half - (r > 0 ? half + r : 0), top + half, color);
-  canvas.fillRect(left - half + (r > 0 ? half + r : 0), bottom - half, right + half - (r > 0 ? half + r : 0), bottom + half, color);
-  canvas.fillRect(left - half, top - half + (r > 0 ? half + r : 0), left + half, bottom + half - (r > 0 ? half + r : 0), color);
-  canvas.fillRect(right - half, top - half + (r > 0 ? half + r : 0), right + half, bottom + half - (r > 0 ? half + r : 0), color);
-  if (r <= 0) return;
-  const margin = 1;
-  const size = r + half + margin;
-  const origin = half + margin; // where the box corner's centre line sits inside the sprite
-  const arc = `<path d="M${origin} ${origin + r}A${r} ${r} 0 0 1 ${origin + r} ${origin}" fill="none" stroke="${toHex(color)}" stroke-width="${thickness}"/>`;
-  const corners: [Corner, number, number][] = [
-    ['top-left', left - origin, top - origin],
-    ['top-right', right - r, top - origin],
-    ['bottom-left', left - origin, bottom - r],
-    ['bottom-right', right - r, bottom - r],
+  canvas.fillRect(left - half + inset, top - half, right + half - inset, top + half, color);
+  canvas.fillRect(left - half + inset, bottom - half, right + half - inset, bottom + half, color);
+  canvas.fillRect(left - half, top - half + inset, left + half, bottom + half - inset, color);
+  canvas.fillRect(right - half, top - half + inset, right + half, bottom + half - inset, color);
+  if (r <= 0) return [];
+  // Each corner mask is anchored at the point where its arc's straight neighbours end.
+  return [
+    { request: cornerRequest('top-left', r, thickness), x: left, y: top, color },
+    { request: cornerRequest('top-right', r, thickness), x: right, y: top, color },
+    { request: cornerRequest('bottom-left', r, thickness), x: left, y: bottom, color },
+    { request: cornerRequest('bottom-right', r, thickness), x: right, y: bottom, color },
   ];
-  for (const [corner, x, y] of corners) {
-    const flipX = corner.endsWith('right');
-    const flipY = corner.startsWith('bottom');
-    const transform = flipX || flipY ? ` transform="translate(${flipX ? size : 0} ${flipY ? size : 0}) scale(${flipX ? -1 : 1} ${flipY ? -1 : 1})"` : '';
-    sheet.add(`<g${transform}>${arc}</g>`, { width: size, height: size, left: x, top: y });
+}
+
+/** Blends rounded corners from cached masks (rasterizing the new ones in one librsvg call). */
+export async function drawCorners(canvas: RgbCanvas, corners: readonly PlacedCorner[]): Promise<void> {
+  if (corners.length === 0) return;
+  await ensureMasks(corners.map((corner) => corner.request));
+  for (const corner of corners) {
+    const mask = coverageMask(corner.request.key);
+    if (mask) canvas.blendMask(mask.alpha, mask.width, mask.height, Math.round(corner.x + mask.left), Math.round(corner.y + mask.top), corner.color);
   }
 }

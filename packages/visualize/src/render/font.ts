@@ -55,6 +55,14 @@ export function fontMetrics(weight: FontWeight): FontMetrics {
 /** Glyph outlines are cached as SVG path data in a 100-unit em, with y pointing down. */
 const glyphEm = 100;
 const glyphPaths = new Map<string, string>();
+/** Outline bounds in units of the font size, y pointing down (top is negative above the baseline). */
+export interface GlyphBounds {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+const glyphBoundsById = new Map<string, GlyphBounds>();
 
 /** One glyph placed on a line, in units of the font size (multiply by the size for pixels). */
 export interface PlacedGlyph {
@@ -103,7 +111,12 @@ export function layoutLine(text: string, weight: FontWeight): TextLine {
     const scale = 1 / font.unitsPerEm;
     if (previous && previous.font === font) pen += font.getKerningValue(previous.glyph, glyph) * scale;
     const id = `g${weight}${subset.replace('-', '')}${index}`;
-    if (!glyphPaths.has(id)) glyphPaths.set(id, glyph.getPath(0, 0, glyphEm).toPathData(1));
+    if (!glyphPaths.has(id)) {
+      const path = glyph.getPath(0, 0, glyphEm);
+      glyphPaths.set(id, path.toPathData(1));
+      const box = path.getBoundingBox();
+      glyphBoundsById.set(id, { left: box.x1 / glyphEm, top: box.y1 / glyphEm, right: box.x2 / glyphEm, bottom: box.y2 / glyphEm });
+    }
     if (glyph.path && (glyph.path as opentype.Path).commands?.length) glyphs.push({ id, x: pen });
     pen += (glyph.advanceWidth ?? 0) * scale;
     previous = { font, glyph };
@@ -114,6 +127,13 @@ export function layoutLine(text: string, weight: FontWeight): TextLine {
   return line;
 }
 
+/** Bounds of a glyph id returned by `layoutLine`, in units of the font size. */
+export function glyphBounds(id: string): GlyphBounds {
+  const bounds = glyphBoundsById.get(id);
+  if (bounds === undefined) throw new InvalidInputError({ message: `unknown glyph id ${id}` });
+  return bounds;
+}
+
 /** SVG path data of a glyph id returned by `layoutLine`, in a 100-unit em. */
 export function glyphPathData(id: string): string {
   const data = glyphPaths.get(id);
@@ -121,20 +141,6 @@ export function glyphPathData(id: string): string {
   return data;
 }
 
-/**
- * SVG for one line of text with its baseline's left end at (x, y), `size` pixels per em. Glyphs
- * are `<use>` references, so the sheet carries each outline once; `strokeWidth` (pixels) thickens them.
- */
-export function lineToSvg(line: TextLine, x: number, y: number, size: number, fill: string, used: Set<string>, strokeWidth = 0): string {
-  if (line.glyphs.length === 0) return '';
-  const scale = size / glyphEm;
-  const stroke = strokeWidth > 0 ? ` stroke="${fill}" stroke-width="${round(strokeWidth / scale)}" stroke-linejoin="round"` : '';
-  let svg = `<g fill="${fill}"${stroke} transform="translate(${round(x)} ${round(y)}) scale(${scale.toFixed(4)})">`;
-  for (const glyph of line.glyphs) {
-    used.add(glyph.id);
-    svg += `<use href="#${glyph.id}" x="${round(glyph.x * glyphEm)}"/>`;
-  }
-  return svg + '</g>';
-}
+/** The size of the em in which `glyphPathData` is written. */
+export const glyphPathEm = glyphEm;
 
-const round = (value: number) => Math.round(value * 100) / 100;

@@ -1,13 +1,12 @@
 import { loadSharp } from '@vad/core';
-import { glyphPathData } from './font.js';
 import type { RgbCanvas } from './canvas.js';
 
 /**
  * Why a sprite sheet: compositing an SVG over a whole 1280×720 frame with sharp costs 20–30 ms
  * on this project's 2-core machines (libvips blends every pixel of the frame in float, and
  * librsvg clears and converts a full-frame surface), which alone exceeds the 15 ms budget for a
- * frame of boxes and labels. So each overlay that needs antialiased shapes — a label, a rounded
- * corner — is drawn as SVG into its own cell of one small sheet, librsvg rasterizes the sheet in
+ * frame of boxes and labels. So each overlay that needs antialiased shapes — a rounded corner, a
+ * rounded or translucent label background — is drawn as SVG into its own cell of one small sheet, librsvg rasterizes the sheet in
  * one call, and each cell is alpha-blended onto the frame where it belongs: the work is
  * proportional to the area drawn, not to the frame.
  */
@@ -26,14 +25,8 @@ const gap = 2;
 export class SpriteSheet {
   #cells: Cell[] = [];
   #body: string[] = [];
-  #usedGlyphs = new Set<string>();
   #height = 0;
   #width = 1;
-
-  /** Glyph ids referenced by the SVG added so far (filled by `lineToSvg`). */
-  get usedGlyphs(): Set<string> {
-    return this.#usedGlyphs;
-  }
 
   get size(): number {
     return this.#cells.length;
@@ -41,23 +34,22 @@ export class SpriteSheet {
 
   /**
    * Adds a sprite `width`×`height` whose top-left lands at (`left`, `top`) on the frame. `svg` is
-   * drawn in the sprite's own coordinates (0,0 at its top-left).
+   * drawn in the sprite's own coordinates (0,0 at its top-left) and must stay inside the sprite:
+   * cells are not clipped (clipping costs librsvg a layer per cell).
    */
   add(svg: string, options: { width: number; height: number; left: number; top: number }): void {
     const width = Math.max(1, Math.ceil(options.width));
     const height = Math.max(1, Math.ceil(options.height));
     const sheetY = this.#height;
     this.#cells.push({ sheetY, width, height, left: Math.round(options.left), top: Math.round(options.top) });
-    this.#body.push(`<g transform="translate(0 ${sheetY})"><svg width="${width}" height="${height}" overflow="hidden">${svg}</svg></g>`);
+    this.#body.push(`<g transform="translate(0 ${sheetY})">${svg}</g>`);
     this.#height += height + gap;
     if (width > this.#width) this.#width = width;
   }
 
   /** The whole sheet as one SVG document. */
   toSvg(): string {
-    let defs = '';
-    for (const id of this.#usedGlyphs) defs += `<path id="${id}" d="${glyphPathData(id)}"/>`;
-    return `<svg xmlns="http://www.w3.org/2000/svg" width="${this.#width}" height="${Math.max(1, this.#height)}"><defs>${defs}</defs>${this.#body.join('')}</svg>`;
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${this.#width}" height="${Math.max(1, this.#height)}">${this.#body.join('')}</svg>`;
   }
 
   /** Rasterizes the sheet with librsvg (one sharp call) and blends every cell onto `canvas`. */

@@ -1,6 +1,9 @@
 import { toHex, type Rgb } from '../colors.js';
-import { fontMetrics, layoutLine, lineToSvg, type FontWeight } from './font.js';
-import type { SpriteSheet } from './sprite-sheet.js';
+import type { RgbCanvas } from './canvas.js';
+import { fontMetrics, layoutLine, type FontWeight } from './font.js';
+import { coverageMask, ensureMasks } from './coverage-masks.js';
+import { glyphMaskRequest, type GlyphRequest } from './glyph-masks.js';
+import { SpriteSheet } from './sprite-sheet.js';
 
 /**
  * Roboflow's scales are those of OpenCV's Hershey Simplex font, whose capitals are about 22 px
@@ -22,55 +25,89 @@ export interface TextBoxStyle {
   readonly align: 'left' | 'center' | 'right';
 }
 
+interface PlacedGlyph extends GlyphRequest {
+  /** Key of the glyph's coverage mask. */
+  readonly key: string;
+  /** Pen position on the baseline, in pixels from the box's top-left. */
+  readonly x: number;
+  readonly y: number;
+}
+
 export interface TextBoxLayout {
   readonly width: number;
   readonly height: number;
-  readonly svg: (used: Set<string>) => string;
+  readonly style: TextBoxStyle;
+  readonly glyphs: readonly PlacedGlyph[];
 }
 
 /**
  * Lays out lines of text in a box with padding (as supervision's LabelAnnotator and Roboflow's
- * text_display do: the box is as tall as the capitals plus padding; descenders use the padding)
- * and returns its size and an SVG builder in the box's own coordinates.
+ * text_display do: the box is as tall as the capitals plus padding; descenders use the padding).
+ * Glyph positions are whole pixels, so cached glyph masks can be reused anywhere.
  */
 export function layoutTextBox(text: string, style: TextBoxStyle): TextBoxLayout {
   const weight: FontWeight = style.thickness >= 2 ? 700 : 500;
   const metrics = fontMetrics(weight);
   const capital = capitalHeightAtScaleOne * Math.max(0.05, style.scale);
-  const size = capital / metrics.capHeight;
-  const lineTexts = text.split('\n');
-  const lines = lineTexts.map((line) => layoutLine(line, weight));
+  const size = Math.round((capital / metrics.capHeight) * 100) / 100;
+  const lines = text.split('\n').map((line) => layoutLine(line, weight));
   // Roboflow's text_display advances lines by the text height plus OpenCV's baseline and adds a quarter of that.
-  const lineAdvance = capital + Math.round(metrics.descender * size);
+  const descent = Math.round(metrics.descender * size);
+  const lineAdvance = Math.round(capital) + descent;
   const lineSpacing = lines.length > 1 ? Math.max(1, Math.round(0.25 * lineAdvance)) : 0;
   const textWidth = Math.max(0, ...lines.map((line) => line.width * size));
-  const textHeight = lines.length === 1 ? capital : lines.length * lineAdvance + (lines.length - 1) * lineSpacing - Math.round(metrics.descender * size);
+  const textHeight = lines.length === 1 ? capital : lines.length * lineAdvance + (lines.length - 1) * lineSpacing - descent;
   const padding = Math.max(0, style.padding);
-  const width = Math.ceil(textWidth + 2 * padding);
-  const height = Math.ceil(textHeight + 2 * padding);
-  const strokeWidth = style.thickness > 2 ? (style.thickness - 2) * 0.04 * size : 0;
-  return {
-    width,
-    height,
-    svg: (used) => {
-      let svg = '';
-      if (style.background && style.backgroundOpacity > 0) {
-        const radius = Math.max(0, Math.min(style.borderRadius, Math.floor(Math.min(width, height) / 2)));
-        const opacity = style.backgroundOpacity < 1 ? ` fill-opacity="${style.backgroundOpacity}"` : '';
-        svg += `<rect width="${width}" height="${height}"${radius > 0 ? ` rx="${radius}"` : ''} fill="${toHex(style.background)}"${opacity}/>`;
-      }
-      const fill = toHex(style.textColor);
-      lines.forEach((line, i) => {
-        const lineWidth = line.width * size;
-        const offset = style.align === 'center' ? (textWidth - lineWidth) / 2 : style.align === 'right' ? textWidth - lineWidth : 0;
-        svg += lineToSvg(line, padding + offset, padding + capital + i * (lineAdvance + lineSpacing), size, fill, used, strokeWidth);
-      });
-      return svg;
-    },
-  };
+  const stroke = style.thickness > 2 ? Math.round((style.thickness - 2) * 0.04 * size * 100) / 100 : 0;
+  const glyphs: PlacedGlyph[] = [];
+  lines.forEach((line, i) => {
+    const lineWidth = line.width * size;
+    const offset = style.align === 'center' ? (textWidth - lineWidth) / 2 : style.align === 'right' ? textWidth - lineWidth : 0;
+    const baseline = Math.round(padding + capital + i * (lineAdvance + lineSpacing));
+    for (const glyph of line.glyphs) {
+      const request = { id: glyph.id, size, stroke };
+      glyphs.push({ ...request, key: glyphMaskRequest(request).key, x: Math.round(padding + offset + glyph.x * size), y: baseline });
+    }
+  });
+  return { width: Math.ceil(textWidth + 2 * padding), height: Math.ceil(textHeight + 2 * padding), style, glyphs };
 }
 
-/** Adds a laid-out text box to the sheet with its top-left at (left, top). */
-export function addTextBox(sheet: SpriteSheet, layout: TextBoxLayout, left: number, top: number): void {
-  sheet.add(layout.svg(sheet.usedGlyphs), { width: layout.width, height: layout.height, left, top });
+/**
+ * Draws text boxes at their top-left positions: first every background (opaque square ones as
+ * fills, rounded or translucent ones through one librsvg sheet), then every glyph from the cache.
+ */
+export async function drawTextBoxes(canvas: RgbCanvas, boxes: readonly { layout: TextBoxLayout; left: number; top: number }[]): Promise<void> {
+  const sheet = new SpriteSheet();
+  for (const { layout, left, top } of boxes) {
+    const { background, backgroundOpacity, borderRadius } = layout.style;
+    if (!background || backgroundOpacity <= 0) continue;
+    const radius = Math.max(0, Math.min(borderRadius, Math.floor(Math.min(layout.width, layout.height) / 2)));
+    if (radius === 0 && backgroundOpacity >= 1) {
+      canvas.fillRect(left, top, left + layout.width, top + layout.height, background);
+      continue;
+    }
+    const opacity = backgroundOpacity < 1 ? ` fill-opacity="${backgroundOpacity}"` : '';
+    sheet.add(`<rect width="${layout.width}" height="${layout.height}"${radius > 0 ? ` rx="${radius}"` : ''} fill="${toHex(background)}"${opacity}/>`, {
+      width: layout.width,
+      height: layout.height,
+      left,
+      top,
+    });
+  }
+  const requests = [];
+  const seen = new Set<string>();
+  for (const box of boxes) {
+    for (const glyph of box.layout.glyphs) {
+      if (seen.has(glyph.key)) continue;
+      seen.add(glyph.key);
+      requests.push(glyphMaskRequest(glyph));
+    }
+  }
+  await Promise.all([sheet.drawOnto(canvas), ensureMasks(requests)]);
+  for (const { layout, left, top } of boxes) {
+    for (const glyph of layout.glyphs) {
+      const mask = coverageMask(glyph.key);
+      if (mask) canvas.blendMask(mask.alpha, mask.width, mask.height, left + glyph.x + mask.left, top + glyph.y + mask.top, layout.style.textColor);
+    }
+  }
 }

@@ -1,0 +1,80 @@
+import { loadSharp } from '@vad/core';
+
+/**
+ * Coverage masks (0–255) of shapes that librsvg rasterizes from SVG — glyphs, rounded box corners —
+ * kept across frames. Measured here: librsvg needs 40–100 ms to fill the ~500 glyph paths of 50
+ * labels (it gives each path element a layer of its own), while the labels and boxes of a video
+ * frame reuse a few dozen distinct shapes. So each distinct shape is rasterized once, all new
+ * shapes of a frame in one sheet and one librsvg call, and drawing blends the cached coverage
+ * with the shape's color: after the first frames nothing is rasterized at all.
+ */
+
+export interface CoverageMask {
+  /** Where the mask's top-left lies relative to the point the shape is placed at, in pixels. */
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+  readonly alpha: Uint8Array;
+}
+
+/** How to rasterize a shape: `svg` is drawn in white with (0, 0) at the mask's top-left. */
+export interface MaskRecipe {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+  readonly svg: string;
+}
+
+export interface MaskRequest {
+  readonly key: string;
+  readonly recipe: () => MaskRecipe;
+}
+
+const maximumMasks = 8192;
+const masks = new Map<string, CoverageMask>();
+
+/** A cached mask; `ensureMasks` must have been awaited for its key. */
+export function coverageMask(key: string): CoverageMask | undefined {
+  return masks.get(key);
+}
+
+/** Rasterizes, in one librsvg call, the masks of the requests that are not cached yet. */
+export async function ensureMasks(requests: readonly MaskRequest[]): Promise<void> {
+  const collectMissing = () => {
+    const missing = new Map<string, MaskRequest>();
+    for (const request of requests) if (!masks.has(request.key) && !missing.has(request.key)) missing.set(request.key, request);
+    return missing;
+  };
+  let missing = collectMissing();
+  if (missing.size === 0) return;
+  if (masks.size + missing.size > maximumMasks) {
+    // Full: start again, keeping room for everything this batch needs.
+    masks.clear();
+    missing = collectMissing();
+  }
+  const cells: { key: string; recipe: MaskRecipe; y: number }[] = [];
+  let body = '';
+  let sheetWidth = 1;
+  let sheetHeight = 0;
+  for (const [key, request] of missing) {
+    const recipe = request.recipe();
+    body += `<g transform="translate(0 ${sheetHeight})">${recipe.svg}</g>`;
+    cells.push({ key, recipe, y: sheetHeight });
+    // A gap keeps antialiasing from bleeding between cells.
+    sheetHeight += recipe.height + 2;
+    sheetWidth = Math.max(sheetWidth, recipe.width);
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${sheetWidth}" height="${sheetHeight}">${body}</svg>`;
+  const sharp = await loadSharp();
+  const alpha = await sharp(Buffer.from(svg), { density: 72 }).ensureAlpha().extractChannel(3).raw().toBuffer();
+  for (const { key, recipe, y } of cells) {
+    const mask = new Uint8Array(recipe.width * recipe.height);
+    for (let row = 0; row < recipe.height; row++) {
+      const start = (y + row) * sheetWidth;
+      mask.set(alpha.subarray(start, start + recipe.width), row * recipe.width);
+    }
+    masks.set(key, { left: recipe.left, top: recipe.top, width: recipe.width, height: recipe.height, alpha: mask });
+  }
+}
