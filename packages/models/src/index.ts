@@ -29,3 +29,5 @@ export { loadNsfwjsModel, loadLayersModelFolder, layersModelFromArtifacts, decod
 export type { LayersModelArtifacts, KerasLayer, WeightSpec, NsfwjsModelName } from './tfjs-import/layers-artifacts.js';
 export { loadBackbone, importBackbone, backboneDefinitions, backbonePreprocessing } from './backbones/backbones.js';
 export type { Backbone, BackboneName, BackboneTap, BackboneFeatures, LoadBackboneOptions } from './backbones/backbones.js';
+export { countMultiplyAdds } from './onnx/count-multiply-adds.js';
+export type { MultiplyAddCount } from './onnx/count-multiply-adds.js';

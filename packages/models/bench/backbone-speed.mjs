@@ -1,0 +1,108 @@
+// Speed of the InceptionV3-to-mixed5 backbone: ONNX Runtime vs the TensorFlow.js (wasm) reference,
+// beside the FLOP bound (multiply-adds of the graph / the fp32 MatMul rate ONNX Runtime reaches here).
+// Usage: node bench/backbone-speed.mjs   (after `pnpm build`; VAD_BENCH_RUNS=10 for more runs)
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import {
+  buildModel,
+  createSessionFromBytes,
+  createSessionFromFile,
+  countMultiplyAdds,
+  decodeModel,
+  loadBackbone,
+  resolvePackageRoot,
+} from '../dist/index.js';
+
+const runs = Number(process.env.VAD_BENCH_RUNS ?? 6);
+const cacheDir = process.env.VAD_CACHE_DIR ?? path.join(os.tmpdir(), 'vad-bench-cache');
+const only = process.argv[2]; // 'onnx' | 'tfjs' | undefined (both)
+
+async function best(label, body, count = runs) {
+  await body(); // warm-up
+  let fastest = Infinity;
+  for (let run = 0; run < count; run++) {
+    const start = performance.now();
+    await body();
+    fastest = Math.min(fastest, performance.now() - start);
+  }
+  return fastest;
+}
+
+console.log(`load average before: ${readFileSync('/proc/loadavg', 'utf8').trim()}, ${os.cpus().length} CPUs`);
+
+// 1. the fp32 MatMul rate with 2 threads
+const size = 2048;
+const random = Float32Array.from({ length: size * size }, (_, index) => ((index * 7919) % 1000) / 1000 - 0.5);
+const matmul = await createSessionFromBytes(
+  buildModel({
+    inputs: [{ name: 'a', type: 'float32', shape: [size, size] }],
+    outputs: [{ name: 'c', type: 'float32' }],
+    nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }],
+    initializers: [{ name: 'b', dims: [size, size], data: random }],
+  }),
+  { intraOpThreads: 2, cache: false },
+);
+const matmulMs = await best('matmul', () => matmul.run({ a: { data: random, dims: [size, size] } }));
+const rate = (2 * size ** 3) / (matmulMs / 1000); // FLOP/s
+console.log(`MatMul ${size}³ fp32, 2 threads: ${matmulMs.toFixed(1)} ms → ${(rate / 1e9).toFixed(1)} GFLOP/s`);
+await matmul.dispose();
+
+// 2. the graph's multiply-adds at 299 px
+const backbone = await loadBackbone('inception_v3', { cacheDir, session: { intraOpThreads: 2 } });
+const graph = decodeModel(readFileSync(backbone.modelPath));
+const { total, byOp } = countMultiplyAdds(graph, { input: [1, 3, 299, 299] });
+const boundMs = ((2 * total) / rate) * 1000;
+console.log(`InceptionV3 → mixed5 at 299: ${(total / 1e9).toFixed(3)} GMAC (${JSON.stringify(Object.fromEntries(Object.entries(byOp).map(([op, n]) => [op, +(n / 1e9).toFixed(3)])))}) → FLOP bound ${boundMs.toFixed(1)} ms/image`);
+
+const image = (batch) => ({ data: Float32Array.from({ length: batch * 3 * 299 * 299 }, (_, index) => ((index * 31) % 255) / 255), dims: [batch, 3, 299, 299] });
+const results = {};
+if (only !== 'tfjs') {
+  // 3. ONNX Runtime, a few settings
+  const settings = [
+    { label: 'intra 2, all', options: { intraOpThreads: 2, graphOptimization: 'all' } },
+    { label: 'intra 2, extended', options: { intraOpThreads: 2, graphOptimization: 'extended' } },
+    { label: 'intra 1, all', options: { intraOpThreads: 1, graphOptimization: 'all' } },
+    { label: 'default threads, all', options: { graphOptimization: 'all' } },
+  ];
+  for (const { label, options } of settings) {
+    const session = await createSessionFromFile(backbone.modelPath, { ...options, cache: false });
+    for (const batch of [1, 4]) {
+      const input = image(batch);
+      const ms = (await best(label, () => session.run({ input }))) / batch;
+      results[`onnx ${label}, batch ${batch}`] = ms;
+      console.log(`ONNX Runtime (${label}), batch ${batch}: ${ms.toFixed(1)} ms/image (${(ms / boundMs).toFixed(2)}× the bound)`);
+    }
+    await session.dispose();
+  }
+}
+await backbone.dispose();
+
+if (only !== 'onnx') {
+  // 4. the TensorFlow.js reference: the original nsfwjs model, wasm backend, to mixed5
+  const tf = await import('@tensorflow/tfjs');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  wasm.setThreadsCount(2); // only takes effect where the threaded wasm build loads
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const folder = path.join(resolvePackageRoot('nsfwjs'), 'dist', 'models', 'inception_v3');
+  const require = createRequire(path.join(folder, 'index.js'));
+  const json = require('./model.min.js');
+  const group = json.weightsManifest[0];
+  const bytes = Buffer.concat(group.paths.map((part) => Buffer.from(require(`./${part}.min.js`), 'base64')));
+  const full = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }));
+  const model = tf.model({ inputs: full.inputs, outputs: ['mixed2', 'mixed5'].map((name) => full.getLayer(name).output) });
+  console.log(`tfjs ${tf.version.tfjs} backend ${tf.getBackend()}, wasm threads ${wasm.getThreadsCount()}, multithread support ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}, simd ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}`);
+  for (const batch of [1]) {
+    const input = tf.tensor(image(batch).data, [batch, 3, 299, 299]).transpose([0, 2, 3, 1]);
+    const ms = (await best('tfjs', async () => {
+      const outputs = model.predict(input);
+      await Promise.all(outputs.map((output) => output.data()));
+      outputs.forEach((output) => output.dispose());
+    }, Math.min(runs, 4))) / batch;
+    results[`tfjs wasm, batch ${batch}`] = ms;
+    console.log(`TensorFlow.js wasm, batch ${batch}: ${ms.toFixed(1)} ms/image`);
+  }
+}
+console.log(`load average after: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
