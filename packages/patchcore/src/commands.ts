@@ -32,6 +32,8 @@ export interface FitCommandOptions extends SessionOptions {
   /** Store the bank in float16 (half the file). */
   float16?: boolean;
   cacheDir?: string;
+  /** A backbone already loaded (its id must match `backbone` when both are given); else it is loaded and released. */
+  featureBackbone?: FeatureBackbone;
   onProgress?: (progress: CommandProgress) => void;
 }
 
@@ -46,8 +48,8 @@ export interface FitCommandResult {
 }
 
 /** `vad fit --data <dir> --out <model>`: fits and writes a model file. */
-export async function fitCommand(options: FitCommandOptions, loaded?: FeatureBackbone): Promise<FitCommandResult> {
-  const { data, out, backbone: backboneId = defaultBackboneId, detector = 'patchcore', coresetRatio, float16, cacheDir, onProgress, ...sessionOptions } = options;
+export async function fitCommand(options: FitCommandOptions): Promise<FitCommandResult> {
+  const { data, out, backbone: backboneId = defaultBackboneId, detector = 'patchcore', coresetRatio, float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
   const started = performance.now();
   const backbone = loaded ?? (await loadFeatureBackbone(backboneId, { cacheDir, ...sessionOptions }));
   try {
@@ -78,6 +80,8 @@ export interface EvalCommandOptions extends SessionOptions {
   /** Overlays in the gallery per defect type (default 4; 0 for none). */
   galleryPerDefect?: number;
   cacheDir?: string;
+  /** A backbone already loaded, used instead of loading one (and not released). */
+  featureBackbone?: FeatureBackbone;
   onProgress?: (progress: CommandProgress) => void;
 }
 
@@ -92,21 +96,22 @@ export interface EvalCommandResult extends EvaluationResult {
  * of heat-map overlays (written to the report folder).
  */
 export async function evalCommand(options: EvalCommandOptions): Promise<EvalCommandResult> {
-  const { data, model, report, backbone: backboneId = defaultBackboneId, detector: detectorKind = 'patchcore', coresetRatio, galleryPerDefect = 4, cacheDir, onProgress, ...sessionOptions } = options;
+  const { data, model, report, backbone: backboneId = defaultBackboneId, detector: detectorKind = 'patchcore', coresetRatio, galleryPerDefect = 4, cacheDir, featureBackbone, onProgress, ...sessionOptions } = options;
   const dataset = await loadMvtecDataset(data);
   let fitMilliseconds: number | undefined;
   let detector;
   let ownBackbone: FeatureBackbone | undefined;
   if (model) {
-    detector = await loadDetector(model, { cacheDir, ...sessionOptions });
+    detector = await loadDetector(model, { cacheDir, ...sessionOptions, ...(featureBackbone && { backbone: featureBackbone }) });
   } else {
-    ownBackbone = await loadFeatureBackbone(backboneId, { cacheDir, ...sessionOptions });
+    if (!featureBackbone) ownBackbone = await loadFeatureBackbone(backboneId, { cacheDir, ...sessionOptions });
+    const backbone = featureBackbone ?? ownBackbone!;
     const started = performance.now();
-    const fitOptions = { backbone: ownBackbone, ...sessionOptions, ...(onProgress && { onProgress }) };
+    const fitOptions = { backbone, ...sessionOptions, ...(onProgress && { onProgress }) };
     detector =
       detectorKind === 'padim'
-        ? await createPadimDetector(await fitPadim(dataset.train, fitOptions), ownBackbone, sessionOptions)
-        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, ...(coresetRatio !== undefined && { coresetRatio }) }), ownBackbone, sessionOptions);
+        ? await createPadimDetector(await fitPadim(dataset.train, fitOptions), backbone, sessionOptions)
+        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, ...(coresetRatio !== undefined && { coresetRatio }) }), backbone, sessionOptions);
     fitMilliseconds = performance.now() - started;
   }
   try {

@@ -5,26 +5,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPadimDetector, fitPadim, loadPadimModel, savePadimModel } from '../src/padim.js';
 import { createPatchCoreDetector, fitPatchCore, loadPatchCoreModel, savePatchCoreModel } from '../src/patchcore.js';
-import { createRandom } from '../src/random.js';
+import { texture } from './synthetic-textures.js';
 import { createTinyBackbone } from './tiny-backbone.js';
 
 let folder: string;
 const size = 64;
-
-/** A noisy stripe texture; `defect` adds a bright square at (40, 12). */
-function texture(seed: number, defect: boolean, width = size, height = size): Buffer {
-  const random = createRandom(seed);
-  const data = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const base = 100 + 40 * Math.sin((x * 64) / width / 2) + random() * 20;
-      const inDefect = defect && x >= (40 * width) / 64 && x < (52 * width) / 64 && y >= (12 * height) / 64 && y < (24 * height) / 64;
-      const value = inDefect ? 250 : base;
-      data.fill(value, (y * width + x) * 3, (y * width + x) * 3 + 3);
-    }
-  }
-  return data;
-}
 
 beforeAll(async () => {
   folder = await mkdtemp(path.join(tmpdir(), 'vad-patchcore-'));

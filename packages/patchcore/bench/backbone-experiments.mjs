@@ -1,0 +1,27 @@
+// Experimental backbones built straight from @vad/models' importer (any taps, any input size),
+// for the accuracy experiments recorded in BENCHMARKS.md.
+import { convertLayersModel, createSessionFromBytes, encodeModel, loadNsfwjsModel } from '@vad/models';
+
+const artifactsCache = new Map();
+
+export async function createExperimentalBackbone({ name = 'inception_v3', taps = ['mixed2', 'mixed5'], inputSize = 256, id } = {}) {
+  if (!artifactsCache.has(name)) artifactsCache.set(name, await loadNsfwjsModel(name));
+  const onnx = convertLayersModel(artifactsCache.get(name), { outputs: taps, dynamicSize: true });
+  const session = await createSessionFromBytes(encodeModel(onnx), { cache: false, name: `${name} ${taps.join('+')}` });
+  const outputNames = session.outputNames;
+  const probe = await session.run({ [session.inputNames[0]]: { data: new Float32Array(3 * inputSize * inputSize), dims: [1, 3, inputSize, inputSize] } });
+  const tapShapes = outputNames.map((output) => ({ channels: probe[output].dims[1], height: probe[output].dims[2], width: probe[output].dims[3] }));
+  return {
+    id: id ?? `${name}:${taps.join('+')}@${inputSize}`,
+    inputSize,
+    normalization: 'unit',
+    taps,
+    tapShapes,
+    outputNames,
+    async run(input, batch) {
+      const outputs = await session.run({ [session.inputNames[0]]: { data: input, dims: [batch, 3, inputSize, inputSize] } });
+      return outputNames.map((output) => outputs[output].data);
+    },
+    dispose: () => session.dispose(),
+  };
+}

@@ -1,0 +1,53 @@
+// Fits and evaluates one configuration on an MVTec-layout dataset; prints one JSON line.
+// node bench/evaluate-config.mjs --data <dir> [--taps mixed2,mixed5] [--size 256] [--ratio 0.02]
+//   [--train 200] [--test-subset N] [--seed 0] [--detector patchcore|padim] [--image-only] [--pool 3]
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { createPadimDetector, createPatchCoreDetector, evaluateDetector, fitPadim, fitPatchCore, loadMvtecDataset } from '../dist/index.js';
+import { createRandom } from '../dist/random.js';
+import { createExperimentalBackbone } from './backbone-experiments.mjs';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' }, taps: { type: 'string', default: 'mixed2,mixed5' }, size: { type: 'string', default: '256' },
+    ratio: { type: 'string', default: '0.02' }, train: { type: 'string', default: '200' }, 'test-subset': { type: 'string' },
+    seed: { type: 'string', default: '0' }, detector: { type: 'string', default: 'patchcore' }, 'image-only': { type: 'boolean', default: false },
+    pool: { type: 'string', default: '3' }, backbone: { type: 'string', default: 'inception_v3' }, projection: { type: 'string', default: '128' },
+    channels: { type: 'string', default: '128' },
+  },
+});
+const seed = Number(values.seed);
+const dataset = await loadMvtecDataset(values.data);
+const pick = (list, count) => {
+  if (list.length <= count) return list;
+  const random = createRandom(seed);
+  const indices = list.map((_, index) => index);
+  for (let index = indices.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [indices[index], indices[other]] = [indices[other], indices[index]];
+  }
+  return indices.slice(0, count).sort((a, b) => a - b).map((index) => list[index]);
+};
+const train = pick(dataset.train, Number(values.train));
+const test = values['test-subset'] ? pick(dataset.test, Number(values['test-subset'])) : dataset.test;
+const backbone = await createExperimentalBackbone({ name: values.backbone, taps: values.taps.split(','), inputSize: Number(values.size) });
+const started = performance.now();
+let memoryPeak = 0;
+const timer = setInterval(() => { memoryPeak = Math.max(memoryPeak, process.memoryUsage().rss); }, 200);
+const detector = values.detector === 'padim'
+  ? await createPadimDetector(await fitPadim(train, { backbone, seed, channels: Number(values.channels) }), backbone)
+  : await createPatchCoreDetector(await fitPatchCore(train, { backbone, seed, coresetRatio: Number(values.ratio), poolSize: Number(values.pool), projectionDimensions: Number(values.projection) }), backbone);
+const fitSeconds = (performance.now() - started) / 1000;
+const fitPeakGb = memoryPeak / 2 ** 30;
+const result = await evaluateDetector(detector, { ...dataset, test }, { imageOnly: values['image-only'] });
+clearInterval(timer);
+const round = (value) => (value === undefined ? undefined : +value.toFixed(4));
+console.log(JSON.stringify({
+  data: values.data.split('/').slice(-2).join('/'), detector: values.detector, backbone: values.backbone, taps: values.taps, size: Number(values.size), ratio: Number(values.ratio), pool: Number(values.pool),
+  train: train.length, test: test.length, imageAuroc: round(result.imageAuroc), pixelAuroc: round(result.pixelAuroc), aupro: round(result.aupro), f1Max: round(result.f1Max.f1),
+  atThreshold: { f1: round(result.atThreshold.f1), precision: round(result.atThreshold.precision), recall: round(result.atThreshold.recall) },
+  perDefectImageAuroc: Object.fromEntries(Object.entries(result.perDefect).map(([name, set]) => [name, round(set.imageAuroc)])),
+  fitSeconds: +fitSeconds.toFixed(1), fitPeakRssGb: +fitPeakGb.toFixed(2), predictMs: +result.timing.predictMillisecondsPerImage.toFixed(1), loadavg: readFileSync('/proc/loadavg', 'utf8').trim(),
+}));
+await detector.dispose();
+await backbone.dispose();
