@@ -1,0 +1,91 @@
+import { Command, CommanderError } from 'commander';
+import { InvalidInputError, ModelLoadError, PluginLoadError, VadError, WorkflowCompileError } from '@vad/core';
+import { blocksCommand } from './commands/blocks.js';
+import { fitAction, evalAction } from './commands/patchcore.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+
+/** Exit codes: 0 success; 1 a step or the program failed; 2 bad usage, definition, input or model. */
+export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const;
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export interface Io {
+  print(text: string): void;
+  error(text: string): void;
+}
+
+export function createProgram(io: Io): Command {
+  const program = new Command('vad')
+    .description('Visual anomaly detection workflows: run, validate, list blocks, fit and evaluate PatchCore models.')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.print(text.trimEnd()), writeErr: (text) => io.error(text.trimEnd()) });
+
+  program
+    .command('run')
+    .description('run a workflow on image files')
+    .argument('<workflow>', 'workflow definition (Roboflow Workflows JSON)')
+    .option('-i, --image <file>', 'an input image (repeat for a batch)', collect, [])
+    .option('--input <name>', 'the image input to fill (default: the first WorkflowImage)')
+    .option('-p, --param <name=value>', 'a WorkflowParameter value; JSON is parsed (repeatable)', collect, [])
+    .option('-o, --out <dir>', 'write outputs.json and output images here')
+    .option('--models-dir <dir>', 'where named models live (default: VAD_MODELS_DIR)')
+    .option('--profile', 'include per-step timings')
+    .action(async (workflow: string, options: { image: string[]; input?: string; param: string[]; out?: string; modelsDir?: string; profile?: boolean }) => {
+      await runCommand({ workflow, images: options.image, input: options.input, params: options.param, out: options.out, modelsDir: options.modelsDir, profile: options.profile }, io.print);
+    });
+
+  program
+    .command('validate')
+    .description('compile a workflow and report the first problem with its step, property and selector')
+    .argument('<workflow>', 'workflow definition (Roboflow Workflows JSON)')
+    .action(async (workflow: string) => validateCommand(workflow, io.print));
+
+  program
+    .command('blocks')
+    .description('list the installed blocks (standard and VAD_PLUGINS)')
+    .option('--json', 'print every manifest as JSON Schema')
+    .action(async (options: { json?: boolean }) => blocksCommand(options, io.print));
+
+  program
+    .command('fit')
+    .description('fit a PatchCore model from a folder of normal (defect-free) images')
+    .requiredOption('-d, --data <dir>', 'folder of normal images, or an MVTec-layout category (uses train/good)')
+    .requiredOption('-o, --out <file>', 'model file to write')
+    .option('--backbone <name>', 'inception_v3 (default) or mobilenet_v2')
+    .option('--coreset-ratio <ratio>', 'fraction of patch features kept in the memory bank', Number.parseFloat)
+    .action(async (options: { data: string; out: string; backbone?: string; coresetRatio?: number }) => fitAction(options, io));
+
+  program
+    .command('eval')
+    .description('evaluate on an MVTec-layout folder: image AUROC, pixel AUROC, AUPRO, F1-max, HTML report')
+    .requiredOption('-d, --data <dir>', 'MVTec-layout category folder (train/good, test/<type>, ground_truth/<type>)')
+    .option('-m, --model <file>', 'a fitted model (default: fit on train/good first)')
+    .requiredOption('-r, --report <dir>', 'folder for report.html, metrics.json and the heat-map gallery')
+    .action(async (options: { data: string; model?: string; report: string }) => evalAction(options, io));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; errors are printed with where they are. */
+export async function main(argv: readonly string[], io: Io = { print: (t) => console.log(t), error: (t) => console.error(t) }): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return exitCodes.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    io.error(describeError(error));
+    const userError = [WorkflowCompileError, InvalidInputError, ModelLoadError, PluginLoadError].some((kind) => kind.isInstance(error));
+    return userError ? exitCodes.usage : exitCodes.failed;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (!VadError.isInstance(error)) return `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  const where = [error.stepName && `step ${error.stepName}`, error.property && `property ${error.property}`, error.selector && `selector ${error.selector}`, error.path && `path ${error.path}`]
+    .filter(Boolean)
+    .join(', ');
+  const cause = error.cause instanceof Error && !error.message.includes(error.cause.message) ? `\n  caused by: ${error.cause.message}` : '';
+  return `error (${error.name}): ${error.message}${where ? `\n  at: ${where}` : ''}${cause}`;
+}

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/program.js';
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/bin.js');
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { print: (t) => out.push(t), error: (t) => err.push(t) });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+const folder = mkdtempSync(path.join(os.tmpdir(), 'vad-cli-'));
+const workflowFile = path.join(folder, 'resize.json');
+writeFileSync(
+  workflowFile,
+  JSON.stringify({
+    version: '1.0',
+    inputs: [{ type: 'WorkflowImage', name: 'image' }, { type: 'WorkflowParameter', name: 'size', default_value: 32 }],
+    steps: [
+      { type: 'vad/image_resize@v1', name: 'resize', image: '$inputs.image', width: '$inputs.size', height: '$inputs.size' },
+      { type: 'roboflow_core/property_definition@v1', name: 'label', data: '$inputs.size', operations: [{ type: 'ToString' }] },
+    ],
+    outputs: [
+      { type: 'JsonField', name: 'small', selector: '$steps.resize.image' },
+      { type: 'JsonField', name: 'label', selector: '$steps.label.output' },
+    ],
+  }),
+);
+const imageFile = path.join(folder, 'input.png');
+writeFileSync(imageFile, await sharp({ create: { width: 120, height: 80, channels: 3, background: '#3a7' } }).png().toBuffer());
+
+describe('vad CLI', () => {
+  it('validate accepts a good workflow and names the step, property and selector of a bad one', async () => {
+    expect(await cli('validate', workflowFile)).toMatchObject({ code: 0, stdout: expect.stringMatching(/valid \(2 inputs, 2 steps, 2 outputs\)/) });
+    const bad = path.join(folder, 'bad.json');
+    writeFileSync(bad, readFileSync(workflowFile, 'utf8').replace('"width":"$inputs.size"', '"width":"$inputs.sise"'));
+    const result = await cli('validate', bad);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/VAD_WorkflowCompileError/);
+    expect(result.stderr).toMatch(/at: step resize, property width, selector \$inputs\.sise/);
+  });
+
+  it('run writes outputs.json and output images, with parameters from --param', async () => {
+    const out = path.join(folder, 'out');
+    const result = await cli('run', workflowFile, '--image', imageFile, '--param', 'size=16', '--out', out);
+    expect(result).toMatchObject({ code: 0 });
+    const document = JSON.parse(readFileSync(path.join(out, 'outputs.json'), 'utf8'));
+    expect(document.outputs[0].label).toBe('16');
+    expect(document.outputs[0].small).toMatchObject({ type: 'file', width: 16, height: 16 });
+    const written = await sharp(path.join(out, document.outputs[0].small.path)).metadata();
+    expect([written.format, written.width, written.height]).toEqual(['jpeg', 16, 16]);
+  });
+
+  it('run reports a missing image file and a bad parameter as usage errors', async () => {
+    const missing = await cli('run', workflowFile, '--image', path.join(folder, 'nope.jpg'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read image .*nope\.jpg/);
+    const badParam = await cli('run', workflowFile, '--image', imageFile, '--param', 'size=huge');
+    expect(badParam.code).toBe(2);
+    expect(badParam.stderr).toMatch(/input "size" = "huge" is not valid for step "resize" property "width"/);
+    expect((await cli('run', workflowFile, '--param', 'oops')).stderr).toMatch(/must look like name=value/);
+  });
+
+  it('blocks lists the standard blocks with their Roboflow aliases', async () => {
+    const { code, stdout } = await cli('blocks');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/vad\/identify_outliers@v1 .*roboflow_core\/identify_outliers@v1/);
+    expect(stdout).toMatch(/vad\/patchcore@v1/);
+    const json = JSON.parse((await cli('blocks', '--json')).stdout);
+    expect(json.blocks.length).toBeGreaterThan(10);
+  });
+
+  it('the installed bin runs and exits 2 on an unknown command', async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, [bin, 'validate', workflowFile]);
+    expect(stdout).toMatch(/valid/);
+    const failure = await run(process.execPath, [bin, 'frobnicate']).catch((e: { code: number; stderr: string }) => e);
+    expect(failure).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command 'frobnicate'/) });
+    expect(existsSync(bin)).toBe(true);
+  });
+});

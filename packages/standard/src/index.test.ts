@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { createStandardRegistry, standardBlocks } from './index.js';
+
+describe('the standard registry', () => {
+  it('holds every block package and answers to Roboflow names', async () => {
+    const { registry } = await createStandardRegistry({ plugins: [] });
+    const types = new Set(registry.list().map((b) => b.type));
+    for (const type of ['vad/property_definition@v1', 'vad/identify_outliers@v1', 'vad/image_embedding@v1', 'vad/object_detection_model@v1', 'vad/image_slicer@v1', 'vad/detections_stitch@v1', 'vad/patchcore@v1', 'vad/anomaly_map_visualization@v1']) {
+      expect(types, type).toContain(type);
+    }
+    expect(registry.get('roboflow_core/identify_outliers@v1')?.type).toBe('vad/identify_outliers@v1');
+    expect(registry.get('roboflow_core/image_slicer@v2')?.type).toBe('vad/image_slicer@v1');
+    expect(registry.list()).toHaveLength(standardBlocks().length);
+  });
+});
