@@ -72,8 +72,19 @@ function fastifyStatus(error: unknown): { status: number; type: string; message:
   return undefined;
 }
 
+export interface ErrorResponseOptions {
+  /** Named in the hint that says how to provide a missing model. */
+  modelsDir?: string;
+}
+
+function modelHint(error: VadError, options: ErrorResponseOptions): string {
+  const where = options.modelsDir ? ` in ${options.modelsDir} (VAD_MODELS_DIR)` : ' in the models folder (VAD_MODELS_DIR)';
+  const what = error.path ? `"${error.path}"` : 'the model';
+  return ` — to provide ${what}: put the file${where}, or give the step a path or {"url", "sha256"}; fit anomaly models with POST /vad/models/fit or the web page`;
+}
+
 /** The status and body for any error a route throws. */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+export function toErrorResponse(error: unknown, options: ErrorResponseOptions = {}): { status: number; body: ErrorBody } {
   if (error instanceof HttpProblem) {
     return { status: error.statusCode, body: { message: error.message, error_type: error.errorType, context: error.context, inner_error_type: null, inner_error_message: null } };
   }
@@ -83,8 +94,9 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     const status = aborted ? 504 : user ? 400 : 500;
     const inner = user && user !== error ? user : (error as { cause?: unknown }).cause;
     const located = [error, ...causeChain(error)].find((e): e is VadError => VadError.isInstance(e) && Boolean(e.stepName || e.property));
+    const missingModel = user?.name === 'VAD_ModelLoadError' && /not found|no such file|ENOENT|does not exist/i.test(user.message) ? modelHint(user, options) : '';
     const body: ErrorBody = {
-      message: error.message,
+      message: error.message + missingModel,
       error_type: shortName(error.name),
       context: where(error) ?? (located ? where(located) : null),
       inner_error_type: inner instanceof Error ? shortName(inner.name) : null,

@@ -54,7 +54,7 @@ async function decodeImage(value: unknown, name: string, options: InputDecodingO
  * sharp refuses to read even the header of an image over its own pixel limit, which would
  * surface as "not a decodable image"; read the size without that limit to say what is wrong.
  */
-async function explainPixelLimit(bytes: Uint8Array, name: string, maxPixels: number): Promise<InvalidInputError | undefined> {
+async function explainPixelLimit(bytes: Uint8Array, name: string, maxPixels: number): Promise<InstanceType<typeof InvalidInputError> | undefined> {
   try {
     const sharp = await loadSharp();
     const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();

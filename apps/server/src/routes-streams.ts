@@ -38,7 +38,10 @@ export function registerStreamRoutes(app: FastifyInstance, context: ServerContex
     const send = (message: Record<string, unknown>) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
     };
-    const sendError = (error: unknown, extra: Record<string, unknown> = {}) => send({ type: 'error', ...extra, ...toErrorResponse(error).body, status: toErrorResponse(error).status });
+    const sendError = (error: unknown, extra: Record<string, unknown> = {}) => {
+      const { status, body } = toErrorResponse(error, { modelsDir: context.config.modelsDir });
+      send({ type: 'error', ...extra, ...body, status });
+    };
 
     const start = async (message: Record<string, unknown>) => {
       if (typeof message.workspace === 'string' && typeof message.workflow_id === 'string') {

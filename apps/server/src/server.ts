@@ -73,7 +73,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
     fits: createFitJobs({
       modelsDir: config.modelsDir,
       maxConcurrent: config.maxConcurrentFits,
-      fit: (request) => fitPatchcoreModel(request, { cacheDir: config.cacheDir }),
+      fit: (request) => fitPatchcoreModel(request, { cacheDir: config.cacheDir, maxImagePixels: config.maxImagePixels }),
       onChange: (running) => metrics.fitsRunning.set(running),
       // A re-fitted model must not be served from a workflow compiled before it changed.
       onFinished: () => void workflows.clear(),
@@ -108,7 +108,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
   app.addHook('preHandler', async (request) => checkApiKey(request, config.apiKey));
 
   app.setErrorHandler((error, request, reply) => {
-    const { status, body } = toErrorResponse(error);
+    const { status, body } = toErrorResponse(error, { modelsDir: config.modelsDir });
     metrics.errors.inc({ error_type: body.error_type, status_code: String(status) });
     if (status >= 500) request.log.error({ err: error, error_type: body.error_type }, body.message);
     else request.log.info({ error_type: body.error_type, status }, body.message);
