@@ -1,6 +1,5 @@
 import { InvalidInputError, ModelLoadError } from '@vad/core';
-import * as models from '@vad/models';
-import { createSession, describeModelSource, preprocessImages, type ImageInput, type ModelSource, type Normalization, type TensorValue } from '@vad/models';
+import { createSession, describeModelSource, loadBackbone, preprocessImages, type ImageInput, type ModelSource, type Normalization, type TensorValue } from '@vad/models';
 import { l2Normalize } from './embedding-math.js';
 
 /**
@@ -60,13 +59,6 @@ export interface ImageEncoder {
   dispose(): Promise<void>;
 }
 
-interface BackboneLike {
-  readonly inputSize: number;
-  run(images: readonly ImageInput[], options?: { size?: number; batchSize?: number }): Promise<{ pooled: TensorValue<Float32Array> }>;
-  dispose(): Promise<void>;
-}
-type LoadBackbone = (name: BackboneName, options?: { cacheDir?: string; session?: { executionProviders?: readonly string[] } }) => Promise<BackboneLike>;
-
 /** Rows of a [N, D] tensor, or the spatial means of a [N, C, H, W] map, each L2-normalised. */
 export function embeddingsFromOutput(output: TensorValue, where: { stepName?: string; name: string }): Float32Array[] {
   const data = output.data;
@@ -101,15 +93,10 @@ export function embeddingsFromOutput(output: TensorValue, where: { stepName?: st
 }
 
 async function createBackboneEncoder(config: Extract<EncoderConfig, { kind: 'backbone' }>, options: EncoderOptions): Promise<ImageEncoder> {
-  const loadBackbone = (models as unknown as { loadBackbone?: LoadBackbone }).loadBackbone;
-  if (typeof loadBackbone !== 'function') {
-    throw new ModelLoadError({
-      message: `the installed @vad/models has no default backbones (loadBackbone); configure "model" with an ONNX image encoder instead`,
-      stepName: options.stepName,
-      property: 'model',
-    });
-  }
-  const backbone = await loadBackbone(config.backbone, { cacheDir: options.cacheDir, session: { executionProviders: options.executionProviders } });
+  const backbone = await loadBackbone(config.backbone, {
+    ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
+    ...(options.executionProviders && { session: { executionProviders: options.executionProviders } }),
+  });
   const size = config.size ?? backbone.inputSize;
   return {
     description: `${config.backbone} pooled features at ${size} px`,
