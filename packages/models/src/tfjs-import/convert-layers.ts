@@ -56,6 +56,27 @@ function onnxAxis(axis: number, rank: number): number {
 }
 
 /**
+ * Keras kernel [kh, kw, in, out] → ONNX [out, in, kh, kw]; depthwise [kh, kw, in, multiplier] →
+ * [in·multiplier, 1, kh, kw] (output channel c·multiplier + m, as TF orders them).
+ */
+function transposeKernel(source: Float32Array, kernelHeight: number, kernelWidth: number, inputChannels: number, last: number, depthwise: boolean): Float32Array {
+  const kernel = new Float32Array(source.length);
+  const window = kernelHeight * kernelWidth;
+  // ONNX offset of (y, x, inputChannel, index): depthwise (inputChannel·last + index)·window + position,
+  // regular (index·inputChannels + inputChannel)·window + position
+  const channelStride = depthwise ? last * window : window;
+  const indexStride = depthwise ? window : inputChannels * window;
+  let read = 0;
+  for (let position = 0; position < window; position++) {
+    for (let inputChannel = 0; inputChannel < inputChannels; inputChannel++) {
+      let write = inputChannel * channelStride + position;
+      for (let index = 0; index < last; index++, write += indexStride) kernel[write] = source[read++]!;
+    }
+  }
+  return kernel;
+}
+
+/**
  * Converts a TensorFlow.js layers model (Keras functional or sequential topology, channels_last) into
  * an ONNX graph in NCHW layout: kernels are transposed, BatchNormalization is folded into the
  * convolution before it, ZeroPadding2D into the convolution after it, and TF 'same' padding is
@@ -235,21 +256,7 @@ export function convertLayersModel(artifacts: LayersModelArtifacts, options: Con
         const outputChannels = depthwise ? inputChannels * last : last;
         const perOutput = (depthwise ? 1 : inputChannels) * kernelHeight * kernelWidth;
         // Keras [kh, kw, in, out] → ONNX [out, in, kh, kw]; depthwise [kh, kw, in, multiplier] → [in·multiplier, 1, kh, kw]
-        const kernel = new Float32Array(outputChannels * perOutput);
-        const source4 = kernelWeight.data;
-        for (let y = 0; y < kernelHeight; y++) {
-          for (let x = 0; x < kernelWidth; x++) {
-            for (let inputChannel = 0; inputChannel < inputChannels; inputChannel++) {
-              for (let index = 0; index < last; index++) {
-                const value = source4[((y * kernelWidth + x) * inputChannels + inputChannel) * last + index]!;
-                const target = depthwise
-                  ? ((inputChannel * last + index) * kernelHeight + y) * kernelWidth + x
-                  : ((index * inputChannels + inputChannel) * kernelHeight + y) * kernelWidth + x;
-                kernel[target] = value;
-              }
-            }
-          }
-        }
+        const kernel = transposeKernel(kernelWeight.data, kernelHeight, kernelWidth, inputChannels, last, depthwise);
         const bias = new Float32Array(outputChannels);
         if (config.use_bias !== false) bias.set(weight(layer, 'bias')!.data);
         const kind = String(config.activation ?? 'linear');
