@@ -1,22 +1,59 @@
-import { ModelLoadError } from '@vad/core';
-import type { SessionOptions } from '@vad/models';
+import { InvalidInputError } from '@vad/core';
+import { loadBackbone, type BackboneName, type SessionOptions } from '@vad/models';
 import type { FeatureBackbone } from './backbone.js';
 
 /** Default backbone of new fits. */
 export const defaultBackboneId = 'inception_v3';
-/** Ids `loadFeatureBackbone` knows. */
+/** Ids `loadFeatureBackbone` knows: @vad/models' offline default backbones. */
 export const backboneIds = ['inception_v3', 'mobilenet_v2'] as const;
 export type BackboneId = (typeof backboneIds)[number];
+
+/**
+ * PatchCore's defaults per backbone: the taps and the square input size (pixels) that the
+ * measurements in BENCHMARKS.md chose.
+ */
+export const backboneDefaults: Record<BackboneId, { taps: readonly string[]; inputSize: number }> = {
+  inception_v3: { taps: ['mixed2', 'mixed5'], inputSize: 256 },
+  mobilenet_v2: { taps: ['block_6_expand_relu', 'block_13_expand_relu'], inputSize: 224 },
+};
 
 export interface BackboneLoadOptions extends SessionOptions {
   /** Where imported backbones are cached (the host's cacheDir). */
   cacheDir?: string;
+  /** Layers to read features from, shallowest first (default: `backboneDefaults`). */
+  taps?: readonly string[];
+  /** Square input size in pixels (default: `backboneDefaults`). */
+  inputSize?: number;
 }
 
-/** The offline default backbones of @vad/models as feature backbones. */
+/** An offline default backbone of @vad/models (imported from nsfwjs once, cached as ONNX) as a feature backbone. */
 export async function loadFeatureBackbone(id: string, options: BackboneLoadOptions = {}): Promise<FeatureBackbone> {
   if (!(backboneIds as readonly string[]).includes(id)) {
-    throw new ModelLoadError({ message: `unknown backbone "${id}"; known: ${backboneIds.join(', ')}` });
+    throw new InvalidInputError({ message: `unknown backbone "${id}"; known: ${backboneIds.join(', ')}`, property: 'backbone' });
   }
-  throw new ModelLoadError({ message: `backbone ${id} is not available yet (waiting on @vad/models loadBackbone)` , ...options && {} });
+  const defaults = backboneDefaults[id as BackboneId];
+  const { cacheDir, taps = defaults.taps, inputSize = defaults.inputSize, ...session } = options;
+  const backbone = await loadBackbone(id as BackboneName, { ...(cacheDir && { cacheDir }), taps, session });
+  try {
+    const probe = await backbone.runTensor({ data: new Float32Array(3 * inputSize * inputSize), dims: [1, 3, inputSize, inputSize] });
+    const tapShapes = taps.map((tap) => {
+      const [, channels, height, width] = probe.maps[tap]!.dims as [number, number, number, number];
+      return { channels, height, width };
+    });
+    return {
+      id,
+      inputSize,
+      normalization: backbone.preprocessing.normalization ?? 'unit',
+      taps: [...taps],
+      tapShapes,
+      async run(input, batch) {
+        const { maps } = await backbone.runTensor({ data: input, dims: [batch, 3, inputSize, inputSize] });
+        return taps.map((tap) => maps[tap]!.data);
+      },
+      dispose: () => backbone.dispose(),
+    };
+  } catch (error) {
+    await backbone.dispose();
+    throw error;
+  }
 }

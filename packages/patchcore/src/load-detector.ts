@@ -53,10 +53,10 @@ export interface LoadDetectorOptions extends SessionOptions {
 export async function loadDetector(model: string, options: LoadDetectorOptions = {}): Promise<AnomalyDetector & { readonly backbone: FeatureBackbone; readonly file: string }> {
   const { modelsDir, cacheDir, threshold, backbone: given, ...sessionOptions } = options;
   const file = resolveModelPath(model, modelsDir);
-  const { header } = await readModelFile<{ detector?: string; backbone?: { id?: string } }>(file);
+  const { header } = await readModelFile<{ detector?: string; backbone?: { id?: string; taps?: string[]; inputSize?: number } }>(file);
   const backboneId = header.backbone?.id;
   if (!backboneId) throw new ModelLoadError({ message: `model file ${file} names no backbone`, path: file });
-  const backbone = given ?? (await loadFeatureBackbone(backboneId, { cacheDir, ...sessionOptions }));
+  const backbone = given ?? (await loadFeatureBackbone(backboneId, { cacheDir, ...sessionOptions, ...(header.backbone?.taps && { taps: header.backbone.taps }), ...(header.backbone?.inputSize && { inputSize: header.backbone.inputSize }) }));
   try {
     const detectorOptions = { ...sessionOptions, modelPath: file, ...(threshold !== undefined && { threshold }) };
     let detector: AnomalyDetector;
