@@ -62,7 +62,7 @@ export const runnerConfigSchema = z
     executionProviders: z.array(z.enum(['tensorrt', 'cuda', 'cpu'])).min(1).default(['cpu']),
     modelsDir: z.string().optional(),
     cacheDir: z.string().optional(),
-    /** Extra block packages (each exports `vadBlocks()`). */
+    /** Extra block packages, or module files (`./my-blocks.mjs`), each exporting `vadBlocks()`. */
     plugins: z.array(z.string()).default([]),
     ffmpegPath: z.string().default('ffmpeg'),
     reconnect: z
@@ -195,6 +195,7 @@ export function resolveConfig(raw: unknown, options: { baseDir?: string; file?: 
     cacheDir: config.cacheDir && resolvePath(config.cacheDir),
     jsonl: config.jsonl && { ...config.jsonl, path: resolvePath(config.jsonl.path) },
     archive: config.archive && { ...config.archive, dir: resolvePath(config.archive.dir) },
+    plugins: config.plugins.map((name) => (name.startsWith('./') || name.startsWith('../') ? resolvePath(name) : name)),
     streams,
   };
 }

@@ -1,14 +1,31 @@
 import { readFileSync } from 'node:fs';
-import { coreBlocks, createBlockRegistry, createWorkflow, loadPlugins, VadError } from '@vad/core';
-import type { AnyBlock, BlockRegistry, HostContext, Workflow, WorkflowDefinition } from '@vad/core';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { coreBlocks, createBlockRegistry, createWorkflow, loadPlugins, PluginLoadError, VadError } from '@vad/core';
+import type { AnyBlock, BlockRegistry, HostContext, LoadedPlugin, Workflow, WorkflowDefinition } from '@vad/core';
+import { outlierBlocks } from '@vad/outliers';
+import { patchcoreBlocks } from '@vad/patchcore';
+import { visualizeBlocks } from '@vad/visualize';
 import { RunnerConfigError, messageOf } from './errors.js';
 
-/** Every block the runner ships with, plus plugin packages. */
+/** Every block the runner ships with (core, outliers, PatchCore, visualisation), plus plugin packages. */
 export async function createRunnerRegistry(plugins: readonly string[] = []): Promise<BlockRegistry> {
-  const blocks: AnyBlock[] = [...coreBlocks()];
   const source = new Map<AnyBlock, string>();
-  for (const block of blocks) source.set(block, '@vad/core');
-  for (const plugin of await loadPlugins(plugins)) {
+  const shipped: Array<[string, AnyBlock[]]> = [
+    ['@vad/core', coreBlocks()],
+    ['@vad/outliers', outlierBlocks()],
+    ['@vad/patchcore', patchcoreBlocks()],
+    ['@vad/visualize', visualizeBlocks()],
+  ];
+  const blocks: AnyBlock[] = [];
+  for (const [packageName, list] of shipped) {
+    for (const block of list) {
+      blocks.push(block);
+      source.set(block, packageName);
+    }
+  }
+  const files = plugins.filter(isPluginFile);
+  for (const plugin of [...(await loadPluginFiles(files)), ...(await loadPlugins(plugins.filter((name) => !isPluginFile(name))))]) {
     for (const block of plugin.blocks) {
       blocks.push(block);
       source.set(block, plugin.packageName);
@@ -51,4 +68,27 @@ export function loadWorkflow(file: string, registry: BlockRegistry, host: HostCo
     }
     throw cause;
   }
+}
+
+/** A plugin given as a module file (an edge box's own blocks, not published as a package). */
+function isPluginFile(name: string): boolean {
+  return path.isAbsolute(name) || name.startsWith('./') || name.startsWith('../');
+}
+
+async function loadPluginFiles(files: readonly string[]): Promise<LoadedPlugin[]> {
+  const loaded: LoadedPlugin[] = [];
+  for (const file of files) {
+    let module: { vadBlocks?: unknown };
+    try {
+      module = (await import(pathToFileURL(path.resolve(file)).href)) as { vadBlocks?: unknown };
+    } catch (cause) {
+      throw new PluginLoadError({ message: `plugin file ${file} could not be imported: ${messageOf(cause)}`, path: file, cause });
+    }
+    const blocks = typeof module.vadBlocks === 'function' ? await (module.vadBlocks as () => unknown)() : undefined;
+    if (!Array.isArray(blocks) || blocks.some((block) => block?.specificationVersion !== 'v1')) {
+      throw new PluginLoadError({ message: `plugin file ${file} must export vadBlocks() returning an array of v1 blocks`, path: file });
+    }
+    loaded.push({ packageName: file, blocks: blocks as AnyBlock[] });
+  }
+  return loaded;
 }
