@@ -64,15 +64,16 @@ async function loadWorkflows(select) {
     menu.append(option);
   }
   if (select) menu.value = select;
-  chooseWorkflow(menu.value);
+  await chooseWorkflow(menu.value);
 }
 
-function chooseWorkflow(key) {
+async function chooseWorkflow(key) {
   state.current = state.workflows.find((w) => `${w.workspace}/${w.id}` === key) || null;
   $('#workflow-description').textContent = state.current?.description || '';
   renderGraph(state.current?.specification);
   renderParameters(state.current?.specification);
   updateRunButton();
+  await renderModelChoices(state.current?.specification);
 }
 
 function selectorSource(value) {
@@ -159,9 +160,52 @@ function renderParameters(specification) {
   }
 }
 
-function setParameter(name, value) {
-  const field = document.querySelector(`[data-parameter="${name}"]`);
-  if (field) field.value = value;
+// PatchCore steps name their model literally; the page lets you pick another fitted model and
+// then runs the definition inline (POST /workflows/run) with that model written in.
+async function renderModelChoices(specification) {
+  for (const step of specification?.steps || []) {
+    if (step.type !== 'vad/patchcore@v1') continue;
+    const label = document.createElement('label');
+    label.textContent = `${step.name} model `;
+    const select = document.createElement('select');
+    select.dataset.modelStep = step.name;
+    const names = new Set([step.model]);
+    try {
+      for (const model of (await apiJson('/vad/models')).models) names.add(model.name);
+    } catch { /* the list is a convenience */ }
+    for (const name of names) {
+      const option = document.createElement('option');
+      option.value = option.textContent = name;
+      select.append(option);
+    }
+    select.value = step.model;
+    label.append(select);
+    $('#parameters').append(label);
+  }
+}
+
+async function setModel(model) {
+  for (const select of document.querySelectorAll('[data-model-step]')) {
+    if (![...select.options].some((o) => o.value === model)) {
+      const option = document.createElement('option');
+      option.value = option.textContent = model;
+      select.append(option);
+    }
+    select.value = model;
+  }
+}
+
+/** The definition with any model choices written in, or null when nothing changed. */
+function editedSpecification() {
+  const specification = state.current.specification;
+  let changed = false;
+  const steps = specification.steps.map((step) => {
+    const select = document.querySelector(`[data-model-step="${step.name}"]`);
+    if (!select || select.value === step.model) return step;
+    changed = true;
+    return { ...step, model: select.value };
+  });
+  return changed ? { ...specification, steps } : null;
 }
 
 function parameterValues() {
@@ -212,11 +256,12 @@ async function runWorkflow() {
   const started = performance.now();
   const images = state.images.map((image) => ({ type: 'base64', value: image.base64 }));
   const inputs = { ...parameterValues(), [imageInputName(state.current.specification)]: images.length === 1 ? images[0] : images };
+  const specification = editedSpecification();
   try {
-    const body = await apiJson(`/${state.current.workspace}/workflows/${state.current.id}`, {
+    const body = await apiJson(specification ? '/workflows/run' : `/${state.current.workspace}/workflows/${state.current.id}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ inputs, enable_profiling: true }),
+      body: JSON.stringify({ inputs, enable_profiling: true, ...(specification && { specification }) }),
     });
     renderOutputs(body.outputs);
     setMessage(message, `done in ${Math.round(performance.now() - started)} ms`);
@@ -397,7 +442,7 @@ async function fitModel() {
 
 async function tryModel(model) {
   await loadWorkflows('examples/patchcore-inspection');
-  setParameter('model', model);
+  await setModel(model);
   document.querySelector('#run').scrollIntoView({ behavior: 'smooth' });
   if (state.images.length > 0) await runWorkflow();
 }
@@ -466,7 +511,7 @@ async function runDemo() {
     }
     await loadModels();
     await loadWorkflows(`${demo.workflow.workspace}/${demo.workflow.id}`);
-    setParameter('model', demo.model);
+    await setModel(demo.model);
     const first = demo.test.findIndex((item) => item.label !== 'good');
     await pick(demo.test[first], gallery.querySelectorAll('img')[first]);
   } catch (error) {
