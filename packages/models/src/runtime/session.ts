@@ -25,8 +25,10 @@ export interface SessionOptions {
   executionProviders?: readonly string[];
   /** Threads inside one operator (ONNX Runtime's default: one per physical core). */
   intraOpThreads?: number;
-  /** Threads across independent operators (only used with parallel execution). */
+  /** Threads across independent operators (only used with `executionMode: 'parallel'`). */
   interOpThreads?: number;
+  /** Run independent branches of the graph at the same time ('parallel') or one op after another (default). */
+  executionMode?: 'sequential' | 'parallel';
   /** Graph optimisation level, 'all' by default. */
   graphOptimization?: GraphOptimizationLevel;
   /** Share one session between callers that ask for the same model with the same options (default true). */
@@ -79,12 +81,13 @@ function ortOptions(options: SessionOptions): InferenceSession.SessionOptions {
     graphOptimizationLevel: options.graphOptimization ?? 'all',
     ...(options.intraOpThreads !== undefined && { intraOpNumThreads: options.intraOpThreads }),
     ...(options.interOpThreads !== undefined && { interOpNumThreads: options.interOpThreads }),
+    ...(options.executionMode !== undefined && { executionMode: options.executionMode }),
     logSeverityLevel: 3,
   };
 }
 
 function optionsKey(options: SessionOptions): string {
-  return JSON.stringify([options.executionProviders ?? ['cpu'], options.intraOpThreads, options.interOpThreads, options.graphOptimization ?? 'all']);
+  return JSON.stringify([options.executionProviders ?? ['cpu'], options.intraOpThreads, options.interOpThreads, options.executionMode, options.graphOptimization ?? 'all']);
 }
 
 function tensorTypeOf(value: TensorValue): Tensor.Type {
