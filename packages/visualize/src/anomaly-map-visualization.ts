@@ -1,9 +1,8 @@
-import { defineBlock, field, InvalidInputError, z, type AnomalyMap } from '@vad/core';
+import { defineBlock, field, InvalidInputError, VadImage, z, type AnomalyMap } from '@vad/core';
 import { levelsAtImageSize, quantizeScores, regionBorders, requireAnomalyMap, scoreExtent, scoreToLevel, type ScoreRange } from './anomaly-map-levels.js';
 import { colormapLookupTable, colormapNames, type ColormapName } from './colormaps.js';
 import { requireColor } from './colors.js';
 import { imageFields, readParameters } from './common-fields.js';
-import { RgbCanvas } from './render/canvas.js';
 
 const manifest = {
   ...imageFields,
@@ -55,38 +54,43 @@ export const anomalyMapVisualization = defineBlock({
       const threshold = (p.threshold as number | undefined) ?? map.threshold;
       const thresholdLevel = threshold === undefined ? undefined : threshold > range.high ? undefined : Math.max(1, scoreToLevel(threshold, range));
       const contourColor = requireColor(p.contour_color as string, { stepName: context.stepName, property: 'contour_color' });
-      const [canvas, borders] = await Promise.all([
-        RgbCanvas.fromImage(image),
-        p.show_contours && thresholdLevel !== undefined ? regionBorders(levels, image.width, image.height, thresholdLevel, p.contour_thickness as number) : undefined,
-      ]);
-      blendColormap(canvas.data, levels, colormapLookupTable(p.colormap as ColormapName), p.opacity as number, borders, [contourColor.r, contourColor.g, contourColor.b]);
-      return { image: canvas.toImage() };
+      // The erosion runs in libvips' thread while this thread blends.
+      const borders = p.show_contours && thresholdLevel !== undefined ? regionBorders(levels, image.width, image.height, thresholdLevel, p.contour_thickness as number) : undefined;
+      const source = (await image.pixels()).data;
+      const output = new Uint8Array(source.length);
+      blendColormap(source, output, levels, colormapLookupTable(p.colormap as ColormapName), p.opacity as number);
+      const border = await borders;
+      if (border) paintMask(output, border, [contourColor.r, contourColor.g, contourColor.b]);
+      return { image: VadImage.fromPixels({ data: output, width: image.width, height: image.height }) };
     },
   }),
 });
 
 /**
- * One pass over the pixels: rgb ← (1−opacity)·rgb + opacity·colormap[level], or the contour
- * color on region borders. Both terms come from precomputed tables in 1/256 fixed point.
+ * One pass over the pixels: output ← (1−opacity)·source + opacity·colormap[level], both terms from
+ * precomputed tables in 1/256 fixed point.
  */
-function blendColormap(rgb: Uint8Array, levels: Uint8Array, table: Uint8Array, opacity: number, borders: Uint8Array | undefined, contour: [number, number, number]): void {
+function blendColormap(source: Uint8Array, output: Uint8Array, levels: Uint8Array, table: Uint8Array, opacity: number): void {
   const weight = Math.round(opacity * 256);
   const colorTerm = new Uint16Array(256 * 3);
   for (let i = 0; i < colorTerm.length; i++) colorTerm[i] = table[i]! * weight + 128;
   const imageTerm = new Uint16Array(256);
   for (let v = 0; v < 256; v++) imageTerm[v] = v * (256 - weight);
-  const [contourR, contourG, contourB] = contour;
   const count = levels.length;
   for (let i = 0, j = 0; i < count; i++, j += 3) {
-    if (borders !== undefined && borders[i] === 1) {
-      rgb[j] = contourR;
-      rgb[j + 1] = contourG;
-      rgb[j + 2] = contourB;
-      continue;
-    }
     const c = levels[i]! * 3;
-    rgb[j] = (imageTerm[rgb[j]!]! + colorTerm[c]!) >> 8;
-    rgb[j + 1] = (imageTerm[rgb[j + 1]!]! + colorTerm[c + 1]!) >> 8;
-    rgb[j + 2] = (imageTerm[rgb[j + 2]!]! + colorTerm[c + 2]!) >> 8;
+    output[j] = (imageTerm[source[j]!]! + colorTerm[c]!) >> 8;
+    output[j + 1] = (imageTerm[source[j + 1]!]! + colorTerm[c + 1]!) >> 8;
+    output[j + 2] = (imageTerm[source[j + 2]!]! + colorTerm[c + 2]!) >> 8;
+  }
+}
+
+/** Paints `color` where `mask` is 1. */
+function paintMask(rgb: Uint8Array, mask: Uint8Array, [r, g, b]: [number, number, number]): void {
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] === 0) continue;
+    rgb[i * 3] = r;
+    rgb[i * 3 + 1] = g;
+    rgb[i * 3 + 2] = b;
   }
 }
