@@ -18,9 +18,9 @@ export async function createExperimentalBackbone({ name = 'inception_v3', taps =
     taps,
     tapShapes,
     outputNames,
-    async run(input, batch) {
-      const outputs = await session.run({ [session.inputNames[0]]: { data: input, dims: [batch, 3, inputSize, inputSize] } });
-      return outputNames.map((output) => outputs[output].data);
+    async run(input, dims) {
+      const outputs = await session.run({ [session.inputNames[0]]: { data: input, dims } });
+      return outputNames.map((output) => ({ data: outputs[output].data, dims: outputs[output].dims }));
     },
     dispose: () => session.dispose(),
   };

@@ -1,9 +1,16 @@
 import type { Normalization } from '@vad/models';
 import type { TapShape } from './patch-features.js';
 
+/** A feature map: float32 NCHW data and its dims. */
+export interface FeatureMap {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
 /**
- * What PatchCore and PaDiM need from a network: a square input size, how pixels are normalised,
- * and the feature maps of its taps (shallowest first) for a batch of images.
+ * What PatchCore and PaDiM need from a network: how pixels are normalised and the feature maps of
+ * its taps (shallowest first) for a batch of images of one size. `tapShapes` are the maps at the
+ * square `inputSize`, recorded in model files to tell backbones apart.
  */
 export interface FeatureBackbone {
   /** Stable id recorded in model files (e.g. `inception_v3`); loading a model checks it. */
@@ -12,7 +19,23 @@ export interface FeatureBackbone {
   readonly normalization: Normalization;
   readonly taps: readonly string[];
   readonly tapShapes: readonly TapShape[];
-  /** `[batch, 3, inputSize, inputSize]` normalised input → one NCHW map per tap. */
-  run(input: Float32Array, batch: number): Promise<Float32Array[]>;
+  /** `[batch, 3, height, width]` normalised input → one NCHW map per tap. */
+  run(input: Float32Array, dims: readonly [number, number, number, number]): Promise<FeatureMap[]>;
   dispose(): Promise<void>;
+}
+
+/**
+ * How images are sized for the backbone. `square`: stretched to `size × size` (one grid for every
+ * image; PaDiM needs it). `scale`: resized by `factor`, aspect kept, each side at least `minSide`
+ * (images keep their physical scale — for crops of one camera at one distance, like magnetic tiles).
+ */
+export type InputGeometry = { readonly mode: 'square'; readonly size: number } | { readonly mode: 'scale'; readonly factor: number; readonly minSide: number };
+
+/** The backbone input size for an image of `width × height`. */
+export function inputSizeFor(geometry: InputGeometry, width: number, height: number): { width: number; height: number } {
+  if (geometry.mode === 'square') return { width: geometry.size, height: geometry.size };
+  return {
+    width: Math.max(geometry.minSide, Math.round(width * geometry.factor)),
+    height: Math.max(geometry.minSide, Math.round(height * geometry.factor)),
+  };
 }

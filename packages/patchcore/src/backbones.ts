@@ -46,9 +46,9 @@ export async function loadFeatureBackbone(id: string, options: BackboneLoadOptio
       normalization: backbone.preprocessing.normalization ?? 'unit',
       taps: [...taps],
       tapShapes,
-      async run(input, batch) {
-        const { maps } = await backbone.runTensor({ data: input, dims: [batch, 3, inputSize, inputSize] });
-        return taps.map((tap) => maps[tap]!.data);
+      async run(input, dims) {
+        const { maps } = await backbone.runTensor({ data: input, dims: [...dims] });
+        return taps.map((tap) => ({ data: maps[tap]!.data, dims: maps[tap]!.dims }));
       },
       dispose: () => backbone.dispose(),
     };

@@ -22,11 +22,22 @@ export interface CoresetOptions extends SessionOptions {
  * Returns the selected row indices in selection order.
  */
 export async function selectCoreset(features: Float32Array, count: number, dimensions: number, options: CoresetOptions): Promise<Int32Array> {
-  const size = Math.min(options.size, count);
   const projectionDimensions = Math.min(options.projectionDimensions ?? 128, dimensions);
-  const random = createRandom(options.seed ?? 0);
+  const { size: _size, projectionDimensions: _projection, onProgress: _progress, ...rest } = options;
+  const projector = await createRandomProjector(dimensions, projectionDimensions, createRandom(options.seed ?? 0), rest);
+  try {
+    const projected = await projector.project(features, count);
+    return await selectCoresetProjected(projected, count, projectionDimensions, options);
+  } finally {
+    await projector.dispose();
+  }
+}
+
+/** The greedy selection on rows already projected (`count × projectionDimensions`). */
+export async function selectCoresetProjected(projected: Float32Array, count: number, projectionDimensions: number, options: CoresetOptions): Promise<Int32Array> {
+  const size = Math.min(options.size, count);
+  const random = createRandom((options.seed ?? 0) + 1);
   const { size: _size, projectionDimensions: _projection, seed: _seed, onProgress, ...sessionOptions } = options;
-  const projected = await projectRows(features, count, dimensions, projectionDimensions, random, sessionOptions);
   const norms = new Float32Array(count);
   for (let row = 0; row < count; row++) {
     let norm = 0;
@@ -81,16 +92,18 @@ export async function selectCoreset(features: Float32Array, count: number, dimen
   }
 }
 
-/** `rows × dimensions` → `rows × target` through a Gaussian random matrix (Johnson–Lindenstrauss), in ONNX Runtime. */
-export async function projectRows(
-  features: Float32Array,
-  count: number,
-  dimensions: number,
-  target: number,
-  random: () => number,
-  sessionOptions: SessionOptions = {},
-): Promise<Float32Array> {
-  if (target >= dimensions) return features.subarray(0, count * dimensions);
+export interface RandomProjector {
+  readonly target: number;
+  /** `count × dimensions` rows → `count × target` (the rows themselves when target ≥ dimensions). */
+  project(rows: Float32Array, count: number): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+/** `rows × dimensions` → `rows × target` through one Gaussian random matrix (Johnson–Lindenstrauss), in ONNX Runtime. */
+export async function createRandomProjector(dimensions: number, target: number, random: () => number, sessionOptions: SessionOptions = {}): Promise<RandomProjector> {
+  if (target >= dimensions) {
+    return { target: dimensions, project: async (rows, count) => rows.slice(0, count * dimensions), dispose: async () => {} };
+  }
   const matrix = gaussianMatrix(dimensions * target, random, 1 / Math.sqrt(target));
   const session = await createSessionFromBytes(
     buildModel({
@@ -103,16 +116,18 @@ export async function projectRows(
     }),
     { cache: false, name: 'random projection graph', ...sessionOptions },
   );
-  try {
-    const out = new Float32Array(count * target);
-    const chunk = 16384;
-    for (let start = 0; start < count; start += chunk) {
-      const rows = Math.min(chunk, count - start);
-      const result = await session.run({ rows: { data: features.subarray(start * dimensions, (start + rows) * dimensions), dims: [rows, dimensions] } });
-      out.set(result.projected!.data as Float32Array, start * target);
-    }
-    return out;
-  } finally {
-    await session.dispose();
-  }
+  return {
+    target,
+    async project(rows, count) {
+      const out = new Float32Array(count * target);
+      const chunk = 16384;
+      for (let start = 0; start < count; start += chunk) {
+        const part = Math.min(chunk, count - start);
+        const result = await session.run({ rows: { data: rows.subarray(start * dimensions, (start + part) * dimensions), dims: [part, dimensions] } });
+        out.set(result.projected!.data as Float32Array, start * target);
+      }
+      return out;
+    },
+    dispose: () => session.dispose(),
+  };
 }

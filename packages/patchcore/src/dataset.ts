@@ -110,7 +110,10 @@ export interface LoadedImage {
  * model's input, and its anomaly map is brought back to its own size. Unreadable files are an
  * `InvalidInputError` naming the file.
  */
-export async function readImageRgb(file: string | { path: string; bytes: Uint8Array }, size?: number): Promise<LoadedImage> {
+export async function readImageRgb(
+  file: string | { path: string; bytes: Uint8Array },
+  size?: number | ((width: number, height: number) => { width: number; height: number }),
+): Promise<LoadedImage> {
   const filePath = typeof file === 'string' ? file : file.path;
   let bytes: Uint8Array;
   try {
@@ -126,7 +129,10 @@ export async function readImageRgb(file: string | { path: string; bytes: Uint8Ar
     const originalHeight = metadata.autoOrient?.height ?? metadata.height;
     if (!originalWidth || !originalHeight) throw new Error('no size in its header');
     let resized = pipeline.removeAlpha().toColourspace('srgb');
-    if (size !== undefined) resized = resized.resize(size, size, { fit: 'fill', kernel: 'cubic' });
+    if (size !== undefined) {
+      const target = typeof size === 'number' ? { width: size, height: size } : size(originalWidth, originalHeight);
+      if (target.width !== originalWidth || target.height !== originalHeight) resized = resized.resize(target.width, target.height, { fit: 'fill', kernel: 'cubic' });
+    }
     const { data, info } = await resized.raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
     return { path: filePath, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, originalWidth, originalHeight };
@@ -154,13 +160,14 @@ export async function readMask(file: string, width: number, height: number): Pro
   }
 }
 
-/** RGB pixels of any size → a `LoadedImage` at `size × size` (sharp, cubic), remembering the original size. */
-export async function resizeRgb(image: { data: Uint8Array; width: number; height: number }, size: number): Promise<LoadedImage> {
-  if (image.width === size && image.height === size) return { path: 'pixels', ...image, originalWidth: size, originalHeight: size };
+/** RGB pixels of any size → a `LoadedImage` at `width × height` (sharp, cubic), remembering the original size. */
+export async function resizeRgb(image: { data: Uint8Array; width: number; height: number }, width: number, height = width): Promise<LoadedImage> {
+  const original = { originalWidth: image.width, originalHeight: image.height };
+  if (image.width === width && image.height === height) return { path: 'pixels', data: image.data, width, height, ...original };
   const sharp = await loadSharp();
   const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(size, size, { fit: 'fill', kernel: 'cubic' })
+    .resize(width, height, { fit: 'fill', kernel: 'cubic' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { path: 'pixels', data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: size, height: size, originalWidth: image.width, originalHeight: image.height };
+  return { path: 'pixels', data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, ...original };
 }

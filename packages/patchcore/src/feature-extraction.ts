@@ -1,32 +1,68 @@
 import { preprocessImages, type SessionOptions } from '@vad/models';
-import type { FeatureBackbone } from './backbone.js';
 import { augmentImage, type Augmentation } from './augment.js';
-import { readImageRgb, type LoadedImage } from './dataset.js';
+import { inputSizeFor, type FeatureBackbone, type InputGeometry } from './backbone.js';
+import { readImageRgb, resizeRgb, type LoadedImage } from './dataset.js';
 import { createPatchFeatureExtractor, type PatchFeatureExtractor } from './patch-features.js';
 
-/** Backbone + patch-feature graph: images at the backbone's input size → patch rows. Shared by PatchCore and PaDiM. */
+/** Patch features of one image (or one augmented view of it). */
+export interface ImageFeatures {
+  /** `gridHeight · gridWidth` rows of `dimensions` values, row-major over the grid. */
+  readonly rows: Float32Array;
+  readonly gridHeight: number;
+  readonly gridWidth: number;
+}
+
+/** Backbone + patch-feature graph: images → patch rows. Shared by PatchCore and PaDiM. */
 export interface FeaturePipeline {
   readonly backbone: FeatureBackbone;
-  readonly grid: { height: number; width: number };
+  readonly geometry: InputGeometry;
   readonly dimensions: number;
-  readonly patchesPerImage: number;
-  /** `[images.length · H·W, dimensions]` rows, image after image, row-major over the grid. */
-  extract(images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]): Promise<Float32Array>;
+  /** Reads an image file (or takes RGB pixels) at the size the geometry gives it, remembering its original size. */
+  prepare(image: string | { data: Uint8Array; width: number; height: number }): Promise<LoadedImage>;
+  /** Prepared images (any sizes; equal sizes are batched) → their patch features, in order. */
+  extract(images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]): Promise<ImageFeatures[]>;
   dispose(): Promise<void>;
 }
 
-export async function createFeaturePipeline(backbone: FeatureBackbone, options: { poolSize?: number } & SessionOptions = {}): Promise<FeaturePipeline> {
-  const patches: PatchFeatureExtractor = await createPatchFeatureExtractor(backbone.tapShapes, options);
-  const size = backbone.inputSize;
+export async function createFeaturePipeline(
+  backbone: FeatureBackbone,
+  options: { poolSize?: number; geometry?: InputGeometry } & SessionOptions = {},
+): Promise<FeaturePipeline> {
+  const { geometry = { mode: 'square', size: backbone.inputSize }, ...rest } = options;
+  const patches: PatchFeatureExtractor = await createPatchFeatureExtractor(
+    backbone.tapShapes.map((shape) => shape.channels),
+    rest,
+  );
+  const dimensions = patches.dimensions;
+  const extractSameSize = async (images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]): Promise<ImageFeatures[]> => {
+    const { width, height } = images[0]!;
+    const { tensor } = await preprocessImages(images, { width, height, normalization: backbone.normalization, kernel: 'cubic' });
+    const maps = await backbone.run(tensor.data, [images.length, 3, height, width]);
+    const { rows, gridHeight, gridWidth } = await patches.run(maps);
+    const size = gridHeight * gridWidth * dimensions;
+    return images.map((_, index) => ({ rows: rows.subarray(index * size, (index + 1) * size), gridHeight, gridWidth }));
+  };
   return {
     backbone,
-    grid: patches.grid,
-    dimensions: patches.dimensions,
-    patchesPerImage: patches.grid.height * patches.grid.width,
+    geometry,
+    dimensions,
+    async prepare(image) {
+      if (typeof image === 'string') return readImageRgb(image, (width, height) => inputSizeFor(geometry, width, height));
+      const target = inputSizeFor(geometry, image.width, image.height);
+      return resizeRgb(image, target.width, target.height);
+    },
     async extract(images) {
-      const { tensor } = await preprocessImages(images, { width: size, height: size, normalization: backbone.normalization, kernel: 'cubic' });
-      const maps = await backbone.run(tensor.data, images.length);
-      return patches.run(maps, images.length);
+      const results: ImageFeatures[] = new Array(images.length);
+      const groups = new Map<string, number[]>();
+      images.forEach((image, index) => {
+        const key = `${image.width}x${image.height}`;
+        groups.set(key, [...(groups.get(key) ?? []), index]);
+      });
+      for (const indices of groups.values()) {
+        const features = await extractSameSize(indices.map((index) => images[index]!));
+        indices.forEach((index, position) => (results[index] = features[position]!));
+      }
+      return results;
     },
     dispose: () => patches.dispose(),
   };
@@ -35,31 +71,36 @@ export async function createFeaturePipeline(backbone: FeatureBackbone, options: 
 /** Progress of the feature stage: images done of total. */
 export type FeatureProgress = (progress: { stage: 'features'; done: number; total: number }) => void;
 
-/** Patch rows of every file (and its augmented views, right after it), read in batches. */
+/** Patch features of every file and its augmented views (views right after their image), read in batches. */
 export async function extractAll(
   pipeline: FeaturePipeline,
   files: readonly string[],
   augmentationList: readonly Augmentation[],
   batchSize: number,
   onProgress: FeatureProgress | undefined,
-): Promise<Float32Array> {
-  const views = 1 + augmentationList.length;
-  const rowsPerImage = pipeline.patchesPerImage * pipeline.dimensions;
-  const features = new Float32Array(files.length * views * rowsPerImage);
-  let written = 0;
+): Promise<ImageFeatures[]> {
+  const all: ImageFeatures[] = [];
   for (let start = 0; start < files.length; start += batchSize) {
     const batchFiles = files.slice(start, start + batchSize);
-    const images = await Promise.all(batchFiles.map((file) => readImageRgb(file, pipeline.backbone.inputSize)));
+    const images = await Promise.all(batchFiles.map((file) => pipeline.prepare(file)));
     const batch: LoadedImage[] = [];
     for (const image of images) {
       batch.push(image);
       for (const augmentation of augmentationList) batch.push(await augmentImage(image, augmentation));
     }
-    const rows = await pipeline.extract(batch);
-    features.set(rows, written);
-    written += rows.length;
+    all.push(...(await pipeline.extract(batch)));
     onProgress?.({ stage: 'features', done: Math.min(start + batchSize, files.length), total: files.length });
   }
-  return features;
+  return all;
 }
 
+/** Rows of several images, one after another, in one array. */
+export function concatenateRows(images: readonly ImageFeatures[]): Float32Array {
+  const out = new Float32Array(images.reduce((sum, image) => sum + image.rows.length, 0));
+  let offset = 0;
+  for (const image of images) {
+    out.set(image.rows, offset);
+    offset += image.rows.length;
+  }
+  return out;
+}

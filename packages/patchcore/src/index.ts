@@ -38,8 +38,8 @@ export { imageExtensions, isImageFile, listImages, resolveTrainingImages, loadMv
 export type { TestSample, MvtecDataset, LoadedImage } from './dataset.js';
 export { readModelFile, writeModelFile, modelFileMagic, modelFileVersion } from './model-file.js';
 export type { ModelFileContents, StoredArray, StoredType } from './model-file.js';
-export { selectCoreset, projectRows } from './coreset.js';
-export type { CoresetOptions } from './coreset.js';
+export { selectCoreset, selectCoresetProjected, createRandomProjector } from './coreset.js';
+export type { CoresetOptions, RandomProjector } from './coreset.js';
 export { createNearestNeighbourSearch, buildNearestNeighbourModel } from './nearest-neighbour.js';
 export type { NearestNeighbourSearch, NearestNeighbourOptions } from './nearest-neighbour.js';
 export { createFeaturePipeline } from './feature-extraction.js';

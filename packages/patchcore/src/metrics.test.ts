@@ -56,8 +56,8 @@ describe('auroc', () => {
     expect(() => auroc(Float32Array.from([1, Number.NaN]), Uint8Array.from([0, 1]))).toThrow(/NaN/);
   });
 
-  it('ranks 10^7 pixels exactly in reasonable time', () => {
-    const count = 10_000_000;
+  it('ranks millions of pixels (timed on 10^7 in bench/metrics-speed.mjs)', () => {
+    const count = 3_000_000;
     const scores = new Float32Array(count);
     const labels = new Uint8Array(count);
     for (let index = 0; index < count; index++) {

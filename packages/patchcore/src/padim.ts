@@ -2,9 +2,9 @@ import { InvalidInputError, ModelLoadError } from '@vad/core';
 import { buildModel, createSessionFromBytes, type ModelSession, type SessionOptions } from '@vad/models';
 import { createAnomalyMapRenderer, type AnomalyMapRenderer } from './anomaly-map.js';
 import type { FeatureBackbone } from './backbone.js';
-import { readImageRgb, resizeRgb, resolveTrainingImages, type LoadedImage } from './dataset.js';
+import { resolveTrainingImages, type LoadedImage } from './dataset.js';
 import { mapSizeFor, type AnomalyDetector, type AnomalyPrediction, type PredictOptions } from './detector.js';
-import { createFeaturePipeline, extractAll, type FeaturePipeline } from './feature-extraction.js';
+import { concatenateRows, createFeaturePipeline, extractAll, type FeaturePipeline } from './feature-extraction.js';
 import { readModelFile, writeModelFile } from './model-file.js';
 import { checkBackbone, fullBankMaxImages, maxOf, splitHeldOut, type BackboneRecord, type FitProgress, type ThresholdRecord } from './patchcore.js';
 import { createRandom } from './random.js';
@@ -158,7 +158,7 @@ export async function fitPadim(source: string | readonly string[], options: Padi
   const { bankFiles, heldOutFiles } = splitHeldOut(files, fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1)), seed);
   const pipeline: FeaturePipeline = await createFeaturePipeline(backbone, { poolSize: 1, ...sessionOptions });
   try {
-    const { dimensions, patchesPerImage, grid } = pipeline;
+    const { dimensions } = pipeline;
     const random = createRandom(seed + 1);
     const all = Array.from({ length: dimensions }, (_, index) => index);
     for (let index = all.length - 1; index > 0; index--) {
@@ -166,7 +166,10 @@ export async function fitPadim(source: string | readonly string[], options: Padi
       [all[index], all[other]] = [all[other]!, all[index]!];
     }
     const channels = all.slice(0, Math.min(channelCount, dimensions)).sort((a, b) => a - b);
-    const features = await extractAll(pipeline, bankFiles, [], batchSize, onProgress && ((progress) => onProgress({ ...progress, total: files.length })));
+    const images = await extractAll(pipeline, bankFiles, [], batchSize, onProgress && ((progress) => onProgress({ ...progress, total: files.length })));
+    const grid = { height: images[0]!.gridHeight, width: images[0]!.gridWidth };
+    const patchesPerImage = grid.height * grid.width;
+    const features = concatenateRows(images);
     const headerBase = {
       format: 'vad-anomaly-model' as const,
       detector: 'padim' as const,
@@ -179,7 +182,7 @@ export async function fitPadim(source: string | readonly string[], options: Padi
     const gaussians = await fitGaussians(features, bankFiles.length, patchesPerImage, dimensions, channels, regularisation, sessionOptions);
     let threshold: ThresholdRecord;
     if (heldOutFiles.length > 0) {
-      const rows = await extractAll(pipeline, heldOutFiles, [], batchSize, undefined);
+      const rows = concatenateRows(await extractAll(pipeline, heldOutFiles, [], batchSize, undefined));
       const distances = await scoreRows({ header: { ...headerBase, threshold: { score: 1, rule: 'user' } }, ...gaussians }, rows, heldOutFiles.length, sessionOptions);
       const scores = heldOutFiles.map((_, index) => maxOf(distances.subarray(index * patchesPerImage, (index + 1) * patchesPerImage)));
       threshold = { score: Math.max(...scores), rule: 'held-out-max', basis: scores };
@@ -262,8 +265,8 @@ export async function createPadimDetector(model: PadimModel, backbone: FeatureBa
     model,
     threshold,
     async predict(image, predictOptions: PredictOptions = {}): Promise<AnomalyPrediction> {
-      const input: LoadedImage = typeof image === 'string' ? await readImageRgb(image, backbone.inputSize) : await resizeRgb(image, backbone.inputSize);
-      const rows = await pipeline.extract([input]);
+      const input: LoadedImage = await pipeline.prepare(image);
+      const { rows } = (await pipeline.extract([input]))[0]!;
       const { distances } = await session!.run({ rows: { data: rows, dims: [1, gridHeight * gridWidth, dimensions] } });
       const grid = distances!.data as Float32Array;
       const rawScore = maxOf(grid);

@@ -1,4 +1,5 @@
 import { buildModel, createSessionFromBytes, type ModelSession, type SessionOptions } from '@vad/models';
+import type { FeatureMap } from './backbone.js';
 
 /** Shape of one backbone feature map (one tap), without the batch dimension. */
 export interface TapShape {
@@ -15,17 +16,19 @@ export interface PatchFeatureOptions {
 /**
  * The graph that turns backbone feature maps into PatchCore patch features: each map is averaged
  * over a `poolSize × poolSize` neighbourhood (stride 1, borders averaged over the pixels that exist),
- * every map is resized bilinearly to the grid of the first (shallowest) one, the maps are
+ * every deeper map is resized bilinearly to the grid of the first (shallowest) one, the maps are
  * concatenated along channels and laid out as one row per grid position:
- * `[batch, channels…, H, W]` × taps → `[batch, H·W, ΣC]`.
+ * `[batch, C_i, H_i, W_i]` per tap → `[batch, H·W, ΣC]`. Spatial sizes are free: one graph serves
+ * every input size.
  */
-export function buildPatchFeatureModel(taps: readonly TapShape[], options: PatchFeatureOptions = {}): Uint8Array {
+export function buildPatchFeatureModel(channels: readonly number[], options: PatchFeatureOptions = {}): Uint8Array {
   const poolSize = options.poolSize ?? 3;
-  const grid = taps[0]!;
   const pad = Math.floor(poolSize / 2);
-  const nodes: Parameters<typeof buildModel>[0]['nodes'][number][] = [];
+  const nodes: Parameters<typeof buildModel>[0]['nodes'][number][] = [
+    { op: 'Shape', inputs: ['tap0'], outputs: ['grid_size'], attributes: { start: 2, end: 4 } },
+  ];
   const pooled: string[] = [];
-  taps.forEach((tap, index) => {
+  channels.forEach((_, index) => {
     let current = `tap${index}`;
     if (poolSize > 1) {
       nodes.push({
@@ -36,7 +39,7 @@ export function buildPatchFeatureModel(taps: readonly TapShape[], options: Patch
       });
       current = `pooled${index}`;
     }
-    if (tap.height !== grid.height || tap.width !== grid.width) {
+    if (index > 0) {
       nodes.push({ op: 'Shape', inputs: [current], outputs: [`shape${index}`], attributes: { start: 0, end: 2 } });
       nodes.push({ op: 'Concat', inputs: [`shape${index}`, 'grid_size'], outputs: [`sizes${index}`], attributes: { axis: 0 } });
       nodes.push({
@@ -49,42 +52,36 @@ export function buildPatchFeatureModel(taps: readonly TapShape[], options: Patch
     }
     pooled.push(current);
   });
-  const channels = taps.reduce((sum, tap) => sum + tap.channels, 0);
+  const total = channels.reduce((sum, count) => sum + count, 0);
   nodes.push({ op: 'Concat', inputs: pooled, outputs: ['stacked'], attributes: { axis: 1 } });
   nodes.push({ op: 'Reshape', inputs: ['stacked', 'flat_shape'], outputs: ['flat'] });
   nodes.push({ op: 'Transpose', inputs: ['flat'], outputs: ['patches'], attributes: { perm: [0, 2, 1] } });
   return buildModel({
     name: 'patch_features',
-    inputs: taps.map((tap, index) => ({ name: `tap${index}`, type: 'float32', shape: ['batch', tap.channels, tap.height, tap.width] })),
-    outputs: [{ name: 'patches', type: 'float32', shape: ['batch', grid.height * grid.width, channels] }],
+    inputs: channels.map((count, index) => ({ name: `tap${index}`, type: 'float32' as const, shape: ['batch', count, `height${index}`, `width${index}`] })),
+    outputs: [{ name: 'patches', type: 'float32', shape: ['batch', 'positions', total] }],
     nodes,
-    initializers: [
-      { name: 'grid_size', dims: [2], data: BigInt64Array.from([BigInt(grid.height), BigInt(grid.width)]) },
-      { name: 'flat_shape', dims: [3], data: BigInt64Array.from([0n, BigInt(channels), BigInt(grid.height * grid.width)]) },
-    ],
+    initializers: [{ name: 'flat_shape', dims: [3], data: BigInt64Array.from([0n, BigInt(total), -1n]) }],
     opset: 17,
   });
 }
 
 export interface PatchFeatureExtractor {
-  readonly grid: { height: number; width: number };
   readonly dimensions: number;
-  /** Tap maps (batch-major, NCHW, in tap order) → `[batch, H·W, dimensions]` rows. */
-  run(maps: readonly Float32Array[], batch: number): Promise<Float32Array>;
+  /** Tap maps of one batch → `[batch · H·W, dimensions]` rows and the grid (the first tap's size). */
+  run(maps: readonly FeatureMap[]): Promise<{ rows: Float32Array; gridHeight: number; gridWidth: number }>;
   dispose(): Promise<void>;
 }
 
-export async function createPatchFeatureExtractor(taps: readonly TapShape[], options: PatchFeatureOptions & SessionOptions = {}): Promise<PatchFeatureExtractor> {
+export async function createPatchFeatureExtractor(channels: readonly number[], options: PatchFeatureOptions & SessionOptions = {}): Promise<PatchFeatureExtractor> {
   const { poolSize, ...sessionOptions } = options;
-  const session: ModelSession = await createSessionFromBytes(buildPatchFeatureModel(taps, { poolSize }), { name: 'patch feature graph', ...sessionOptions });
-  const grid = { height: taps[0]!.height, width: taps[0]!.width };
+  const session: ModelSession = await createSessionFromBytes(buildPatchFeatureModel(channels, { poolSize }), { name: 'patch feature graph', ...sessionOptions });
   return {
-    grid,
-    dimensions: taps.reduce((sum, tap) => sum + tap.channels, 0),
-    async run(maps, batch) {
-      const feeds = Object.fromEntries(maps.map((data, index) => [`tap${index}`, { data, dims: [batch, taps[index]!.channels, taps[index]!.height, taps[index]!.width] }]));
+    dimensions: channels.reduce((sum, count) => sum + count, 0),
+    async run(maps) {
+      const feeds = Object.fromEntries(maps.map((map, index) => [`tap${index}`, { data: map.data, dims: map.dims }]));
       const { patches } = await session.run(feeds);
-      return patches!.data as Float32Array;
+      return { rows: patches!.data as Float32Array, gridHeight: maps[0]!.dims[2]!, gridWidth: maps[0]!.dims[3]! };
     },
     dispose: () => session.dispose(),
   };

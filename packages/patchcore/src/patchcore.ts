@@ -1,10 +1,10 @@
 import { InvalidInputError, ModelLoadError } from '@vad/core';
 import type { SessionOptions, Normalization } from '@vad/models';
 import type { Augmentation } from './augment.js';
-import type { FeatureBackbone } from './backbone.js';
-import { selectCoreset } from './coreset.js';
+import type { FeatureBackbone, InputGeometry } from './backbone.js';
+import { createRandomProjector, selectCoresetProjected } from './coreset.js';
 import { readImageRgb, resizeRgb, resolveTrainingImages, type LoadedImage } from './dataset.js';
-import { createFeaturePipeline, extractAll } from './feature-extraction.js';
+import { concatenateRows, createFeaturePipeline, extractAll } from './feature-extraction.js';
 import { createAnomalyMapRenderer, type AnomalyMapRenderer } from './anomaly-map.js';
 import { readModelFile, writeModelFile } from './model-file.js';
 import { createNearestNeighbourSearch, type NearestNeighbourSearch } from './nearest-neighbour.js';
@@ -46,7 +46,7 @@ export interface PatchCoreHeader {
   readonly detector: 'patchcore';
   readonly createdAt: string;
   readonly backbone: BackboneRecord;
-  readonly features: { readonly poolSize: number; readonly gridHeight: number; readonly gridWidth: number; readonly dimensions: number };
+  readonly features: { readonly poolSize: number; readonly geometry: InputGeometry; readonly dimensions: number };
   readonly bank: { readonly size: number; readonly trainingPatches: number; readonly coresetRatio: number; readonly projectionDimensions: number; readonly seed: number };
   readonly threshold: ThresholdRecord;
   /** Gaussian σ of the map blur at 256 px; it scales with the image's size. */
@@ -67,6 +67,8 @@ export interface PatchCoreFitOptions extends SessionOptions {
   /** Dimensions of the coreset's random projection (default 128). */
   projectionDimensions?: number;
   poolSize?: number;
+  /** How images are sized for the backbone (default: stretched to the backbone's square input size). */
+  geometry?: InputGeometry;
   /** Extra views per training image (few-shot); none by default. */
   augmentations?: readonly Augmentation[];
   seed?: number;
@@ -117,34 +119,71 @@ export function maxOf(values: Float32Array): number {
  *   (`second-neighbour-max`; rough — calibrate with labelled images when you can).
  */
 export async function fitPatchCore(source: string | readonly string[], options: PatchCoreFitOptions): Promise<PatchCoreModel> {
-  const { backbone, coresetRatio = defaultCoresetRatio, projectionDimensions = 128, poolSize = 3, augmentations: augmentationList = [], seed = 0, batchSize = 8, onProgress, ...sessionOptions } = options;
+  const {
+    backbone,
+    coresetRatio = defaultCoresetRatio,
+    projectionDimensions = 128,
+    poolSize = 3,
+    geometry = { mode: 'square', size: backbone.inputSize },
+    augmentations: augmentationList = [],
+    seed = 0,
+    batchSize = 8,
+    onProgress,
+    ...sessionOptions
+  } = options;
   if (!(coresetRatio > 0 && coresetRatio <= 1)) throw new InvalidInputError({ message: `coresetRatio must be in (0, 1], got ${coresetRatio}`, property: 'coresetRatio' });
   const files = await resolveTrainingImages(source);
   const fewShot = files.length <= fullBankMaxImages;
   const { bankFiles, heldOutFiles } = splitHeldOut(files, fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1)), seed);
 
-  const pipeline = await createFeaturePipeline(backbone, { poolSize, ...sessionOptions });
+  const pipeline = await createFeaturePipeline(backbone, { poolSize, geometry, ...sessionOptions });
   try {
-    const { dimensions, patchesPerImage } = pipeline;
+    const { dimensions } = pipeline;
     const progressTotal = files.length;
-    const features = await extractAll(pipeline, bankFiles, augmentationList, batchSize, onProgress && ((progress) => onProgress({ ...progress, total: progressTotal })));
-    const trainingPatches = features.length / dimensions;
+    const images = await extractAll(pipeline, bankFiles, augmentationList, batchSize, onProgress && ((progress) => onProgress({ ...progress, total: progressTotal })));
+    const trainingPatches = images.reduce((sum, image) => sum + image.rows.length, 0) / dimensions;
     let bank: Float32Array;
     let ratio = 1;
     if (fewShot || coresetRatio >= 1) {
-      bank = features;
+      bank = concatenateRows(images);
     } else {
       ratio = coresetRatio;
       const size = Math.max(1, Math.round(trainingPatches * coresetRatio));
-      const selected = await selectCoreset(features, trainingPatches, dimensions, {
+      // Project image by image (the full features are never copied into one array), then select.
+      const target = Math.min(projectionDimensions, dimensions);
+      const projector = await createRandomProjector(dimensions, target, createRandom(seed), sessionOptions);
+      const projected = new Float32Array(trainingPatches * target);
+      try {
+        let offset = 0;
+        for (const image of images) {
+          const count = image.rows.length / dimensions;
+          projected.set(await projector.project(image.rows, count), offset * target);
+          offset += count;
+        }
+      } finally {
+        await projector.dispose();
+      }
+      const selected = await selectCoresetProjected(projected, trainingPatches, target, {
         size,
-        projectionDimensions,
         seed,
         ...sessionOptions,
         onProgress: onProgress && ((done, total) => onProgress({ stage: 'coreset', done, total })),
       });
+      // Global row index → (image, row): prefix sums over the images' row counts.
+      const starts = new Int32Array(images.length + 1);
+      images.forEach((image, index) => (starts[index + 1] = starts[index]! + image.rows.length / dimensions));
       bank = new Float32Array(size * dimensions);
-      for (let index = 0; index < size; index++) bank.set(features.subarray(selected[index]! * dimensions, (selected[index]! + 1) * dimensions), index * dimensions);
+      selected.forEach((row, index) => {
+        let low = 0;
+        let high = images.length - 1;
+        while (low < high) {
+          const middle = (low + high + 1) >> 1;
+          if (starts[middle]! <= row) low = middle;
+          else high = middle - 1;
+        }
+        const local = row - starts[low]!;
+        bank.set(images[low]!.rows.subarray(local * dimensions, (local + 1) * dimensions), index * dimensions);
+      });
     }
     const bankSize = bank.length / dimensions;
 
@@ -153,22 +192,22 @@ export async function fitPatchCore(source: string | readonly string[], options: 
       const heldOut = await extractAll(pipeline, heldOutFiles, [], batchSize, undefined);
       const search = await createNearestNeighbourSearch(bank, bankSize, dimensions, sessionOptions);
       try {
-        const { distances } = await search.search(heldOut, heldOut.length / dimensions);
-        const scores = heldOutFiles.map((_, index) => maxOf(distances.subarray(index * patchesPerImage, (index + 1) * patchesPerImage)));
+        const scores: number[] = [];
+        for (const image of heldOut) scores.push(maxOf((await search.search(image.rows, image.rows.length / dimensions)).distances));
         threshold = { score: Math.max(...scores), rule: 'held-out-max', basis: scores };
       } finally {
         await search.dispose();
       }
     } else if (bankFiles.length >= 2) {
-      const rowsPerFile = patchesPerImage * (1 + augmentationList.length);
+      const views = 1 + augmentationList.length;
       const scores: number[] = [];
       for (let index = 0; index < bankFiles.length; index++) {
         onProgress?.({ stage: 'threshold', done: index, total: bankFiles.length });
-        const others = withoutRows(features, dimensions, index * rowsPerFile, (index + 1) * rowsPerFile);
+        const others = concatenateRows(images.filter((_, position) => Math.floor(position / views) !== index));
         const search = await createNearestNeighbourSearch(others, others.length / dimensions, dimensions, sessionOptions);
         try {
-          const { distances } = await search.search(features.subarray(index * rowsPerFile * dimensions, (index * rowsPerFile + patchesPerImage) * dimensions), patchesPerImage);
-          scores.push(maxOf(distances));
+          const own = images[index * views]!;
+          scores.push(maxOf((await search.search(own.rows, own.rows.length / dimensions)).distances));
         } finally {
           await search.dispose();
         }
@@ -177,9 +216,11 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     } else {
       const search = await createNearestNeighbourSearch(bank, bankSize, dimensions, { ...sessionOptions, neighbours: 2 });
       try {
-        const { neighbourDistances } = await search.search(features.subarray(0, patchesPerImage * dimensions), patchesPerImage);
+        const own = images[0]!;
+        const count = own.rows.length / dimensions;
+        const { neighbourDistances } = await search.search(own.rows, count);
         let best = 0;
-        for (let row = 0; row < patchesPerImage; row++) best = Math.max(best, neighbourDistances![row * 2 + 1]!);
+        for (let row = 0; row < count; row++) best = Math.max(best, neighbourDistances![row * 2 + 1]!);
         threshold = { score: best, rule: 'second-neighbour-max' };
       } finally {
         await search.dispose();
@@ -193,7 +234,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
         detector: 'patchcore',
         createdAt: new Date().toISOString(),
         backbone: backboneRecord(backbone),
-        features: { poolSize, gridHeight: pipeline.grid.height, gridWidth: pipeline.grid.width, dimensions },
+        features: { poolSize, geometry, dimensions },
         bank: { size: bankSize, trainingPatches, coresetRatio: ratio, projectionDimensions, seed },
         threshold,
         mapSigmaAt256: 4,
@@ -261,10 +302,10 @@ export interface PatchCoreDetector extends AnomalyDetector {
   readonly kind: 'patchcore';
   readonly model: PatchCoreModel;
   predict(image: string | { data: Uint8Array; width: number; height: number }, options?: PredictOptions): Promise<PatchCorePrediction>;
-  /** Raw patch distances for images already at the input size (no map): the fast path for evaluation. */
-  scoreGrid(images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]): Promise<Float32Array[]>;
+  /** Raw patch distances of prepared images (no map). */
+  scoreGrid(images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]): Promise<{ scores: Float32Array; gridWidth: number; gridHeight: number }[]>;
   /** Map of grid distances at `width × height`, normalised, blurred. */
-  renderMap(gridScores: Float32Array, width: number, height: number): Promise<Float32Array>;
+  renderMap(grid: { scores: Float32Array; gridWidth: number; gridHeight: number }, width: number, height: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
@@ -280,7 +321,7 @@ export async function createPatchCoreDetector(
   const { threshold = 0.5, modelPath, ...sessionOptions } = options;
   checkBackbone(modelPath ?? 'in memory', model.header.backbone, backbone);
   const { header } = model;
-  const pipeline = await createFeaturePipeline(backbone, { poolSize: header.features.poolSize, ...sessionOptions });
+  const pipeline = await createFeaturePipeline(backbone, { poolSize: header.features.poolSize, geometry: header.features.geometry, ...sessionOptions });
   let search: NearestNeighbourSearch | undefined;
   let renderer: AnomalyMapRenderer | undefined;
   try {
@@ -292,18 +333,19 @@ export async function createPatchCoreDetector(
     throw error;
   }
   const scale = 1 / (2 * header.threshold.score);
-  const { gridWidth, gridHeight } = header.features;
-  const patches = gridWidth * gridHeight;
   const scoreGrid = async (images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]) => {
-    const rows = await pipeline.extract(images);
-    const { distances } = await search!.search(rows, rows.length / header.features.dimensions);
-    return images.map((_, index) => distances.slice(index * patches, (index + 1) * patches));
+    const features = await pipeline.extract(images);
+    const scored: { scores: Float32Array; gridWidth: number; gridHeight: number }[] = [];
+    for (const image of features) {
+      const { distances } = await search!.search(image.rows, image.rows.length / header.features.dimensions);
+      scored.push({ scores: distances, gridWidth: image.gridWidth, gridHeight: image.gridHeight });
+    }
+    return scored;
   };
-  const renderMap = async (gridScores: Float32Array, width: number, height: number) => {
-    const map = await renderer!.render(gridScores, gridWidth, gridHeight, width, height, (header.mapSigmaAt256 * Math.sqrt(width * height)) / 256);
-    const normalised = new Float32Array(map.length);
-    for (let index = 0; index < map.length; index++) normalised[index] = map[index]! * scale;
-    return normalised;
+  const renderMap = async (grid: { scores: Float32Array; gridWidth: number; gridHeight: number }, width: number, height: number) => {
+    const map = await renderer!.render(grid.scores, grid.gridWidth, grid.gridHeight, width, height, (header.mapSigmaAt256 * Math.sqrt(width * height)) / 256);
+    for (let index = 0; index < map.length; index++) map[index]! *= scale;
+    return map;
   };
   return {
     kind: 'patchcore',
@@ -312,13 +354,13 @@ export async function createPatchCoreDetector(
     scoreGrid,
     renderMap,
     async predict(image, predictOptions = {}) {
-      const input = typeof image === 'string' ? await readImageRgb(image, backbone.inputSize) : await resizeRgb(image, backbone.inputSize);
-      const [gridScores] = await scoreGrid([input]);
-      const rawScore = maxOf(gridScores!);
+      const input = await pipeline.prepare(image);
+      const [grid] = await scoreGrid([input]);
+      const rawScore = maxOf(grid!.scores);
       const { width, height } = mapSizeFor(input.originalWidth, input.originalHeight, predictOptions.mapMaxSide);
-      const map = await renderMap(gridScores!, width, height);
+      const map = await renderMap(grid!, width, height);
       const score = rawScore * scale;
-      return { rawScore, score, isAnomalous: score > threshold, map, width, height, gridScores: gridScores! };
+      return { rawScore, score, isAnomalous: score > threshold, map, width, height, gridScores: grid!.scores };
     },
     async dispose() {
       await Promise.all([pipeline.dispose(), search!.dispose(), renderer!.dispose()]);

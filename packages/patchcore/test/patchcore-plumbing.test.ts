@@ -72,4 +72,20 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     await detector.dispose();
     await backbone.dispose();
   });
+
+  it('keeps each image at its own scale with the scale geometry (mixed sizes, one bank)', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const train = [0, 1, 2, 3, 4, 5].map((index) => path.join(folder, `good-${index}.png`));
+    const model = await fitPatchCore(train, { backbone, geometry: { mode: 'scale', factor: 1, minSide: 32 } });
+    expect(model.header.features.geometry).toEqual({ mode: 'scale', factor: 1, minSide: 32 });
+    const detector = await createPatchCoreDetector(model, backbone);
+    const defect = await detector.predict(path.join(folder, 'defect.png'));
+    // 96×80 input at factor 1 → a 24×20 grid on the stride-4 tap.
+    expect(defect.gridScores.length).toBe(24 * 20);
+    expect([defect.width, defect.height]).toEqual([96, 80]);
+    const clean = await detector.predict(path.join(folder, 'clean.png'));
+    expect(defect.score).toBeGreaterThan(clean.score * 1.5);
+    await detector.dispose();
+    await backbone.dispose();
+  });
 });

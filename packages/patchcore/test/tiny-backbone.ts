@@ -14,7 +14,7 @@ export async function createTinyBackbone(options: { inputSize?: number; id?: str
   const second = 24;
   const session = await createSessionFromBytes(
     buildModel({
-      inputs: [{ name: 'image', type: 'float32', shape: ['batch', 3, inputSize, inputSize] }],
+      inputs: [{ name: 'image', type: 'float32', shape: ['batch', 3, 'height', 'width'] }],
       outputs: [
         { name: 'stage1', type: 'float32' },
         { name: 'stage2', type: 'float32' },
@@ -43,9 +43,9 @@ export async function createTinyBackbone(options: { inputSize?: number; id?: str
       { channels: first, height: g1, width: g1 },
       { channels: second, height: g2, width: g2 },
     ],
-    async run(input, batch) {
-      const outputs = await session.run({ image: { data: input, dims: [batch, 3, inputSize, inputSize] } });
-      return [outputs.stage1!.data as Float32Array, outputs.stage2!.data as Float32Array];
+    async run(input, dims) {
+      const outputs = await session.run({ image: { data: input, dims } });
+      return [outputs.stage1!, outputs.stage2!].map((map) => ({ data: map.data as Float32Array, dims: map.dims }));
     },
     dispose: () => session.dispose(),
   };
