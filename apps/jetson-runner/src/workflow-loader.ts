@@ -3,16 +3,18 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { coreBlocks, createBlockRegistry, createWorkflow, loadPlugins, PluginLoadError, VadError } from '@vad/core';
 import type { AnyBlock, BlockRegistry, HostContext, LoadedPlugin, Workflow, WorkflowDefinition } from '@vad/core';
+import { embeddingBlocks } from '@vad/blocks-embedding';
 import { outlierBlocks } from '@vad/outliers';
 import { patchcoreBlocks } from '@vad/patchcore';
 import { visualizeBlocks } from '@vad/visualize';
 import { RunnerConfigError, messageOf } from './errors.js';
 
-/** Every block the runner ships with (core, outliers, PatchCore, visualisation), plus plugin packages. */
+/** Every block the runner ships with (core, embeddings, outliers, PatchCore, visualisation), plus plugin packages. */
 export async function createRunnerRegistry(plugins: readonly string[] = []): Promise<BlockRegistry> {
   const source = new Map<AnyBlock, string>();
   const shipped: Array<[string, AnyBlock[]]> = [
     ['@vad/core', coreBlocks()],
+    ['@vad/blocks-embedding', embeddingBlocks()],
     ['@vad/outliers', outlierBlocks()],
     ['@vad/patchcore', patchcoreBlocks()],
     ['@vad/visualize', visualizeBlocks()],
