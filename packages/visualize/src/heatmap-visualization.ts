@@ -9,6 +9,10 @@ const heatmapPositions = ['CENTER', 'CENTER_LEFT', 'CENTER_RIGHT', 'TOP_CENTER',
 const manifest = {
   ...imageFields,
   ...predictionsField,
+  metadata: field.selector(['video_metadata'], {
+    optional: true,
+    description: "Accepted for Roboflow compatibility (its video identifier keys the state); here the run's stream id does.",
+  }),
   position: field.parameter(z.enum(heatmapPositions).default('BOTTOM_CENTER'), ['string'], { description: 'The point of each detection that adds heat.' }),
   opacity: field.parameter(z.number().min(0).max(1).default(0.2), ['float'], { description: 'Opacity of the heat overlay, between 0 and 1.' }),
   radius: field.parameter(z.number().int().min(1).max(1000).default(40), ['integer'], { description: 'Radius of the heat circle in pixels.' }),
