@@ -17,12 +17,13 @@ export function requireAnomalyMap(value: unknown, where: { stepName: string; pro
   return value;
 }
 
-/** The smallest and largest finite score (0 and 0 when there is none). */
+/** The smallest and largest finite score (0 and 0 when there is none); NaN and ±Infinity are ignored. */
 export function scoreExtent(data: Float32Array): ScoreRange {
   let low = Infinity;
   let high = -Infinity;
   for (let i = 0; i < data.length; i++) {
     const value = data[i]!;
+    if (value - value !== 0) continue; // NaN or ±Infinity
     if (value < low) low = value;
     if (value > high) high = value;
   }

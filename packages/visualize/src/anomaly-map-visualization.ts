@@ -61,7 +61,7 @@ export const anomalyMapVisualization = defineBlock({
       blendColormap(source, output, levels, colormapLookupTable(p.colormap as ColormapName), p.opacity as number);
       const border = await borders;
       if (border) paintMask(output, border, [contourColor.r, contourColor.g, contourColor.b]);
-      return { image: VadImage.fromPixels({ data: output, width: image.width, height: image.height }) };
+      return { image: VadImage.fromPixels({ data: output, width: image.width, height: image.height }, image.lineage ? { lineage: image.lineage } : {}) };
     },
   }),
 });

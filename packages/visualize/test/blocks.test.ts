@@ -143,6 +143,26 @@ describe('anomaly map overlay', () => {
   });
 });
 
+describe('lineage and odd scores', () => {
+  it('keeps the lineage of a crop, so drawings on crops still map to their parent', async () => {
+    const parent = gradientImage(width, height);
+    const crop = await parent.crop({ x: 20, y: 10, width: 100, height: 80 });
+    const predictions = { image: { width: 100, height: 80 }, predictions: [detection([10, 10, 60, 60], { class: 'a', class_id: 0, confidence: 1 })] };
+    expect((await runBlock(boundingBoxVisualization, { image: crop, predictions })).lineage).toEqual(crop.lineage);
+    expect((await runBlock(anomalyMapVisualization, { image: crop, anomaly_map: squareMap(100, 80, { x0: 0, y0: 0, x1: 5, y1: 5 }) })).lineage).toEqual(crop.lineage);
+  });
+
+  it('ignores NaN and infinite scores when normalizing automatically', async () => {
+    const image = gradientImage(width, height);
+    const map = squareMap(width, height, { x0: 0, y0: 0, x1: 10, y1: 10 });
+    map.data[5000] = Number.NaN;
+    map.data[5001] = Number.POSITIVE_INFINITY;
+    const out = await (await runBlock(anomalyMapVisualization, { image, anomaly_map: map, opacity: 1, show_contours: false })).pixels();
+    expect(pixel(out, 5, 5)).toEqual([122, 4, 3]); // 1 is still the top of the range
+    expect(pixel(out, 100, 100)).toEqual([48, 18, 59]);
+  });
+});
+
 describe('heatmap state', () => {
   it('accumulates per instance (the engine keeps one per stream) and ignores stationary tracked objects', async () => {
     const image = gradientImage(width, height);

@@ -1,4 +1,4 @@
-import { VadImage } from '@vad/core';
+import { VadImage, type ImageLineage } from '@vad/core';
 import type { Rgb } from '../colors.js';
 
 /**
@@ -10,22 +10,24 @@ export class RgbCanvas {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
+  readonly #lineage: ImageLineage | undefined;
 
-  private constructor(data: Uint8Array, width: number, height: number) {
+  private constructor(data: Uint8Array, width: number, height: number, lineage: ImageLineage | undefined) {
     this.data = data;
     this.width = width;
     this.height = height;
+    this.#lineage = lineage;
   }
 
   /** A canvas holding a copy of the image's decoded pixels. */
   static async fromImage(image: VadImage): Promise<RgbCanvas> {
     const { data, width, height } = await image.pixels();
-    return new RgbCanvas(new Uint8Array(data), width, height);
+    return new RgbCanvas(data.slice(), width, height, image.lineage);
   }
 
-  /** A new image of the canvas's pixels (the canvas must not be used afterwards). */
+  /** A new image of the canvas's pixels, with the source image's lineage (the canvas must not be used afterwards). */
   toImage(): VadImage {
-    return VadImage.fromPixels({ data: this.data, width: this.width, height: this.height });
+    return VadImage.fromPixels({ data: this.data, width: this.width, height: this.height }, this.#lineage ? { lineage: this.#lineage } : {});
   }
 
   /** Fills the rectangle [x0, x1) × [y0, y1), clipped to the canvas, with an opaque color. */
