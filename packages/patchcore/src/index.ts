@@ -7,6 +7,7 @@ export {
   savePatchCoreModel,
   loadPatchCoreModel,
   withThreshold,
+  calibratePatchCore,
   checkBackbone,
   defaultCoresetRatio,
   fullBankMaxImages,
@@ -17,7 +18,7 @@ export type { PadimModel, PadimHeader, PadimFitOptions, PadimDetector } from './
 export type { AnomalyDetector, AnomalyPrediction, PredictOptions } from './detector.js';
 export { loadDetector, resolveModelPath, modelFileExtension } from './load-detector.js';
 export type { LoadDetectorOptions } from './load-detector.js';
-export { loadFeatureBackbone, backboneIds, defaultBackboneId } from './backbones.js';
+export { loadFeatureBackbone, backboneIds, defaultBackboneId, backboneDefaults } from './backbones.js';
 export type { BackboneId, BackboneLoadOptions } from './backbones.js';
 export type { FeatureBackbone } from './backbone.js';
 export { augmentations } from './augment.js';

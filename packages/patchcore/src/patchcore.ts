@@ -10,6 +10,7 @@ import { readModelFile, writeModelFile } from './model-file.js';
 import { createNearestNeighbourSearch, type NearestNeighbourSearch } from './nearest-neighbour.js';
 import { createRandom } from './random.js';
 import type { TapShape } from './patch-features.js';
+import { f1Max } from './metrics.js';
 import { mapSizeFor, type AnomalyDetector, type AnomalyPrediction, type PredictOptions } from './detector.js';
 
 /** Progress of a fit, for progress bars: `done` of `total` in the current stage. */
@@ -366,4 +367,28 @@ export async function createPatchCoreDetector(
       await Promise.all([pipeline.dispose(), search!.dispose(), renderer!.dispose()]);
     },
   };
+}
+
+/**
+ * The F1-maximising threshold from labelled validation images (`anomalous: true` for defects):
+ * their raw scores are ranked and the threshold that maximises F1 is stored (`rule: 'f1-max'`).
+ */
+export async function calibratePatchCore(
+  model: PatchCoreModel,
+  backbone: FeatureBackbone,
+  validation: readonly { path: string; anomalous: boolean }[],
+  options: SessionOptions = {},
+): Promise<PatchCoreModel> {
+  if (!validation.some((item) => item.anomalous) || !validation.some((item) => !item.anomalous)) {
+    throw new InvalidInputError({ message: 'calibrating a threshold needs both normal and anomalous validation images', property: 'validation' });
+  }
+  const detector = await createPatchCoreDetector(model, backbone, options);
+  try {
+    const scores = new Float32Array(validation.length);
+    for (const [index, item] of validation.entries()) scores[index] = (await detector.predict(item.path, { mapMaxSide: 1 })).rawScore;
+    const best = f1Max(scores, Uint8Array.from(validation, (item) => (item.anomalous ? 1 : 0)));
+    return withThreshold(model, best.threshold, 'f1-max', Array.from(scores));
+  } finally {
+    await detector.dispose();
+  }
 }

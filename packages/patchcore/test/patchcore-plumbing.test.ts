@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPadimDetector, fitPadim, loadPadimModel, savePadimModel } from '../src/padim.js';
-import { createPatchCoreDetector, fitPatchCore, loadPatchCoreModel, savePatchCoreModel } from '../src/patchcore.js';
+import { calibratePatchCore, createPatchCoreDetector, fitPatchCore, loadPatchCoreModel, savePatchCoreModel } from '../src/patchcore.js';
 import { texture } from './synthetic-textures.js';
 import { createTinyBackbone } from './tiny-backbone.js';
 
@@ -86,6 +86,21 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     const clean = await detector.predict(path.join(folder, 'clean.png'));
     expect(defect.score).toBeGreaterThan(clean.score * 1.5);
     await detector.dispose();
+    await backbone.dispose();
+  });
+
+  it('calibrates the F1-max threshold on labelled validation images', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const train = [0, 1, 2, 3].map((index) => path.join(folder, `good-${index}.png`));
+    const model = await fitPatchCore(train, { backbone });
+    const calibrated = await calibratePatchCore(model, backbone, [
+      { path: path.join(folder, 'clean.png'), anomalous: false },
+      { path: path.join(folder, 'defect.png'), anomalous: true },
+    ]);
+    const [clean, defect] = calibrated.header.threshold.basis!;
+    expect(calibrated.header.threshold.rule).toBe('f1-max');
+    expect(calibrated.header.threshold.score).toBeGreaterThan(clean!);
+    expect(calibrated.header.threshold.score).toBeLessThan(defect!);
     await backbone.dispose();
   });
 });

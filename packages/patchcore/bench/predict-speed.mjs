@@ -1,0 +1,70 @@
+// End-to-end predict speed (decode → features → nearest neighbour → blurred map at image size)
+// beside its FLOP bound: (backbone multiply-adds + patches × bank × dimensions) × 2 / the MatMul
+// rate ONNX Runtime reaches here, measured in the same run.
+// node bench/predict-speed.mjs [--backbone inception_v3] [--size 256] [--ratio 0.02] [--data <mvtec dir>] [--train 50]
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { buildModel, countMultiplyAdds, createSessionFromBytes, decodeModel, importBackbone } from '@vad/models';
+import { backboneDefaults, createPatchCoreDetector, fitPatchCore, listImages, loadFeatureBackbone, loadMvtecDataset } from '../dist/index.js';
+
+const { values } = parseArgs({ options: {
+  backbone: { type: 'string', default: 'inception_v3' }, size: { type: 'string' }, ratio: { type: 'string', default: '0.02' },
+  data: { type: 'string', default: '/work/shared/datasets/mvtec_ad_reduced/hazelnut' }, train: { type: 'string', default: '50' }, runs: { type: 'string', default: '3' },
+} });
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim();
+const loadBefore = loadavg();
+
+// 1. MatMul rate: [1024, 1024] × [1024, 1024] float32, best of several.
+const n = 1024;
+const matmul = await createSessionFromBytes(buildModel({
+  inputs: [{ name: 'a', type: 'float32', shape: [n, n] }], outputs: [{ name: 'c', type: 'float32' }],
+  nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }],
+  initializers: [{ name: 'b', dims: [n, n], data: new Float32Array(n * n).fill(0.01) }],
+}), { cache: false });
+const a = new Float32Array(n * n).fill(0.5);
+let matmulMs = Infinity;
+for (let run = 0; run < 8; run++) {
+  const start = performance.now();
+  await matmul.run({ a: { data: a, dims: [n, n] } });
+  matmulMs = Math.min(matmulMs, performance.now() - start);
+}
+await matmul.dispose();
+const rate = (2 * n ** 3) / (matmulMs / 1000);
+
+// 2. Model: the default configuration fitted on the dataset's training images.
+const id = values.backbone;
+const size = Number(values.size ?? backboneDefaults[id].inputSize);
+const taps = backboneDefaults[id].taps;
+const backbone = await loadFeatureBackbone(id, { inputSize: size });
+const dataset = await loadMvtecDataset(values.data);
+const model = await fitPatchCore(dataset.train.slice(0, Number(values.train)), { backbone, coresetRatio: Number(values.ratio) });
+const detector = await createPatchCoreDetector(model, backbone);
+
+// 3. Multiply-adds: backbone at this size + nearest-neighbour MatMul.
+const graph = decodeModel(readFileSync(await importBackbone(id, { taps })));
+const backboneMacs = countMultiplyAdds(graph, { input: [1, 3, size, size] }).total;
+const patches = backbone.tapShapes[0].height * backbone.tapShapes[0].width;
+const searchMacs = patches * model.header.bank.size * model.header.features.dimensions;
+const boundMs = ((2 * (backboneMacs + searchMacs)) / rate) * 1000;
+
+// 4. Predict each test image from its file, best of `runs` per image, averaged over images.
+const files = dataset.test.map((sample) => sample.path);
+let total = 0;
+for (const file of files) {
+  let best = Infinity;
+  for (let run = 0; run < Number(values.runs); run++) {
+    const start = performance.now();
+    await detector.predict(file);
+    best = Math.min(best, performance.now() - start);
+  }
+  total += best;
+}
+const predictMs = total / files.length;
+console.log(JSON.stringify({
+  backbone: id, size, taps: taps.join('+'), bank: model.header.bank.size, dimensions: model.header.features.dimensions, patches,
+  matmulGflops: +(rate / 1e9).toFixed(1), backboneGmac: +(backboneMacs / 1e9).toFixed(3), searchGmac: +(searchMacs / 1e9).toFixed(3),
+  boundMs: +boundMs.toFixed(1), predictMs: +predictMs.toFixed(1), ratioToBound: +(predictMs / boundMs).toFixed(2), images: files.length,
+  loadBefore, loadAfter: loadavg(),
+}));
+await detector.dispose();
+await backbone.dispose();
