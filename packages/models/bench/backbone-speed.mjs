@@ -16,7 +16,7 @@ import {
   resolvePackageRoot,
 } from '../dist/index.js';
 
-const runs = Number(process.env.VAD_BENCH_RUNS ?? 6);
+const runs = Number(process.env.VAD_BENCH_RUNS ?? 10);
 const cacheDir = process.env.VAD_CACHE_DIR ?? path.join(os.tmpdir(), 'vad-bench-cache');
 const only = process.argv[2]; // 'onnx' | 'tfjs' | undefined (both)
 const quick = process.argv[3] === 'quick'; // only the recommended setting
@@ -35,7 +35,7 @@ async function best(label, body, count = runs) {
 console.log(`load average before: ${readFileSync('/proc/loadavg', 'utf8').trim()}, ${os.cpus().length} CPUs`);
 
 // 1. the fp32 MatMul rate with 2 threads
-const size = 2048;
+const size = 1536; // ~7 GFLOP: large enough to be compute-bound, short enough (~50 ms) to catch quiet moments
 const random = Float32Array.from({ length: size * size }, (_, index) => ((index * 7919) % 1000) / 1000 - 0.5);
 const matmulBytes = buildModel({
   inputs: [{ name: 'a', type: 'float32', shape: [size, size] }],
@@ -46,7 +46,7 @@ const matmulBytes = buildModel({
 const rates = {};
 for (const threads of [2, 1]) {
   const matmul = await createSessionFromBytes(matmulBytes, { intraOpThreads: threads, cache: false });
-  const matmulMs = await best('matmul', () => matmul.run({ a: { data: random, dims: [size, size] } }));
+  const matmulMs = await best('matmul', () => matmul.run({ a: { data: random, dims: [size, size] } }), 30);
   rates[threads] = (2 * size ** 3) / (matmulMs / 1000); // FLOP/s
   console.log(`MatMul ${size}³ fp32, ${threads} thread(s): ${matmulMs.toFixed(1)} ms → ${(rates[threads] / 1e9).toFixed(1)} GFLOP/s`);
   await matmul.dispose();
