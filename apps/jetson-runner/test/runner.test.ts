@@ -102,6 +102,27 @@ describe('runner on a video file', () => {
   });
 });
 
+describe('runner start', () => {
+  it('rejects with the source that cannot be opened, and leaves nothing running', async () => {
+    const good = sequenceVideo('good.avi', 5, []);
+    const config = intensityConfig(folder, {
+      streams: [
+        { id: 'ok', source: { type: 'file', path: good, realtime: true } },
+        { id: 'gone', source: path.join(folder, 'missing.mp4') },
+      ],
+      http: { host: '127.0.0.1', port: 0 },
+    });
+    const runner = await createRunner(config, { registry: intensityRegistry(), logger: silentLogger });
+    await expect(runner.start()).rejects.toThrow(/^stream "gone": video file .*missing\.mp4 could not be opened: the file does not exist$/);
+    const stats = await runner.done;
+    expect(stats.map((stream) => [stream.id, stream.state])).toEqual([
+      ['ok', 'stopped'],
+      ['gone', 'failed'],
+    ]);
+    await expect(runner.workflow.run({ inputs: {} })).rejects.toThrow(/disposed/);
+  });
+});
+
 /** Reads `count` JPEG parts of a multipart/x-mixed-replace response. */
 function readMjpegParts(url: string, count: number): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
