@@ -1,4 +1,4 @@
-// Renders docs/demo-patchcore.png from the server's generated demo set (data the project makes):
+// Renders docs/demo-patchcore.jpg from the server's generated demo set (data the project makes):
 // PatchCore fitted on the demo's normal plates, then the bundled inspection workflow on test plates.
 // Usage: node docs/make-readme-picture.mjs   (after pnpm build)
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -33,5 +33,5 @@ const gap = 8;
 const columns = tiles.length / 2;
 const canvas = sharp({ create: { width: columns * (size * 2 + gap) - gap, height: size, channels: 3, background: '#ffffff' } });
 const composites = tiles.map((input, index) => ({ input, left: Math.floor(index / 2) * (size * 2 + gap) + (index % 2) * size, top: 0 }));
-await canvas.composite(composites).png().toFile(path.join(root, 'demo-patchcore.png'));
-console.log('wrote docs/demo-patchcore.png');
+await canvas.composite(composites).jpeg({ quality: 85, mozjpeg: true }).toFile(path.join(root, 'demo-patchcore.jpg'));
+console.log('wrote docs/demo-patchcore.jpg');
