@@ -86,14 +86,21 @@ export async function levelsAtImageSize(
 }
 
 /**
- * The inner border (`thickness` pixels wide) of the regions whose level is at least `threshold`:
+ * The inner border (`thickness` pixels wide) of the regions whose value (a level or a score) is at
+ * least `threshold`:
  * 1 on the border, 0 elsewhere. The erosion runs in libvips.
  */
-export async function regionBorders(levels: Uint8Array, width: number, height: number, threshold: number, thickness: number): Promise<Uint8Array | undefined> {
-  const mask = new Uint8Array(levels.length);
+export async function regionBorders(
+  values: Uint8Array | Float32Array,
+  width: number,
+  height: number,
+  threshold: number,
+  thickness: number,
+): Promise<Uint8Array | undefined> {
+  const mask = new Uint8Array(values.length);
   let any = false;
-  for (let i = 0; i < levels.length; i++) {
-    if (levels[i]! >= threshold) {
+  for (let i = 0; i < values.length; i++) {
+    if (values[i]! >= threshold) {
       mask[i] = 255;
       any = true;
     }
@@ -104,8 +111,8 @@ export async function regionBorders(levels: Uint8Array, width: number, height: n
   // sharp's morphology takes black as the foreground: its `dilate` shrinks white regions (checked
   // by a test, which fails if a sharp release swaps them).
   const eroded = await sharp(mask, { raw: { width, height, channels: 1 } }).dilate(structuringWidth).extractChannel(0).raw().toBuffer();
-  const borders = new Uint8Array(levels.length);
-  for (let i = 0; i < levels.length; i++) borders[i] = mask[i]! > eroded[i]! ? 1 : 0;
+  const borders = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) borders[i] = mask[i]! > eroded[i]! ? 1 : 0;
   // Regions that touch the image's edge are closed along it: the strips of width `thickness` there.
   const strip = Math.min(structuringWidth, width, height);
   const markIfInside = (i: number) => {

@@ -50,15 +50,26 @@ export const anomalyMapVisualization = defineBlock({
       } else {
         range = scoreExtent(map.data);
       }
-      const levels = await levelsAtImageSize(quantizeScores(map.data, range), map, image, where);
       const threshold = (p.threshold as number | undefined) ?? map.threshold;
-      const thresholdLevel = threshold === undefined ? undefined : threshold > range.high ? undefined : Math.max(1, scoreToLevel(threshold, range));
       const contourColor = requireColor(p.contour_color as string, { stepName: context.stepName, property: 'contour_color' });
-      // The erosion runs in libvips' thread while this thread blends.
-      const borders = p.show_contours && thresholdLevel !== undefined ? regionBorders(levels, image.width, image.height, thresholdLevel, p.contour_thickness as number) : undefined;
+      const table = colormapLookupTable(p.colormap as ColormapName);
+      const opacity = p.opacity as number;
+      const contourThickness = p.contour_thickness as number;
+      const sameSize = map.width === image.width && map.height === image.height;
+      let borders: Promise<Uint8Array | undefined> | undefined;
       const source = (await image.pixels()).data;
       const output = new Uint8Array(source.length);
-      blendColormap(source, output, levels, colormapLookupTable(p.colormap as ColormapName), p.opacity as number);
+      if (sameSize) {
+        // A map at the image's size: scores are turned into colors in the blending pass itself.
+        if (p.show_contours && threshold !== undefined) borders = regionBorders(map.data, image.width, image.height, threshold, contourThickness);
+        blendScores(source, output, map.data, range, table, opacity);
+      } else {
+        const levels = await levelsAtImageSize(quantizeScores(map.data, range), map, image, where);
+        const thresholdLevel = threshold === undefined || threshold > range.high ? undefined : Math.max(1, scoreToLevel(threshold, range));
+        if (p.show_contours && thresholdLevel !== undefined) borders = regionBorders(levels, image.width, image.height, thresholdLevel, contourThickness);
+        blendLevels(source, output, levels, table, opacity);
+      }
+      // The erosion ran in libvips' thread while this thread blended.
       const border = await borders;
       if (border) paintMask(output, border, [contourColor.r, contourColor.g, contourColor.b]);
       return { image: VadImage.fromPixels({ data: output, width: image.width, height: image.height }, image.lineage ? { lineage: image.lineage } : {}) };
@@ -66,19 +77,40 @@ export const anomalyMapVisualization = defineBlock({
   }),
 });
 
-/**
- * One pass over the pixels: output ← (1−opacity)·source + opacity·colormap[level], both terms from
- * precomputed tables in 1/256 fixed point.
- */
-function blendColormap(source: Uint8Array, output: Uint8Array, levels: Uint8Array, table: Uint8Array, opacity: number): void {
+/** Tables for output ← (1−opacity)·source + opacity·colormap[level], in 1/256 fixed point. */
+function blendTables(table: Uint8Array, opacity: number): { colorTerm: Uint16Array; imageTerm: Uint16Array } {
   const weight = Math.round(opacity * 256);
   const colorTerm = new Uint16Array(256 * 3);
   for (let i = 0; i < colorTerm.length; i++) colorTerm[i] = table[i]! * weight + 128;
   const imageTerm = new Uint16Array(256);
   for (let v = 0; v < 256; v++) imageTerm[v] = v * (256 - weight);
+  return { colorTerm, imageTerm };
+}
+
+/** One pass over the pixels, colors from 0–255 levels. */
+function blendLevels(source: Uint8Array, output: Uint8Array, levels: Uint8Array, table: Uint8Array, opacity: number): void {
+  const { colorTerm, imageTerm } = blendTables(table, opacity);
   const count = levels.length;
   for (let i = 0, j = 0; i < count; i++, j += 3) {
     const c = levels[i]! * 3;
+    output[j] = (imageTerm[source[j]!]! + colorTerm[c]!) >> 8;
+    output[j + 1] = (imageTerm[source[j + 1]!]! + colorTerm[c + 1]!) >> 8;
+    output[j + 2] = (imageTerm[source[j + 2]!]! + colorTerm[c + 2]!) >> 8;
+  }
+}
+
+/** One pass over the pixels, colors straight from scores (level = clamp(round((score − low)·255 / span))). */
+function blendScores(source: Uint8Array, output: Uint8Array, scores: Float32Array, range: ScoreRange, table: Uint8Array, opacity: number): void {
+  const { colorTerm, imageTerm } = blendTables(table, opacity);
+  const span = range.high - range.low;
+  const factor = span > 0 ? 255 / span : 0;
+  const low = range.low;
+  const count = scores.length;
+  for (let i = 0, j = 0; i < count; i++, j += 3) {
+    const score = scores[i]!;
+    const scaled = span > 0 ? (score - low) * factor + 0.5 : score > low ? 255 : 0;
+    // NaN fails both comparisons and lands on level 0.
+    const c = (scaled >= 255 ? 255 : scaled >= 1 ? scaled | 0 : 0) * 3;
     output[j] = (imageTerm[source[j]!]! + colorTerm[c]!) >> 8;
     output[j + 1] = (imageTerm[source[j + 1]!]! + colorTerm[c + 1]!) >> 8;
     output[j + 2] = (imageTerm[source[j + 2]!]! + colorTerm[c + 2]!) >> 8;
