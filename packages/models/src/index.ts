@@ -21,7 +21,8 @@ export { resolveModelSource, resolvePackageRoot, defaultCacheDir, describeModelS
 export type { ModelSource, ModelSourceOptions } from './runtime/model-source.js';
 export { preprocessImages, planResize, normalizationCoefficients, toSourcePoint, toInputPoint, toSourceBox } from './preprocess/preprocess.js';
 export type { PreprocessOptions, PreprocessedBatch, ImageTransform, ImageInput, ResizeMode, Normalization } from './preprocess/preprocess.js';
-export { addFeatureTaps, createTappedSession, pruneGraph, tensorNames, closestNames } from './taps/feature-taps.js';
+export { addFeatureTaps, createTappedSession, pruneGraph, tensorNames } from './taps/feature-taps.js';
+export { closestNames } from './closest-names.js';
 export type { FeatureTaps, FeatureTapOptions, TappedSession } from './taps/feature-taps.js';
 export { convertLayersModel, importerVersion } from './tfjs-import/convert-layers.js';
 export type { ConvertLayersOptions } from './tfjs-import/convert-layers.js';

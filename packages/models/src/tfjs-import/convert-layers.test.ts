@@ -95,6 +95,7 @@ describe('convertLayersModel', () => {
     expect(onnx.graph.node.some((node) => node.opType === 'Gemm')).toBe(false);
     expect(onnx.graph.input[0]!.type?.tensorType?.shape?.dim.map((dim) => dim.dimValue ?? dim.dimParam)).toEqual(['batch', 3, 11, 13]);
     expect(() => convertLayersModel(artifacts, { outputs: ['nope'] })).toThrow('tiny has no layer "nope" to end at');
+    expect(() => convertLayersModel(artifacts, { outputs: ['relu_6'] })).toThrow(/closest names: "relu6"/);
   });
 
   it('names a layer it does not support', () => {

@@ -1,6 +1,7 @@
 import { InvalidInputError, ModelLoadError, type VadError } from '@vad/core';
 import { buildModelProto, type AttributeValue, type InitializerSpec, type NodeSpec } from '../onnx/build-model.js';
 import type { OnnxModel } from '../onnx/onnx-model.js';
+import { closestNames } from '../closest-names.js';
 import type { KerasLayer, LayersModelArtifacts } from './layers-artifacts.js';
 
 /** Bumped whenever the ONNX this importer emits changes; cached imports are keyed by it. */
@@ -88,7 +89,8 @@ export function convertLayersModel(artifacts: LayersModelArtifacts, options: Con
   const requested = [...(options.outputs ?? artifacts.outputLayers)];
   for (const output of requested) {
     if (!layersByName.has(output)) {
-      throw new InvalidInputError({ message: `${artifacts.name} has no layer "${output}" to end at`, property: 'outputs' });
+      const close = closestNames(output, layersByName.keys()).map((name) => `"${name}"`).join(', ');
+      throw new InvalidInputError({ message: `${artifacts.name} has no layer "${output}" to end at; closest names: ${close}`, property: 'outputs' });
     }
   }
   // the layers the outputs need, and who reads each of them
