@@ -103,7 +103,7 @@ describe('model sources', () => {
     await writeFile(file, Buffer.from('this is not a protobuf model at all'));
     const error = await createSession(file, { cache: false }).catch((caught: unknown) => caught);
     expect(ModelLoadError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain(`could not load the model ${file}`);
+    expect((error as Error).message).toContain(`could not load the model ${file} with execution providers [cpu]`);
     await expect(createSession(path.join(folder, 'absent.onnx'))).rejects.toThrow(/absent\.onnx does not exist/);
     await rm(folder, { recursive: true, force: true });
   });
@@ -129,5 +129,18 @@ describe('model sources', () => {
     await second.dispose();
     await other.dispose();
     await expect(second.run({ x: { data: Float32Array.of(1, 1, 1), dims: [1, 3] } })).rejects.toThrow(/disposed/);
+  });
+
+  it('falls back along the execution providers and fails clearly when none loads', async () => {
+    const file = await resolveModelSource({ url: `${baseUrl}/relu.onnx`, sha256: modelSha256 }, { cacheDir });
+    // without the CUDA libraries (this CPU build), ONNX Runtime refuses 'cuda': the session falls back to 'cpu'
+    const session = await createSession(file, { executionProviders: ['cuda', 'cpu'], cache: false });
+    expect(session.executionProviders.at(-1)).toBe('cpu');
+    const { y } = await session.run({ x: { data: Float32Array.of(-1, 1, 2), dims: [1, 3] } });
+    expect(Array.from(y!.data as Float32Array)).toEqual([0, 1, 2]);
+    await session.dispose();
+    await expect(createSession(file, { executionProviders: ['no-such-provider'], cache: false })).rejects.toThrow(
+      `ONNX Runtime could not load the model ${file} with execution providers [no-such-provider]`,
+    );
   });
 });

@@ -21,7 +21,11 @@ export function loadOnnxRuntime(): Promise<OnnxRuntime> {
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
 export interface SessionOptions {
-  /** Execution providers in order of preference, passed through to ONNX Runtime: 'cpu' (default), 'cuda', 'tensorrt', 'coreml', … */
+  /**
+   * Execution providers in order of preference, passed through to ONNX Runtime: 'cpu' (default),
+   * 'cuda', 'tensorrt', 'coreml', … When the session cannot be made with the whole list (e.g. the CUDA
+   * libraries are missing), the first provider is dropped and the rest tried, down to the last one.
+   */
   executionProviders?: readonly string[];
   /** Threads inside one operator (ONNX Runtime's default: one per physical core). */
   intraOpThreads?: number;
@@ -58,6 +62,8 @@ export interface ModelSession {
   readonly name: string;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** The execution providers the session was made with (a suffix of those asked for, after fallbacks). */
+  readonly executionProviders: readonly string[];
   /**
    * Runs the model. Feeds are plain typed arrays with dims; outputs come back the same way, keyed by
    * name (all outputs unless `outputs` names some).
@@ -70,14 +76,14 @@ export interface ModelSession {
 }
 
 interface CacheEntry {
-  session: Promise<InferenceSession>;
+  session: Promise<{ session: InferenceSession; providers: string[] }>;
   references: number;
 }
 const sessionCache = new Map<string, CacheEntry>();
 
-function ortOptions(options: SessionOptions): InferenceSession.SessionOptions {
+function ortOptions(options: SessionOptions, providers: readonly string[]): InferenceSession.SessionOptions {
   return {
-    executionProviders: [...(options.executionProviders ?? ['cpu'])] as InferenceSession.SessionOptions['executionProviders'],
+    executionProviders: [...providers] as InferenceSession.SessionOptions['executionProviders'],
     graphOptimizationLevel: options.graphOptimization ?? 'all',
     ...(options.intraOpThreads !== undefined && { intraOpNumThreads: options.intraOpThreads }),
     ...(options.interOpThreads !== undefined && { interOpNumThreads: options.interOpThreads }),
@@ -117,13 +123,21 @@ async function openSession(
       references: 0,
       session: (async () => {
         const source = await model();
-        try {
-          return typeof source === 'string'
-            ? await ort.InferenceSession.create(source, ortOptions(options))
-            : await ort.InferenceSession.create(source, ortOptions(options));
-        } catch (cause) {
-          throw new ModelLoadError({ message: `ONNX Runtime could not load the model ${name}: ${(cause as Error).message}`, path: name, cause });
+        const requested = [...(options.executionProviders ?? ['cpu'])];
+        let firstError: unknown;
+        for (let start = 0; start < requested.length; start++) {
+          const providers = requested.slice(start);
+          try {
+            const session = typeof source === 'string'
+              ? await ort.InferenceSession.create(source, ortOptions(options, providers))
+              : await ort.InferenceSession.create(source, ortOptions(options, providers));
+            return { session, providers };
+          } catch (cause) {
+            firstError ??= cause;
+          }
         }
+        const message = (firstError as Error | undefined)?.message ?? 'no execution provider given';
+        throw new ModelLoadError({ message: `ONNX Runtime could not load the model ${name} with execution providers [${requested.join(', ')}]: ${message}`, path: name, cause: firstError });
       })(),
     };
     entry = created;
@@ -135,8 +149,9 @@ async function openSession(
   entry.references += 1;
   const held = entry;
   let inferenceSession: InferenceSession;
+  let providers: string[];
   try {
-    inferenceSession = await held.session;
+    ({ session: inferenceSession, providers } = await held.session);
   } catch (error) {
     held.references -= 1;
     throw error;
@@ -146,6 +161,7 @@ async function openSession(
     name,
     inputNames: inferenceSession.inputNames,
     outputNames: inferenceSession.outputNames,
+    executionProviders: providers,
     inferenceSession,
     async run(feeds, runOptions = {}) {
       if (disposed) throw new InvalidInputError({ message: `the session for ${name} has been disposed`, path: name });

@@ -156,6 +156,7 @@ export async function createTappedSession(
     name: session.name,
     inputNames: session.inputNames,
     outputNames: session.outputNames.map((output) => tapByOutput.get(output) ?? output),
+    executionProviders: session.executionProviders,
     inferenceSession: session.inferenceSession,
     tapOutputs: outputs,
     async run(feeds, runOptions = {}) {
