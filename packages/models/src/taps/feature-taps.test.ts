@@ -52,6 +52,11 @@ describe.skipIf(!modelPath || !eaglePath)('feature taps on the int8 MobileNetV2 
         expect((data as Float32Array).some((value) => value !== 0 && !Number.isInteger(value))).toBe(true);
       }
       const logits = result.output!.data as Float32Array;
+      // the graph dequantises 627_quantized into 627 itself: our DequantizeLinear must find the same scale and zero point
+      const both = await createTappedSession(modelPath!, ['627_quantized'], { cache: false, keepOutputs: false });
+      const ours = (await both.run({ input: tensor }))['627_quantized']!.data as Float32Array;
+      await both.dispose();
+      expect(Array.from(ours)).toEqual(Array.from(result['627']!.data as Float32Array));
       const top = logits.indexOf(Math.max(...logits));
       expect(top).toBe(22); // ImageNet class 22: bald eagle
     } finally {
