@@ -35,6 +35,10 @@ for (const tail of ['both', 'low']) {
     measure(`identify outliers (tail ${tail}, baseline ${baseline})`, (e) => detector.update(e, 0.05));
   }
 }
+{
+  const detector = createOutlierDetector({ warmup: 3, windowSize, engine: 'javascript' });
+  measure('identify outliers (sliding, JavaScript products)', (e) => detector.update(e, 0.05));
+}
 const instance = await identifyOutliers.create({ stepName: 'outliers', properties: {}, host: {} });
 const context = { stepName: 'outliers', streamId: 'bench', signal: new AbortController().signal, warn() {} };
 measure('identify_outliers block run()', (e) => instance.run({ embedding: e, threshold_percentile: 0.05, warmup: 3, window_size: windowSize }, context));

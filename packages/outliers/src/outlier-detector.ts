@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@vad/core';
-import { dot, loadUnitEmbedding, scoreRows, type EmbeddingSource } from './embedding-vector.js';
+import { dot, loadUnitEmbedding, type EmbeddingSource } from './embedding-vector.js';
+import { createRowScorer, type RowScorer } from './row-scorer.js';
 
 /**
  * The statistics of Identify Outliers, independent of the workflow engine.
@@ -33,6 +34,8 @@ export interface OutlierDetectorOptions {
   readonly baseline?: 'sliding' | 'frozen';
   /** For error messages. */
   readonly stepName?: string;
+  /** Where the window products run: WebAssembly SIMD (default, when available) or plain JavaScript. */
+  readonly engine?: 'wasm' | 'javascript';
 }
 
 export interface OutlierVerdict {
@@ -51,7 +54,9 @@ export interface OutlierDetector {
   readonly samples: number;
   /** Dimension of this stream's embeddings; undefined before the first. */
   readonly dimension: number | undefined;
-  readonly options: Required<Omit<OutlierDetectorOptions, 'stepName'>>;
+  readonly options: Required<Omit<OutlierDetectorOptions, 'stepName' | 'engine'>>;
+  /** Where the window products run (known after the first embedding). */
+  readonly engine: 'wasm' | 'javascript' | undefined;
 }
 
 const warmingUpVerdict: OutlierVerdict = Object.freeze({ isOutlier: false, percentile: 0.5, warmingUp: true });
@@ -73,36 +78,42 @@ export function createOutlierDetector(options: OutlierDetectorOptions): OutlierD
 
   let dimension: number | undefined;
   let samples = 0;
+  let scorer: RowScorer | undefined;
   // Window: a ring of unit embeddings, `count` of them, the oldest at `head`.
   let capacity = 0;
-  let window = new Float64Array(0);
+  let window: Float64Array = new Float64Array(0);
   let count = 0;
   let head = 0;
   let pushesSinceResum = 0;
-  let sum = new Float64Array(0);
+  let sum: Float64Array = new Float64Array(0);
   // Per-frame scratch: tᵢ (scaled by |Σ|) of the window entries; the current frame's unit vector.
-  let scores = new Float64Array(0);
+  let scores: Float64Array = new Float64Array(0);
   let current: Float64Array = new Float64Array(0);
   // Frozen baseline: the direction and the sorted scores of the reference.
   let frozenDirection: Float64Array | undefined;
   let frozenScores: Float64Array | undefined;
 
+  function useScorer(next: RowScorer) {
+    scorer = next;
+    capacity = next.capacity;
+    window = next.rows;
+    sum = next.direction;
+    scores = next.scores;
+  }
+
   function allocate(d: number) {
     dimension = d;
-    capacity = windowSize ?? 64;
-    window = new Float64Array(capacity * d);
-    sum = new Float64Array(d);
-    scores = new Float64Array(capacity);
+    useScorer(createRowScorer(windowSize ?? 64, d, options.engine ? { engine: options.engine } : {}));
   }
 
   function grow() {
     const d = dimension!;
-    const bigger = new Float64Array(capacity * 2 * d);
-    for (let k = 0; k < count; k++) bigger.set(window.subarray(((head + k) % capacity) * d, (((head + k) % capacity) + 1) * d), k * d);
-    window = bigger;
+    const previous = scorer!;
+    const bigger = createRowScorer(capacity * 2, d, options.engine ? { engine: options.engine } : {});
+    for (let k = 0; k < count; k++) bigger.rows.set(previous.rows.subarray(((head + k) % capacity) * d, (((head + k) % capacity) + 1) * d), k * d);
+    bigger.direction.set(previous.direction);
     head = 0;
-    capacity *= 2;
-    scores = new Float64Array(capacity);
+    useScorer(bigger);
   }
 
   function resum() {
@@ -148,11 +159,14 @@ export function createOutlierDetector(options: OutlierDetectorOptions): OutlierD
     return slot;
   }
 
-  /** The direction the window is compared with: Σeᵢ, or the current embedding when Σ is degenerate. Only its direction matters (ranks). */
-  function direction(): Float64Array {
-    if (count < 2) return current;
-    const squares = dot(sum, 0, sum, 0, dimension!);
-    return squares > 0 ? sum : current;
+  /**
+   * The direction the window is compared with: Σeᵢ, or the current embedding (copied to the
+   * scorer's second vector) when the window has one entry or Σ = 0. Only its direction matters (ranks).
+   */
+  function direction(): 'direction' | 'other' {
+    if (count >= 2 && dot(sum, 0, sum, 0, dimension!) > 0) return 'direction';
+    scorer!.other.set(current);
+    return 'other';
   }
 
   function percentileOf(value: number, reference: Float64Array, length: number, includesSelf: boolean): number {
@@ -181,7 +195,11 @@ export function createOutlierDetector(options: OutlierDetectorOptions): OutlierD
     get dimension() {
       return dimension;
     },
+    get engine() {
+      return scorer?.engine;
+    },
     reset() {
+      scorer = undefined;
       dimension = undefined;
       samples = 0;
       count = 0;
@@ -205,14 +223,16 @@ export function createOutlierDetector(options: OutlierDetectorOptions): OutlierD
       if (samples < warmup) return warmingUpVerdict;
 
       const towards = direction();
-      scoreRows(window, count, dimension!, towards, scores);
+      scorer!.score(count, towards);
       // The current embedding is a window entry: its score is computed exactly as the others'.
       const value = scores[slot]!;
       const result = verdict(percentileOf(value, scores, count, true), thresholdPercentile);
       if (baseline === 'frozen') {
-        frozenDirection = Float64Array.from(towards);
+        frozenDirection = Float64Array.from(towards === 'direction' ? sum : scorer!.other);
         frozenScores = scores.slice(0, count).sort();
-        window = new Float64Array(0); // the reference is all that is needed from now on
+        // The reference is all that is needed from now on.
+        scorer = undefined;
+        window = sum = scores = new Float64Array(0);
       }
       return result;
     },
