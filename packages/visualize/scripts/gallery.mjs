@@ -52,8 +52,14 @@ for (const name of annotatedPhotos) {
   out = await render(boundingBoxVisualization, { image, predictions, color_palette: 'ROBOFLOW', color_axis: 'INDEX' });
   out = await render(labelVisualization, { image: out, predictions, color_palette: 'ROBOFLOW', color_axis: 'INDEX', text: 'Dimensions', text_position: 'BOTTOM_LEFT', text_scale: 0.5, text_padding: 5 });
   await save('horses-roboflow-palette-dimensions', out);
-  out = await render(labelVisualization, { image, predictions: photoDetections('person', 640, 424), text_color: 'WHITE', text: 'Class and Confidence', text_scale: 0.7, text_thickness: 2 });
-  await save('horses-scaled-predictions-white-bold-text', out);
+  // Predictions made on a half-size copy of the photo are scaled onto it; Roboflow's white bold text.
+  const half = {
+    image: { width: Math.round(image.width / 2), height: Math.round(image.height / 2) },
+    predictions: predictions.predictions.map((p) => ({ ...p, x: p.x / 2, y: p.y / 2, width: p.width / 2, height: p.height / 2 })),
+  };
+  out = await render(boundingBoxVisualization, { image, predictions: half, thickness: 1 });
+  out = await render(labelVisualization, { image: out, predictions: half, text_color: 'WHITE', text: 'Class and Confidence', text_scale: 0.5, text_thickness: 2, text_padding: 4 });
+  await save('horses-half-size-predictions-white-bold-text', out);
 }
 
 {

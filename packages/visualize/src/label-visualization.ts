@@ -2,6 +2,7 @@ import { defineBlock, field, z } from '@vad/core';
 import { contrastingTextColor, requireColor, type Rgb } from './colors.js';
 import { colorFields, createColorLookup, imageFields, predictionsField, readParameters, type ColorOptions } from './common-fields.js';
 import { anchorPoint, anchorPositions, pixelBoxes, requireDetections, type AnchorPosition } from './detection-boxes.js';
+import { separateLabels } from './label-placement.js';
 import { labelText, labelTextChoices } from './label-text.js';
 import { RgbCanvas } from './render/canvas.js';
 import { drawTextBoxes, layoutTextBox, type TextBoxLayout } from './render/text-box.js';
@@ -22,10 +23,13 @@ const manifest = {
   text_thickness: field.parameter(z.number().int().min(1).max(10).default(1), ['integer'], { description: 'Stroke weight of the text: 1 medium, 2 bold.' }),
   text_padding: field.parameter(z.number().int().min(0).max(200).default(10), ['integer'], { description: 'Padding around the text in pixels.' }),
   border_radius: field.parameter(z.number().int().min(0).max(500).default(0), ['integer'], { description: 'Corner radius of the label background in pixels.' }),
+  avoid_overlap: field.parameter(z.boolean().default(true), ['boolean'], {
+    description: 'Ours, not Roboflow\'s: move labels that would cover one another (higher confidence keeps its place).',
+  }),
 };
 
 const parameterNames = [
-  'color_palette', 'palette_size', 'custom_colors', 'color_axis', 'text', 'text_position', 'text_color', 'text_scale', 'text_thickness', 'text_padding', 'border_radius',
+  'color_palette', 'palette_size', 'custom_colors', 'color_axis', 'text', 'text_position', 'text_color', 'text_scale', 'text_thickness', 'text_padding', 'border_radius', 'avoid_overlap',
 ] as const;
 
 /** Where a label of size w×h goes for an anchor point (supervision's `resolve_text_background_xyxy`). */
@@ -75,7 +79,7 @@ export const labelVisualization = defineBlock({
       const fixedTextColor: Rgb | undefined =
         textColorName.toUpperCase() === 'AUTO' ? undefined : requireColor(textColorName, { stepName: context.stepName, property: 'text_color' });
       const canvas = await RgbCanvas.fromImage(image);
-      const placed: { layout: TextBoxLayout; left: number; top: number }[] = [];
+      const placed: { layout: TextBoxLayout; left: number; top: number; confidence: number }[] = [];
       const position = p.text_position as AnchorPosition;
       for (const box of boxes) {
         const background = colorOf(box);
@@ -93,7 +97,16 @@ export const labelVisualization = defineBlock({
         // Keep the whole label inside the image (a box at the top edge gets its label just inside).
         const left = Math.max(0, Math.min(canvas.width - layout.width, Math.round(origin.left)));
         const top = Math.max(0, Math.min(canvas.height - layout.height, Math.round(origin.top)));
-        placed.push({ layout, left, top });
+        placed.push({ layout, left, top, confidence: Number(box.detection.confidence) || 0 });
+      }
+      if (p.avoid_overlap) {
+        const byPriority = [...placed].sort((a, b) => b.confidence - a.confidence);
+        const rects = byPriority.map(({ layout, left, top }) => ({ left, top, width: layout.width, height: layout.height }));
+        separateLabels(rects, canvas.width, canvas.height);
+        byPriority.forEach((label, i) => {
+          label.left = rects[i]!.left;
+          label.top = rects[i]!.top;
+        });
       }
       await drawTextBoxes(canvas, placed);
       return { image: canvas.toImage() };
