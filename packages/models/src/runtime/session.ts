@@ -33,6 +33,8 @@ export interface SessionOptions {
   interOpThreads?: number;
   /** Run independent branches of the graph at the same time ('parallel') or one op after another (default). */
   executionMode?: 'sequential' | 'parallel';
+  /** ONNX Runtime session config entries, e.g. `{ 'session.intra_op.allow_spinning': '0' }` on a busy machine. */
+  configEntries?: Record<string, string>;
   /** Graph optimisation level, 'all' by default. */
   graphOptimization?: GraphOptimizationLevel;
   /** Share one session between callers that ask for the same model with the same options (default true). */
@@ -88,12 +90,13 @@ function ortOptions(options: SessionOptions, providers: readonly string[]): Infe
     ...(options.intraOpThreads !== undefined && { intraOpNumThreads: options.intraOpThreads }),
     ...(options.interOpThreads !== undefined && { interOpNumThreads: options.interOpThreads }),
     ...(options.executionMode !== undefined && { executionMode: options.executionMode }),
+    ...(options.configEntries && { extra: { ...options.configEntries } }),
     logSeverityLevel: 3,
   };
 }
 
 function optionsKey(options: SessionOptions): string {
-  return JSON.stringify([options.executionProviders ?? ['cpu'], options.intraOpThreads, options.interOpThreads, options.executionMode, options.graphOptimization ?? 'all']);
+  return JSON.stringify([options.executionProviders ?? ['cpu'], options.intraOpThreads, options.interOpThreads, options.executionMode, options.graphOptimization ?? 'all', options.configEntries ?? {}]);
 }
 
 function tensorTypeOf(value: TensorValue): Tensor.Type {
