@@ -4,6 +4,7 @@ import { detectionsFilter } from './detections-filter.js';
 import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer } from './image-slicer.js';
 import { objectDetectionModel } from './object-detection-model.js';
+import { referenceComparison } from './reference-comparison.js';
 
 export { imageSlicer, sliceImage } from './image-slicer.js';
 export type { SliceImageOptions } from './image-slicer.js';
@@ -27,6 +28,15 @@ export type { DetectorInput, DetectorInputOptions, InputMapping } from './detect
 export { inputPresets } from './decoder-presets.js';
 export type { InputPreset } from './decoder-presets.js';
 export { classNamesFromMetadata } from './class-names.js';
+export { referenceComparison } from './reference-comparison.js';
+export { compareToReference } from './reference-comparison/compare-to-reference.js';
+export type { AlignmentMode, ReferenceComparison, ReferenceComparisonOptions } from './reference-comparison/compare-to-reference.js';
+export { alignPiecewise, estimateTranslation } from './reference-comparison/alignment.js';
+export type { PiecewiseAlignment, Translation } from './reference-comparison/alignment.js';
+export { connectedComponents } from './reference-comparison/connected-components.js';
+export type { Component } from './reference-comparison/connected-components.js';
+export { binarize, combine, growWhite, invert, shrinkWhite, openWhite } from './reference-comparison/binary-image.js';
+export type { BinaryImage } from './reference-comparison/binary-image.js';
 export { boxesFromPredictions, predictionFromBox } from './prediction-boxes.js';
 export { decodeDetr } from './decoders/detr.js';
 export { decodeNanoDet } from './decoders/nanodet.js';
@@ -41,5 +51,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, imageSlicer, detectionsStitch, detectionsFilter, detectionOffset];
+  return [objectDetectionModel, imageSlicer, detectionsStitch, detectionsFilter, detectionOffset, referenceComparison];
 }
