@@ -110,7 +110,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error, { modelsDir: config.modelsDir });
     metrics.errors.inc({ error_type: body.error_type, status_code: String(status) });
-    if (status >= 500) request.log.error({ err: error, error_type: body.error_type }, body.message);
+    const clientLeft = request.raw.destroyed || reply.raw.destroyed;
+    if (clientLeft) request.log.info({ error_type: body.error_type }, `the client left: ${body.message}`);
+    else if (status >= 500) request.log.error({ err: error, error_type: body.error_type }, body.message);
     else request.log.info({ error_type: body.error_type, status }, body.message);
     void reply.status(status).send(body);
   });
