@@ -8,7 +8,7 @@ import { createRunner, resolveConfig, silentLogger } from '../src/index.js';
 import { archivedFrames, readJsonLines } from './helpers/frames.js';
 import { largestDefects, normalImages, precisionRecall } from './helpers/magnetic-tile.js';
 import { makeVideoFromImages, removeFolder, temporaryFolder } from './helpers/media.js';
-import { startWebhookReceiver } from './helpers/webhook-receiver.js';
+import { startWebhookReceiver } from '../src/sinks/test-webhook-receiver.js';
 
 const root = sharedPath('datasets/magnetic_tile/MT');
 

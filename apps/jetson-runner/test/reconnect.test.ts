@@ -5,7 +5,7 @@ import type { Logger } from '../src/index.js';
 import { readJsonLines, writeFlatImage } from './helpers/frames.js';
 import { freePort, makeVideoFromImages, removeFolder, serveOverHttp, temporaryFolder, waitForExit } from './helpers/media.js';
 import { intensityConfig, intensityRegistry } from './helpers/runner-setup.js';
-import { startWebhookReceiver } from './helpers/webhook-receiver.js';
+import { startWebhookReceiver } from '../src/sinks/test-webhook-receiver.js';
 
 let folder: string;
 beforeAll(() => {

@@ -6,7 +6,7 @@ import { createRunner, silentLogger } from '../src/index.js';
 import { archivedFrames, readJsonLines, writeFlatImage } from './helpers/frames.js';
 import { makeVideoFromImages, removeFolder, temporaryFolder } from './helpers/media.js';
 import { intensityConfig, intensityRegistry } from './helpers/runner-setup.js';
-import { startWebhookReceiver } from './helpers/webhook-receiver.js';
+import { startWebhookReceiver } from '../src/sinks/test-webhook-receiver.js';
 
 let folder: string;
 let dark: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startWebhookReceiver } from '../../test/helpers/webhook-receiver.js';
+import { startWebhookReceiver } from './test-webhook-receiver.js';
 import { createWebhookSink } from './webhook-sink.js';
 import { frameResult } from './test-results.js';
 
