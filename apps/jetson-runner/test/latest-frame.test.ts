@@ -37,9 +37,9 @@ describe('a camera faster than the workflow', () => {
     const sequences = lines.map((line) => line.sequence as number);
     expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
     expect(sequences.at(-1)).toBe(49); // the newest frame is never the one dropped
-    // With one frame of slack, no frame waits longer than about one workflow run plus one frame interval.
+    // With one frame of slack a frame waits about one workflow run at most; an unbounded queue would grow to seconds.
     const waits = lines.map((line) => line.latencyMs - line.workflowMs);
-    expect(Math.max(...waits)).toBeLessThan(150 + 40 + 250);
+    expect(Math.max(...waits)).toBeLessThan(1000);
     expect(await runner.metrics.registry.metrics()).toContain(`vad_runner_frames_dropped_total{stream="fast"} ${stats!.dropped}`);
   });
 });

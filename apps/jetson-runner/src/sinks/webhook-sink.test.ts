@@ -3,6 +3,12 @@ import { startWebhookReceiver } from './test-webhook-receiver.js';
 import { createWebhookSink } from './webhook-sink.js';
 import { frameResult } from './test-results.js';
 
+async function until(condition: () => boolean, timeoutMs = 10_000) {
+  for (const deadline = Date.now() + timeoutMs; !condition(); await new Promise((resolve) => setTimeout(resolve, 20))) {
+    if (Date.now() > deadline) throw new Error('timed out');
+  }
+}
+
 const sequencesOf = (body: Record<string, unknown>) => (body.frames as { sequence: number }[]).map((frame) => frame.sequence);
 
 describe('createWebhookSink', () => {
@@ -15,16 +21,17 @@ describe('createWebhookSink', () => {
     sink.write(frameResult(2, { anomalous: true }));
     sink.write(frameResult(3, { anomalous: true }));
     sink.write(frameResult(4, { anomalous: true, streamId: 'other' })); // another stream has its own window
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(receiver.requests.map((request) => [request.body.stream, sequencesOf(request.body)])).toEqual([
+    await until(() => receiver.requests.length >= 2);
+    expect(receiver.requests.slice(0, 2).map((request) => [request.body.stream, sequencesOf(request.body)])).toEqual([
       ['cam', [0]],
       ['other', [4]],
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    expect(receiver.requests).toHaveLength(3);
+    await until(() => receiver.requests.length >= 3);
     expect(receiver.requests[2]!.body).toMatchObject({ event: 'anomaly', stream: 'cam', count: 2 });
     expect(sequencesOf(receiver.requests[2]!.body)).toEqual([2, 3]);
-    expect(receiver.requests[2]!.at - started).toBeGreaterThanOrEqual(790);
+    expect(receiver.requests[2]!.at - started).toBeGreaterThanOrEqual(790); // held until the window closed
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(receiver.requests).toHaveLength(3);
     expect((receiver.requests[0]!.body.frames as { outputs: unknown }[])[0]!.outputs).toEqual({ score: 0.9, embedding: [1, 2] });
     await sink.close();
     expect(sink.delivered).toBe(3);
@@ -36,7 +43,7 @@ describe('createWebhookSink', () => {
     const sink = createWebhookSink({ url: receiver.url, debounceMs: 60_000, retries: 3, retryDelayMs: 40, timeoutMs: 2000 });
     sink.write(frameResult(7, { anomalous: true }));
     sink.write(frameResult(8, { anomalous: true })); // held: inside frame 7's debounce window
-    for (let waited = 0; receiver.accepted().length < 1 && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => receiver.accepted().length >= 1);
     expect(receiver.requests).toHaveLength(3);
     await sink.close();
     expect(receiver.requests.map((request) => request.status)).toEqual([503, 503, 200, 200]);
