@@ -167,7 +167,12 @@ export async function loadBackbone(name: BackboneName, options: LoadBackboneOpti
   const modelPath = await importBackbone(name, options);
   const definition = backboneDefinitions[name];
   const tapNames = [...(options.taps ?? definition.taps)];
-  const session = await createSessionFromFile(modelPath, options.session);
+  // Spin-waiting intra-op threads fight sharp's threads and other processes for the cores; without it the
+  // backbone ran 1.75× faster on the shared 2-core machine (BENCHMARKS.md). Callers can turn it back on.
+  const session = await createSessionFromFile(modelPath, {
+    ...options.session,
+    configEntries: { 'session.intra_op.allow_spinning': '0', ...options.session?.configEntries },
+  });
   const runTensor = async (tensor: TensorValue<Float32Array>) => {
     const outputs = await session.run({ input: tensor });
     const maps: Record<string, TensorValue<Float32Array>> = {};
