@@ -8,7 +8,9 @@
 //
 // Options (environment): EVAL_NORMALS (300), EVAL_DEFECTS (15), EVAL_SEED (1), EVAL_ORDER
 // ('name' — normal tiles in file-name order from a seeded start, like consecutive tiles of a line,
-// or 'shuffled'), EVAL_MODEL ('inception_v3' or 'mobilenet_v2'), EVAL_THRESHOLD (0.05).
+// or 'shuffled'), EVAL_MODEL ('inception_v3' or 'mobilenet_v2'), EVAL_THRESHOLD (0.05), EVAL_INSERT
+// ('defects' — magnetic-tile defect images; or 'foreign' — a wrong product: MVTec AD hazelnut and
+// transistor images from datasets/mvtec_ad_reduced, as a contrast).
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +25,7 @@ const seed = Number(process.env.EVAL_SEED ?? 1);
 const order = process.env.EVAL_ORDER ?? 'name';
 const model = process.env.EVAL_MODEL ?? 'inception_v3';
 const threshold = Number(process.env.EVAL_THRESHOLD ?? 0.05);
+const insert = process.env.EVAL_INSERT ?? 'defects';
 const firstDefectAt = 40; // after the longest warm-up (32), so every frozen reference is defect-free
 
 const root = sharedPath('datasets/magnetic_tile/MT');
@@ -55,10 +58,18 @@ export async function buildStream({ normals, defects, order, random, shuffle }) 
     const start = Math.floor(random() * Math.max(1, good.length - normals));
     normalFiles = good.slice(start, start + normals);
   }
-  const defectTypes = (await readdir(path.join(root, 'test'))).filter((name) => name !== 'good').sort();
   const allDefects = [];
-  for (const type of defectTypes) {
-    for (const file of (await readdir(path.join(root, 'test', type))).filter((f) => f.endsWith('.jpg')).sort()) allDefects.push({ type, file: path.join(root, 'test', type, file) });
+  if (insert === 'foreign') {
+    const mvtec = sharedPath('datasets/mvtec_ad_reduced');
+    for (const product of ['hazelnut', 'transistor']) {
+      const folder = path.join(mvtec, product, 'train/good');
+      for (const file of (await readdir(folder)).sort()) allDefects.push({ type: product, file: path.join(folder, file) });
+    }
+  } else {
+    const defectTypes = (await readdir(path.join(root, 'test'))).filter((name) => name !== 'good').sort();
+    for (const type of defectTypes) {
+      for (const file of (await readdir(path.join(root, 'test', type))).filter((f) => f.endsWith('.jpg')).sort()) allDefects.push({ type, file: path.join(root, 'test', type, file) });
+    }
   }
   const shuffledDefects = shuffle(allDefects);
   const total = normals + defects;
@@ -76,7 +87,7 @@ export async function buildStream({ normals, defects, order, random, shuffle }) 
   let nextNormal = 0;
   for (let index = 0; index < total; index++) {
     if (positions.has(index)) {
-      const wanted = order === 'shuffled' ? undefined : session(frames.at(-1).file);
+      const wanted = order === 'shuffled' || insert === 'foreign' ? undefined : session(frames.at(-1).file);
       const pick = shuffledDefects.findIndex((candidate) => wanted === undefined || session(candidate.file) === wanted);
       const [defect] = shuffledDefects.splice(pick, 1);
       frames.push({ defect: true, type: defect.type, file: defect.file });
@@ -137,7 +148,7 @@ for (const frame of frames) {
 const seconds = (performance.now() - started) / 1000;
 await workflow.dispose();
 
-console.log(`magnetic tile stream: ${normals} normal (${order} order) + ${defects} defects (${[...new Set(frames.filter((f) => f.defect).map((f) => f.type))].join(', ')}), seed ${seed}, model ${model}, threshold ${threshold}, window 32`);
+console.log(`magnetic tile stream: ${normals} normal (${order} order) + ${defects} inserted ${insert === 'foreign' ? 'foreign products' : 'defects'} (${[...new Set(frames.filter((f) => f.defect).map((f) => f.type))].join(', ')}), seed ${seed}, model ${model}, threshold ${threshold}, window 32`);
 console.log(`defect positions: ${frames.map((f, i) => (f.defect ? `${i} (${f.type}, ${path.basename(f.file).split('_')[0]})` : '')).filter(Boolean).join(', ')}`);
 console.log(`normal tiles: ${path.basename(frames.find((f) => !f.defect).file)} … ${path.basename(frames.findLast((f) => !f.defect).file)}`);
 console.log(`${frames.length} frames in ${seconds.toFixed(1)} s (${((seconds * 1000) / frames.length).toFixed(0)} ms/frame, embedding included); loadavg ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
