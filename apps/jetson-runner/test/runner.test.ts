@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, silentLogger } from '../src/index.js';
 import { archivedFrames, readJsonLines, writeFlatImage } from './helpers/frames.js';
 import { makeVideoFromImages, removeFolder, temporaryFolder } from './helpers/media.js';
+import { intensityWorkflow } from './fixtures/intensity-plugin.mjs';
 import { intensityConfig, intensityRegistry } from './helpers/runner-setup.js';
 import { startWebhookReceiver } from '../src/sinks/test-webhook-receiver.js';
 
@@ -77,12 +79,19 @@ describe('runner on a video file', () => {
     await receiver.close();
   });
 
-  it('serves an MJPEG preview, /healthz and /metrics while running', async () => {
+  it('serves an MJPEG preview of a workflow image output, /healthz and /metrics while running', async () => {
     const video = sequenceVideo('preview.avi', 40, [], 20);
+    // The preview shows the workflow's `shown` image (here a 40×30 resize), not the 64×48 frame.
+    const workflow = { ...intensityWorkflow() };
+    workflow.steps = [...workflow.steps, { type: 'vad/image_resize@v1', name: 'shown', image: '$inputs.image', width: 40, height: 30 }];
+    workflow.outputs = [...workflow.outputs, { type: 'JsonField', name: 'shown', selector: '$steps.shown.image' }];
+    const workflowFile = path.join(folder, 'preview-workflow.json');
+    writeFileSync(workflowFile, JSON.stringify(workflow));
     const config = intensityConfig(folder, {
+      workflow: workflowFile,
       streams: [{ id: 'cam', source: { type: 'file', path: video, realtime: true }, width: 64, height: 48 }],
       http: { host: '127.0.0.1', port: 0 },
-      preview: { maxFps: 10 },
+      preview: { maxFps: 10, output: 'shown' },
     });
     const runner = await createRunner(config, { registry: intensityRegistry(), logger: silentLogger });
     await runner.start();
@@ -91,7 +100,7 @@ describe('runner on a video file', () => {
     expect(parts).toHaveLength(2);
     for (const jpeg of parts) {
       const metadata = await sharp(jpeg).metadata();
-      expect([metadata.format, metadata.width, metadata.height]).toEqual(['jpeg', 64, 48]);
+      expect([metadata.format, metadata.width, metadata.height]).toEqual(['jpeg', 40, 30]);
     }
     const health = (await (await fetch(`${base}/healthz`)).json()) as { status: string; streams: { id: string; state: string }[] };
     expect(health.status).toBe('ok');

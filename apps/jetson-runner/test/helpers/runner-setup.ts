@@ -10,6 +10,6 @@ export const intensityRegistry = () => createBlockRegistry([...coreBlocks(), mea
 /** Writes the intensity workflow into `folder` and returns a validated config that runs it. */
 export function intensityConfig(folder: string, raw: Omit<RawRunnerConfig, 'workflow' | 'anomaly'> & Partial<RawRunnerConfig>, workflow: { delayMs?: number; threshold?: number } = {}): RunnerConfig {
   const workflowFile = path.join(folder, 'intensity-workflow.json');
-  writeFileSync(workflowFile, JSON.stringify(intensityWorkflow(workflow), null, 2));
+  if (!raw.workflow) writeFileSync(workflowFile, JSON.stringify(intensityWorkflow(workflow), null, 2));
   return resolveConfig({ workflow: workflowFile, anomaly: { output: 'bright' }, ...raw }, { baseDir: folder });
 }
