@@ -111,23 +111,20 @@ export async function regionBorders(
   // sharp's morphology takes black as the foreground: its `dilate` shrinks white regions (checked
   // by a test, which fails if a sharp release swaps them).
   const eroded = await sharp(mask, { raw: { width, height, channels: 1 } }).dilate(structuringWidth).extractChannel(0).raw().toBuffer();
-  const borders = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) borders[i] = mask[i]! > eroded[i]! ? 1 : 0;
-  // Regions that touch the image's edge are closed along it: the strips of width `thickness` there.
+  // Regions that touch the image's edge are closed along it: the strips of width `thickness` there
+  // count as eroded away.
   const strip = Math.min(structuringWidth, width, height);
-  const markIfInside = (i: number) => {
-    if (mask[i]) borders[i] = 1;
-  };
   for (let y = 0; y < height; y++) {
     const row = y * width;
     if (y < strip || y >= height - strip) {
-      for (let x = 0; x < width; x++) markIfInside(row + x);
+      eroded.fill(0, row, row + width);
     } else {
-      for (let x = 0; x < strip; x++) {
-        markIfInside(row + x);
-        markIfInside(row + width - 1 - x);
-      }
+      eroded.fill(0, row, row + strip);
+      eroded.fill(0, row + width - strip, row + width);
     }
   }
+  // The mask's buffer becomes the borders: 1 where the region was eroded away.
+  const borders = mask;
+  for (let i = 0; i < borders.length; i++) borders[i] = borders[i]! > eroded[i]! ? 1 : 0;
   return borders;
 }

@@ -103,12 +103,12 @@ function blendLevels(source: Uint8Array, output: Uint8Array, levels: Uint8Array,
 function blendScores(source: Uint8Array, output: Uint8Array, scores: Float32Array, range: ScoreRange, table: Uint8Array, opacity: number): void {
   const { colorTerm, imageTerm } = blendTables(table, opacity);
   const span = range.high - range.low;
-  const factor = span > 0 ? 255 / span : 0;
-  const low = range.low;
+  // A flat range maps everything above it to the top: a factor that saturates does that.
+  const factor = span > 0 ? 255 / span : 1e30;
+  const offset = span > 0 ? range.low - 0.5 / factor : range.low;
   const count = scores.length;
   for (let i = 0, j = 0; i < count; i++, j += 3) {
-    const score = scores[i]!;
-    const scaled = span > 0 ? (score - low) * factor + 0.5 : score > low ? 255 : 0;
+    const scaled = (scores[i]! - offset) * factor;
     // NaN fails both comparisons and lands on level 0.
     const c = (scaled >= 255 ? 255 : scaled >= 1 ? scaled | 0 : 0) * 3;
     output[j] = (imageTerm[source[j]!]! + colorTerm[c]!) >> 8;

@@ -129,6 +129,13 @@ describe('anomaly map overlay', () => {
     for (const x of [40, 41, 42]) expect(pixel(out, x, 50), `x ${x}`).toEqual(magenta);
     for (const x of [39, 43, 60]) expect(pixel(out, x, 50), `x ${x}`).toEqual(pixel(await image.pixels(), x, 50));
     for (const y of [67, 68, 69]) expect(pixel(out, 60, y), `y ${y}`).toEqual(magenta);
+
+    // A region cut by the image's left edge is closed along that edge.
+    const atEdge = squareMap(width, height, { x0: 0, y0: 30, x1: 30, y1: 70 }, 0.5);
+    const edged = await (await runBlock(anomalyMapVisualization, { image, anomaly_map: atEdge, opacity: 0, contour_color: '#FF00FF', contour_thickness: 2 })).pixels();
+    expect(pixel(edged, 0, 50)).toEqual(magenta);
+    expect(pixel(edged, 1, 50)).toEqual(magenta);
+    expect(pixel(edged, 2, 50)).toEqual(pixel(await image.pixels(), 2, 50));
   });
 
   it('uses the fixed score range so equal scores get equal colors in every image', async () => {
