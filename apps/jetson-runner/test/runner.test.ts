@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import path from 'node:path';
+import { createBlockRegistry, defineBlock, field } from '@vad/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, silentLogger } from '../src/index.js';
@@ -108,6 +109,38 @@ describe('runner on a video file', () => {
     expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/vad_runner_processed_fps\{stream="cam"\} \d/);
     expect((await fetch(`${base}/streams/nope/latest.jpg`)).status).toBe(404);
     await runner.stop();
+  });
+});
+
+describe('host context', () => {
+  it('hands the configured execution providers, models and cache folders to every block it creates', async () => {
+    const seen: unknown[] = [];
+    const probe = defineBlock({
+      specificationVersion: 'v1',
+      type: 'test/host_probe@v1',
+      title: 'Host probe',
+      description: 'Records the host context it was created with.',
+      manifest: { image: field.image() },
+      outputs: { flagged: { kinds: ['boolean'] } },
+      create: ({ host }) => {
+        seen.push(host);
+        return { run: () => ({ flagged: false }) };
+      },
+    });
+    const workflowFile = path.join(folder, 'probe.json');
+    writeFileSync(workflowFile, JSON.stringify({ inputs: [{ type: 'WorkflowImage', name: 'image' }], steps: [{ type: 'test/host_probe@v1', name: 'probe', image: '$inputs.image' }], outputs: [{ type: 'JsonField', name: 'flagged', selector: '$steps.probe.flagged' }] }));
+    const config = intensityConfig(folder, {
+      workflow: workflowFile,
+      anomaly: { output: 'flagged' },
+      streams: [{ id: 'cam', source: sequenceVideo('probe.avi', 2, []) }],
+      executionProviders: ['tensorrt', 'cuda', 'cpu'],
+      modelsDir: 'models',
+      cacheDir: 'cache',
+    });
+    const runner = await createRunner(config, { registry: createBlockRegistry([probe]), logger: silentLogger });
+    await runner.start();
+    await runner.done;
+    expect(seen).toEqual([{ executionProviders: ['tensorrt', 'cuda', 'cpu'], modelsDir: path.join(folder, 'models'), cacheDir: path.join(folder, 'cache') }]);
   });
 });
 
