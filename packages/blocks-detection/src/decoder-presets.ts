@@ -1,20 +1,21 @@
+import type { PreprocessOptions } from '@vad/models';
 import type { DecoderName } from './decoders/output-tensor.js';
-import type { DetectorInputOptions } from './detector-input.js';
 
-export type InputPreset = Omit<DetectorInputOptions, 'width' | 'height'>;
+export type InputPreset = Omit<PreprocessOptions, 'width' | 'height' | 'layout'> & {
+  /** Where a letterboxed image sits: centred (default) or at the top-left (YOLOX). */
+  position?: 'center' | 'top_left';
+};
 
-const unit = { mean: [0, 0, 0], std: [255, 255, 255] } as const;
-const imagenet = { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] } as const;
-
-/** The preprocessing each family's official export expects. */
+/** The preprocessing each family's official export expects (mean/std are given in RGB order). */
 export const inputPresets: Record<DecoderName, InputPreset> = {
   // Ultralytics: RGB / 255, centred letterbox on grey 114.
-  yolov8: { resize: 'letterbox', position: 'center', padValue: 114, channelOrder: 'rgb', ...unit },
-  yolov5: { resize: 'letterbox', position: 'center', padValue: 114, channelOrder: 'rgb', ...unit },
-  // YOLOX: BGR 0–255 unnormalised, image at the top-left, grey 114 padding.
-  yolox: { resize: 'letterbox', position: 'top_left', padValue: 114, channelOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
-  // NanoDet: BGR with its mean/std (BGR order).
-  nanodet: { resize: 'letterbox', position: 'center', padValue: 0, channelOrder: 'bgr', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395] },
+  yolov8: { resize: 'letterbox', padColor: [114, 114, 114], channelOrder: 'rgb', normalization: 'unit' },
+  yolov5: { resize: 'letterbox', padColor: [114, 114, 114], channelOrder: 'rgb', normalization: 'unit' },
+  // YOLOX: BGR 0–255 unnormalised, image at the top-left, grey 114 padding at the right/bottom
+  // (as it was trained; a centred letterbox loses the partly hidden horses in horses.jpg).
+  yolox: { resize: 'letterbox', position: 'top_left', padColor: [114, 114, 114], channelOrder: 'bgr', normalization: 'raw' },
+  // NanoDet: BGR with its mean/std on 0–255 values, black padding.
+  nanodet: { resize: 'letterbox', padColor: [0, 0, 0], channelOrder: 'bgr', normalization: { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], scale: 1 } },
   // RF-DETR / DETR: RGB, ImageNet mean/std, square resize.
-  detr: { resize: 'stretch', position: 'center', padValue: 0, channelOrder: 'rgb', ...imagenet },
+  detr: { resize: 'stretch', channelOrder: 'rgb', normalization: 'imagenet' },
 };

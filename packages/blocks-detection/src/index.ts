@@ -24,7 +24,7 @@ export { objectDetectionModel } from './object-detection-model.js';
 export { createObjectDetector, isModelSource } from './object-detector.js';
 export type { ObjectDetector, ObjectDetectorOptions, DetectOptions } from './object-detector.js';
 export { prepareDetectorInput, mapBoxesToImage } from './detector-input.js';
-export type { DetectorInput, DetectorInputOptions, InputMapping } from './detector-input.js';
+export type { DetectorInput } from './detector-input.js';
 export { inputPresets } from './decoder-presets.js';
 export type { InputPreset } from './decoder-presets.js';
 export { classNamesFromMetadata } from './class-names.js';

@@ -133,7 +133,7 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
         }
         const maxCandidates = detectOptions.maxCandidates ?? 3000;
         if (boxes.count > maxCandidates) boxes = selectBoxes(boxes, [...boxes.scores.keys()].sort((a, b) => boxes.scores[b]! - boxes.scores[a]!).slice(0, maxCandidates));
-        mapBoxesToImage(boxes.corners, boxes.count, prepared.mapping);
+        mapBoxesToImage(boxes.corners, boxes.count, prepared);
         const kept = nonMaximumSuppression(boxes, {
           iouThreshold: detectOptions.iouThreshold ?? 0.3,
           classAgnostic: detectOptions.classAgnosticNms ?? false,
