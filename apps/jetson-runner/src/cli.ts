@@ -62,7 +62,10 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (VadError.isInstance(error)) process.stderr.write(`vad-runner: ${error.name}: ${error.message}\n`);
+  if (VadError.isInstance(error)) {
+    process.stderr.write(`vad-runner: ${error.name}: ${error.message}\n`);
+    if (error.name === 'VAD_RunnerConfigError') process.stderr.write('(vad-runner --help lists the flags; examples/runner.yaml shows every config key)\n');
+  }
   else process.stderr.write(`vad-runner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = VadError.isInstance(error) && error.name === 'VAD_RunnerConfigError' ? 2 : 1;
 });
