@@ -3,7 +3,7 @@
 //   [--train 200] [--test-subset N] [--seed 0] [--detector patchcore|padim] [--image-only] [--pool 3]
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { createPadimDetector, createPatchCoreDetector, evaluateDetector, fitPadim, fitPatchCore, loadMvtecDataset } from '../dist/index.js';
+import { auroc, createPadimDetector, createPatchCoreDetector, evaluateDetector, fitPadim, fitPatchCore, loadMvtecDataset } from '../dist/index.js';
 import { createRandom } from '../dist/random.js';
 import { createExperimentalBackbone } from './backbone-experiments.mjs';
 
@@ -13,7 +13,7 @@ const { values } = parseArgs({
     ratio: { type: 'string', default: '0.02' }, train: { type: 'string', default: '200' }, 'test-subset': { type: 'string' },
     seed: { type: 'string', default: '0' }, detector: { type: 'string', default: 'patchcore' }, 'image-only': { type: 'boolean', default: false },
     pool: { type: 'string', default: '3' }, backbone: { type: 'string', default: 'inception_v3' }, projection: { type: 'string', default: '128' },
-    channels: { type: 'string', default: '128' }, scale: { type: 'string' }, 'min-side': { type: 'string', default: '96' },
+    channels: { type: 'string', default: '128' }, scale: { type: 'string' }, augment: { type: 'string' }, weights: { type: 'string' }, 'min-side': { type: 'string', default: '96' },
   },
 });
 const seed = Number(values.seed);
@@ -36,15 +36,20 @@ let memoryPeak = 0;
 const timer = setInterval(() => { memoryPeak = Math.max(memoryPeak, process.memoryUsage().rss); }, 200);
 const detector = values.detector === 'padim'
   ? await createPadimDetector(await fitPadim(train, { backbone, seed, channels: Number(values.channels) }), backbone)
-  : await createPatchCoreDetector(await fitPatchCore(train, { backbone, seed, coresetRatio: Number(values.ratio), ...(values.scale && { geometry: { mode: 'scale', factor: Number(values.scale), minSide: Number(values['min-side']) } }), poolSize: Number(values.pool), projectionDimensions: Number(values.projection) }), backbone);
+  : await createPatchCoreDetector(await fitPatchCore(train, { backbone, seed, coresetRatio: Number(values.ratio), ...(values.augment && { augmentations: values.augment.split(',') }), ...(values.weights && { tapWeights: values.weights.split(',').map(Number) }), ...(values.scale && { geometry: { mode: 'scale', factor: Number(values.scale), minSide: Number(values['min-side']) } }), poolSize: Number(values.pool), projectionDimensions: Number(values.projection) }), backbone);
 const fitSeconds = (performance.now() - started) / 1000;
 const fitPeakGb = memoryPeak / 2 ** 30;
-const result = await evaluateDetector(detector, { ...dataset, test }, { imageOnly: values['image-only'] });
+const mapMaxima = [];
+const result = await evaluateDetector(detector, { ...dataset, test }, {
+  imageOnly: values['image-only'],
+  onSample(sample, prediction) { let best = -Infinity; for (const value of prediction.map) if (value > best) best = value; mapMaxima.push([sample.defect === 'good' ? 0 : 1, best]); },
+});
+const mapMaxAuroc = auroc(Float32Array.from(mapMaxima, (item) => item[1]), Uint8Array.from(mapMaxima, (item) => item[0]));
 clearInterval(timer);
 const round = (value) => (value === undefined ? undefined : +value.toFixed(4));
 console.log(JSON.stringify({
-  data: values.data.split('/').slice(-2).join('/'), detector: values.detector, backbone: values.backbone, taps: values.taps, size: Number(values.size), scale: values.scale ? Number(values.scale) : undefined, ratio: Number(values.ratio), pool: Number(values.pool),
-  train: train.length, test: test.length, imageAuroc: round(result.imageAuroc), pixelAuroc: round(result.pixelAuroc), aupro: round(result.aupro), f1Max: round(result.f1Max.f1),
+  data: values.data.split('/').slice(-2).join('/'), detector: values.detector, backbone: values.backbone, taps: values.taps, size: Number(values.size), scale: values.scale ? Number(values.scale) : undefined, ratio: Number(values.ratio), augment: values.augment, weights: values.weights, pool: Number(values.pool),
+  train: train.length, test: test.length, imageAuroc: round(result.imageAuroc), mapMaxImageAuroc: round(mapMaxAuroc), pixelAuroc: round(result.pixelAuroc), aupro: round(result.aupro), f1Max: round(result.f1Max.f1),
   atThreshold: { f1: round(result.atThreshold.f1), precision: round(result.atThreshold.precision), recall: round(result.atThreshold.recall) },
   perDefectImageAuroc: Object.fromEntries(Object.entries(result.perDefect).map(([name, set]) => [name, round(set.imageAuroc)])),
   fitSeconds: +fitSeconds.toFixed(1), fitPeakRssGb: +fitPeakGb.toFixed(2), predictMs: +result.timing.predictMillisecondsPerImage.toFixed(1), loadavg: readFileSync('/proc/loadavg', 'utf8').trim(),

@@ -26,7 +26,7 @@ export interface FeaturePipeline {
 
 export async function createFeaturePipeline(
   backbone: FeatureBackbone,
-  options: { poolSize?: number; geometry?: InputGeometry } & SessionOptions = {},
+  options: { poolSize?: number; tapWeights?: readonly number[]; geometry?: InputGeometry } & SessionOptions = {},
 ): Promise<FeaturePipeline> {
   const { geometry = { mode: 'square', size: backbone.inputSize }, ...rest } = options;
   const patches: PatchFeatureExtractor = await createPatchFeatureExtractor(

@@ -11,6 +11,8 @@ export interface TapShape {
 export interface PatchFeatureOptions {
   /** Side of the local neighbourhood averaged into each patch feature (PatchCore's "locally aware" pooling; default 3). */
   poolSize?: number;
+  /** Per-tap factors applied to the features (default 1 each): balances how much each tap weighs in distances. */
+  tapWeights?: readonly number[];
 }
 
 /**
@@ -50,6 +52,11 @@ export function buildPatchFeatureModel(channels: readonly number[], options: Pat
       });
       current = `resized${index}`;
     }
+    const weight = options.tapWeights?.[index] ?? 1;
+    if (weight !== 1) {
+      nodes.push({ op: 'Mul', inputs: [current, `weight${index}`], outputs: [`weighted${index}`] });
+      current = `weighted${index}`;
+    }
     pooled.push(current);
   });
   const total = channels.reduce((sum, count) => sum + count, 0);
@@ -61,7 +68,10 @@ export function buildPatchFeatureModel(channels: readonly number[], options: Pat
     inputs: channels.map((count, index) => ({ name: `tap${index}`, type: 'float32' as const, shape: ['batch', count, `height${index}`, `width${index}`] })),
     outputs: [{ name: 'patches', type: 'float32', shape: ['batch', 'positions', total] }],
     nodes,
-    initializers: [{ name: 'flat_shape', dims: [3], data: BigInt64Array.from([0n, BigInt(total), -1n]) }],
+    initializers: [
+      { name: 'flat_shape', dims: [3], data: BigInt64Array.from([0n, BigInt(total), -1n]) },
+      ...channels.map((_, index) => ({ name: `weight${index}`, dims: [1], data: Float32Array.from([options.tapWeights?.[index] ?? 1]) })).filter((_, index) => (options.tapWeights?.[index] ?? 1) !== 1),
+    ],
     opset: 17,
   });
 }
@@ -74,8 +84,8 @@ export interface PatchFeatureExtractor {
 }
 
 export async function createPatchFeatureExtractor(channels: readonly number[], options: PatchFeatureOptions & SessionOptions = {}): Promise<PatchFeatureExtractor> {
-  const { poolSize, ...sessionOptions } = options;
-  const session: ModelSession = await createSessionFromBytes(buildPatchFeatureModel(channels, { poolSize }), { name: 'patch feature graph', ...sessionOptions });
+  const { poolSize, tapWeights, ...sessionOptions } = options;
+  const session: ModelSession = await createSessionFromBytes(buildPatchFeatureModel(channels, { poolSize, ...(tapWeights && { tapWeights }) }), { name: 'patch feature graph', ...sessionOptions });
   return {
     dimensions: channels.reduce((sum, count) => sum + count, 0),
     async run(maps) {

@@ -47,7 +47,7 @@ export interface PatchCoreHeader {
   readonly detector: 'patchcore';
   readonly createdAt: string;
   readonly backbone: BackboneRecord;
-  readonly features: { readonly poolSize: number; readonly geometry: InputGeometry; readonly dimensions: number };
+  readonly features: { readonly poolSize: number; readonly geometry: InputGeometry; readonly dimensions: number; readonly tapWeights?: readonly number[] };
   readonly bank: { readonly size: number; readonly trainingPatches: number; readonly coresetRatio: number; readonly projectionDimensions: number; readonly seed: number };
   readonly threshold: ThresholdRecord;
   /** Gaussian σ of the map blur at 256 px; it scales with the image's size. */
@@ -68,6 +68,8 @@ export interface PatchCoreFitOptions extends SessionOptions {
   /** Dimensions of the coreset's random projection (default 128). */
   projectionDimensions?: number;
   poolSize?: number;
+  /** Per-tap feature factors (default 1 each). */
+  tapWeights?: readonly number[];
   /** How images are sized for the backbone (default: stretched to the backbone's square input size). */
   geometry?: InputGeometry;
   /** Extra views per training image (few-shot); none by default. */
@@ -126,6 +128,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     projectionDimensions = 128,
     poolSize = 3,
     geometry = { mode: 'square', size: backbone.inputSize },
+    tapWeights,
     augmentations: augmentationList = [],
     seed = 0,
     batchSize = 8,
@@ -137,7 +140,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
   const fewShot = files.length <= fullBankMaxImages;
   const { bankFiles, heldOutFiles } = splitHeldOut(files, fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1)), seed);
 
-  const pipeline = await createFeaturePipeline(backbone, { poolSize, geometry, ...sessionOptions });
+  const pipeline = await createFeaturePipeline(backbone, { poolSize, geometry, ...(tapWeights && { tapWeights }), ...sessionOptions });
   try {
     const { dimensions } = pipeline;
     const progressTotal = files.length;
@@ -235,7 +238,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
         detector: 'patchcore',
         createdAt: new Date().toISOString(),
         backbone: backboneRecord(backbone),
-        features: { poolSize, geometry, dimensions },
+        features: { poolSize, geometry, dimensions, ...(tapWeights && { tapWeights: [...tapWeights] }) },
         bank: { size: bankSize, trainingPatches, coresetRatio: ratio, projectionDimensions, seed },
         threshold,
         mapSigmaAt256: 4,
@@ -322,7 +325,12 @@ export async function createPatchCoreDetector(
   const { threshold = 0.5, modelPath, ...sessionOptions } = options;
   checkBackbone(modelPath ?? 'in memory', model.header.backbone, backbone);
   const { header } = model;
-  const pipeline = await createFeaturePipeline(backbone, { poolSize: header.features.poolSize, geometry: header.features.geometry, ...sessionOptions });
+  const pipeline = await createFeaturePipeline(backbone, {
+    poolSize: header.features.poolSize,
+    geometry: header.features.geometry,
+    ...(header.features.tapWeights && { tapWeights: header.features.tapWeights }),
+    ...sessionOptions,
+  });
   let search: NearestNeighbourSearch | undefined;
   let renderer: AnomalyMapRenderer | undefined;
   try {
