@@ -48,6 +48,26 @@ describe('bundled example workflows', () => {
     expect(body.message).toContain('POST /vad/models/fit');
   });
 
+  it('embedding → identify outliers → text display warms up on the first frames, then judges each one', async () => {
+    const frames = await Promise.all(['#607080', '#617181', '#5f6f7f', '#607181'].map((background) => sharp({ create: { width: 160, height: 120, channels: 3, background } }).jpeg().toBuffer()));
+    const records = [];
+    for (const frame of frames) {
+      const { status, body } = await postJson(`${server.base}/examples/workflows/embedding-outliers`, { inputs: { image: { type: 'base64', value: frame.toString('base64') }, warmup: 3 } });
+      expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
+      records.push(body.outputs[0]);
+    }
+    // With warmup 3 the outlier window judges once it holds enough frames (Roboflow's semantics).
+    expect(records.map((r) => r.warming_up)).toEqual([true, true, false, false]);
+    expect(records.every((r) => typeof r.is_outlier === 'boolean' && r.percentile >= 0 && r.percentile <= 1)).toBe(true);
+    // The verdict is written on the frame: the annotated image differs from the plain input.
+    const annotated = await sharp(Buffer.from(records[3].annotated.value, 'base64')).raw().toBuffer({ resolveWithObject: true });
+    expect([annotated.info.width, annotated.info.height]).toEqual([160, 120]);
+    const plain = await sharp(frames[3]).raw().toBuffer();
+    let changed = 0;
+    for (let i = 0; i < plain.length; i++) if (Math.abs(plain[i]! - annotated.data[i]!) > 40) changed++;
+    expect(changed).toBeGreaterThan(500);
+  });
+
   describe.skipIf(!yolox || !photos)('with the shared YOLOX-nano model as the user\'s detector', () => {
     it('slices, detects, stitches and draws boxes, labels and a heat map', async () => {
       copyFileSync(yolox!, path.join(server.modelsDir, 'detector.onnx'));

@@ -55,7 +55,11 @@ describe('the web page in headless Chromium', () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+        // A synthetic camera (a moving test pattern) for the webcam test, granted without a prompt.
+        '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      ],
       viewport: { width: 1280, height: 1000 },
     });
     page = await context.newPage();
@@ -88,6 +92,17 @@ describe('the web page in headless Chromium', () => {
     expect(await page.locator('#outputs pre').textContent()).toContain('"size": 60');
     await page.screenshot({ path: path.join(screenshotDir, 'run-workflow.png'), fullPage: true });
     expect(errors).toEqual([]);
+  });
+
+  it('streams webcam frames through the WebSocket endpoint and shows each result', async () => {
+    await page.selectOption('#workflow-select', 'mine/thumbnail');
+    await page.fill('[data-parameter="width"]', '48');
+    await page.click('#webcam-button');
+    await expect.poll(() => page.locator('#run-message').textContent(), { timeout: 60_000 }).toMatch(/^frame [1-9]\d*: /);
+    const output = page.locator('#outputs img[data-output="small"]');
+    expect(await output.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([48, 32]);
+    await page.click('#webcam-button'); // stop
+    expect(await page.locator('#webcam-button').textContent()).toBe('Use the webcam');
   });
 
   it('shows a workflow error in words (a PatchCore workflow whose model is not fitted)', async () => {
