@@ -127,41 +127,55 @@ export function createChangeDetector(options: ChangeDetectorOptions): ChangeDete
 
   function updateAverage(smoothingFactor: number) {
     const d = dimension!;
+    // Local names for the state arrays: V8 keeps them in registers in the loops below.
+    const mean = average;
+    const spread = variance;
+    const deviation = std;
+    const current = unit;
     if (samples === 0) {
-      average.set(unit);
-      variance.fill(0);
-      std.fill(0);
+      mean.set(current);
+      spread.fill(0);
+      deviation.fill(0);
       return;
     }
     if (strategy === 'Exponential Moving Average (EMA)') {
+      const keep = 1 - smoothingFactor;
       for (let j = 0; j < d; j++) {
-        const mean = (1 - smoothingFactor) * average[j]! + smoothingFactor * unit[j]!;
-        const difference = unit[j]! - mean;
-        const value = (1 - smoothingFactor) * variance[j]! + smoothingFactor * difference * difference;
-        average[j] = mean;
-        variance[j] = value;
-        std[j] = Math.sqrt(value);
+        const updated = keep * mean[j]! + smoothingFactor * current[j]!;
+        const difference = current[j]! - updated;
+        const value = keep * spread[j]! + smoothingFactor * difference * difference;
+        mean[j] = updated;
+        spread[j] = value;
+        deviation[j] = Math.sqrt(value);
       }
     } else if (strategy === 'Simple Moving Average (SMA)') {
       const countNow = samples + 1;
       for (let j = 0; j < d; j++) {
-        const delta = unit[j]! - average[j]!;
-        const mean = average[j]! + delta / countNow;
-        const m2 = variance[j]! + delta * (unit[j]! - mean);
-        average[j] = mean;
-        variance[j] = m2;
-        std[j] = Math.sqrt(m2 / (countNow - 1));
+        const delta = current[j]! - mean[j]!;
+        const updated = mean[j]! + delta / countNow;
+        const m2 = spread[j]! + delta * (current[j]! - updated);
+        mean[j] = updated;
+        spread[j] = m2;
+        deviation[j] = Math.sqrt(m2 / (countNow - 1));
       }
     } else {
+      const rows = ring;
       if (ringCount === windowSize) ringHead = (ringHead + 1) % windowSize;
       else ringCount++;
-      ring.set(unit, ((ringHead + ringCount - 1) % windowSize) * d);
-      average.fill(0);
-      for (let k = 0; k < ringCount; k++) for (let j = 0, o = k * d; j < d; j++) average[j]! += ring[o + j]!;
-      for (let j = 0; j < d; j++) average[j]! /= ringCount;
-      std.fill(0);
-      for (let k = 0; k < ringCount; k++) for (let j = 0, o = k * d; j < d; j++) std[j]! += (ring[o + j]! - average[j]!) ** 2;
-      for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]! / ringCount);
+      rows.set(current, ((ringHead + ringCount - 1) % windowSize) * d);
+      const n = ringCount;
+      // Two passes, as numpy's mean and std: the mean, then the mean squared deviation from it.
+      mean.fill(0);
+      for (let k = 0; k < n; k++) for (let j = 0, o = k * d; j < d; j++) mean[j] = mean[j]! + rows[o + j]!;
+      for (let j = 0; j < d; j++) mean[j] = mean[j]! / n;
+      deviation.fill(0);
+      for (let k = 0; k < n; k++) {
+        for (let j = 0, o = k * d; j < d; j++) {
+          const difference = rows[o + j]! - mean[j]!;
+          deviation[j] = deviation[j]! + difference * difference;
+        }
+      }
+      for (let j = 0; j < d; j++) deviation[j] = Math.sqrt(deviation[j]! / n);
     }
   }
 

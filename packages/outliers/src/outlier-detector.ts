@@ -134,27 +134,31 @@ export function createOutlierDetector(options: OutlierDetectorOptions): OutlierD
   function push(): number {
     const d = dimension!;
     if (count === capacity && windowSize === null) grow();
+    // Local names for the state arrays: V8 keeps them in registers in the loops below.
+    const rows = window;
+    const total = sum;
+    const vector = current;
+    let slot: number;
     if (count === capacity) {
       // Full: the newest entry takes the oldest one's slot; one pass replaces it and updates Σ.
-      const slot = head;
+      slot = head;
       const offset = slot * d;
       for (let j = 0; j < d; j++) {
-        const value = current[j]!;
-        sum[j]! += value - window[offset + j]!;
-        window[offset + j] = value;
+        const value = vector[j]!;
+        total[j] = total[j]! + value - rows[offset + j]!;
+        rows[offset + j] = value;
       }
       head = (head + 1) % capacity;
-      if (++pushesSinceResum >= resumEvery) resum();
-      return slot;
+    } else {
+      slot = (head + count) % capacity;
+      const offset = slot * d;
+      for (let j = 0; j < d; j++) {
+        const value = vector[j]!;
+        total[j] = total[j]! + value;
+        rows[offset + j] = value;
+      }
+      count++;
     }
-    const slot = (head + count) % capacity;
-    const offset = slot * d;
-    for (let j = 0; j < d; j++) {
-      const value = current[j]!;
-      sum[j]! += value;
-      window[offset + j] = value;
-    }
-    count++;
     if (++pushesSinceResum >= resumEvery) resum();
     return slot;
   }
