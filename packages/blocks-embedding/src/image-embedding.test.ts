@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { createBlockRegistry, createWorkflow, VadImage, type WorkflowDefinition } from '@vad/core';
+import { createBlockRegistry, createWorkflow, describeBlock, VadImage, type WorkflowDefinition } from '@vad/core';
 import { preprocessImages } from '@vad/models';
 import { sharedPath } from '@vad/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { patchEncoderReference, writeChannelMeanEncoder, writePatchEncoder } from './__fixtures__/test-encoders.js';
-import { embeddingBlocks } from './index.js';
+import { cosineSimilarity, embeddingBlocks, imageEmbedding, vadBlocks } from './index.js';
 
 const registry = createBlockRegistry(embeddingBlocks());
 
@@ -31,6 +31,19 @@ function norm(vector: Float32Array): number {
 const workflows: Array<{ dispose(): Promise<void> }> = [];
 afterAll(async () => {
   for (const workflow of workflows) await workflow.dispose();
+});
+
+describe('image embedding block description', () => {
+  it("answers to Roboflow's CLIP name and describes its model choices", () => {
+    expect(vadBlocks()).toEqual([imageEmbedding, cosineSimilarity]);
+    expect(registry.get('roboflow_core/clip@v1')).toBe(imageEmbedding);
+    expect(registry.get('roboflow_core/cosine_similarity@v1')).toBe(cosineSimilarity);
+    const described = describeBlock(imageEmbedding);
+    expect(described.block_schema.required).toEqual(['type', 'name', 'data']);
+    expect(described.outputs_manifest).toEqual([{ name: 'embedding', kind: [{ name: 'embedding' }] }]);
+    const model = JSON.stringify(described.block_schema.properties.model);
+    for (const word of ['inception_v3', 'mobilenet_v2', 'perception_encoder', 'sha256']) expect(model).toContain(word);
+  });
 });
 
 describe('image embedding with a user ONNX encoder (CLIP vision signature)', () => {
