@@ -58,7 +58,10 @@ export const anomalyMapVisualization = defineBlock({
       const sameSize = map.width === image.width && map.height === image.height;
       let borders: Promise<Uint8Array | undefined> | undefined;
       const source = (await image.pixels()).data;
-      const output = new Uint8Array(source.length);
+      // Every byte is written by the blending pass, so it need not be zeroed first; a plain
+      // Uint8Array view, so that `slice()` downstream copies as it does for any image's pixels.
+      const unzeroed = Buffer.allocUnsafe(source.length);
+      const output = new Uint8Array(unzeroed.buffer, unzeroed.byteOffset, unzeroed.byteLength);
       if (sameSize) {
         // A map at the image's size: scores are turned into colors in the blending pass itself.
         if (p.show_contours && threshold !== undefined) borders = regionBorders(map.data, image.width, image.height, threshold, contourThickness);

@@ -36,6 +36,18 @@ describe('every drawing block', () => {
   });
 });
 
+describe('chained blocks', () => {
+  it('never write into the image an earlier block returned', async () => {
+    const image = gradientImage(width, height);
+    const overlay = await runBlock(anomalyMapVisualization, { image, anomaly_map: squareMap(width, height, { x0: 10, y0: 10, x1: 50, y1: 50 }, 0.5) });
+    const before = Buffer.from((await overlay.pixels()).data);
+    const predictions = envelope(detection([20, 20, 100, 90], { class: 'scratch', class_id: 1, confidence: 0.8 }));
+    const boxed = await runBlock(boundingBoxVisualization, { image: overlay, predictions });
+    await runBlock(labelVisualization, { image: boxed, predictions });
+    expect(Buffer.compare(Buffer.from((await overlay.pixels()).data), before)).toBe(0);
+  });
+});
+
 describe('detections that are empty or outside the image', () => {
   it('returns the very same image for empty detections, without decoding or copying', async () => {
     const image = gradientImage(width, height);

@@ -22,7 +22,8 @@ export class RgbCanvas {
   /** A canvas holding a copy of the image's decoded pixels. */
   static async fromImage(image: VadImage): Promise<RgbCanvas> {
     const { data, width, height } = await image.pixels();
-    return new RgbCanvas(data.slice(), width, height, image.lineage);
+    // Uint8Array's slice copies (a Buffer's would not), whatever subclass the pixels are.
+    return new RgbCanvas(Uint8Array.prototype.slice.call(data), width, height, image.lineage);
   }
 
   /** A new image of the canvas's pixels, with the source image's lineage (the canvas must not be used afterwards). */
