@@ -43,12 +43,15 @@ function bestShift(test: BinaryImage, reference: BinaryImage, around: Translatio
 
 /**
  * The integer translation that best lays `reference` on `test` (fewest differing pixels,
- * exhaustive within ±maxShift, every second pixel sampled). Binary images are compared exactly,
+ * exhaustive within ±maxShift on every fourth pixel, refined ±1 on every second). Binary images are compared exactly,
  * so this is robust where phase correlation is fooled by the periodic traces of a PCB.
  */
 export function estimateTranslation(test: BinaryImage, reference: BinaryImage, maxShift: number): Translation {
   const margin = Math.min(maxShift, Math.floor(Math.min(test.width, test.height) / 4));
-  return bestShift(test, reference, { dx: 0, dy: 0 }, maxShift, { x0: margin, y0: margin, x1: test.width - margin, y1: test.height - margin }, 2);
+  const region = { x0: margin, y0: margin, x1: test.width - margin, y1: test.height - margin };
+  // coarse (every 4th pixel) over the whole range, then ±1 on every 2nd pixel
+  const coarse = bestShift(test, reference, { dx: 0, dy: 0 }, maxShift, region, 4);
+  return bestShift(test, reference, coarse, 1, region, 2);
 }
 
 export interface PiecewiseAlignment {
@@ -72,7 +75,7 @@ export function alignPiecewise(test: BinaryImage, reference: BinaryImage, option
   for (let y0 = 0; y0 < height; y0 += options.tileSize) {
     for (let x0 = 0; x0 < width; x0 += options.tileSize) {
       const region = { x0, y0, x1: Math.min(width, x0 + options.tileSize), y1: Math.min(height, y0 + options.tileSize) };
-      const shift = options.tileShift > 0 ? bestShift(test, reference, global, options.tileShift, region, 1) : global;
+      const shift = options.tileShift > 0 ? bestShift(test, reference, global, options.tileShift, region, 2) : global;
       tiles.push(shift);
       for (let y = region.y0; y < region.y1; y++) {
         const ry = Math.min(height - 1, Math.max(0, y + shift.dy));
