@@ -119,3 +119,26 @@ describe.skipIf(!yolox)('detector errors', () => {
     await expect(createObjectDetector({ model: '/nowhere/model.onnx' })).rejects.toThrowError(/\/nowhere\/model\.onnx/);
   });
 });
+
+describe.skipIf(!photos || !yolox)('class names from model metadata', () => {
+  it('reads Ultralytics-style names written into the ONNX file', async () => {
+    const { decodeModel, encodeModel } = await import('@vad/models');
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const names = await cocoNames();
+    const model = decodeModel(new Uint8Array(await readFile(yolox!)));
+    model.metadataProps = [{ key: 'names', value: `{${names.map((n, i) => `${i}: '${n}'`).join(', ')}}` }];
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'vad-detection-'));
+    const file = path.join(folder, 'yolox-with-names.onnx');
+    await writeFile(file, encodeModel(model));
+    const detector = await createObjectDetector({ model: file });
+    try {
+      expect(detector.classNames).toHaveLength(80);
+      const result = await detector.detect(await photo('dog.jpg'), { confidence: 0.5 });
+      expect(result.predictions.map((p) => p.class)).toContain('dog');
+    } finally {
+      await detector.dispose();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
