@@ -8,7 +8,7 @@
 //
 // Options (environment): EVAL_NORMALS (300), EVAL_DEFECTS (15), EVAL_SEED (1), EVAL_ORDER
 // ('name' — normal tiles in file-name order from a seeded start, like consecutive tiles of a line,
-// or 'shuffled'), EVAL_MODEL ('inception_v3' or 'mobilenet_v2'), EVAL_THRESHOLD (0.05), EVAL_INSERT
+// or 'shuffled'), EVAL_WINDOW (32), EVAL_MODEL ('inception_v3' or 'mobilenet_v2'), EVAL_THRESHOLD (0.05), EVAL_INSERT
 // ('defects' — magnetic-tile defect images; or 'foreign' — a wrong product: MVTec AD hazelnut and
 // transistor images from datasets/mvtec_ad_reduced, as a contrast).
 import { readdir, readFile } from 'node:fs/promises';
@@ -26,6 +26,7 @@ const order = process.env.EVAL_ORDER ?? 'name';
 const model = process.env.EVAL_MODEL ?? 'inception_v3';
 const threshold = Number(process.env.EVAL_THRESHOLD ?? 0.05);
 const insert = process.env.EVAL_INSERT ?? 'defects';
+const windowSize = Number(process.env.EVAL_WINDOW ?? 32);
 const firstDefectAt = 40; // after the longest warm-up (32), so every frozen reference is defect-free
 
 const root = sharedPath('datasets/magnetic_tile/MT');
@@ -110,7 +111,7 @@ const definition = {
       embedding: '$steps.embed.embedding',
       threshold_percentile: threshold,
       warmup: s.warmup,
-      window_size: 32,
+      window_size: windowSize,
       tail: s.tail,
       baseline: s.baseline,
     })),
@@ -148,7 +149,7 @@ for (const frame of frames) {
 const seconds = (performance.now() - started) / 1000;
 await workflow.dispose();
 
-console.log(`magnetic tile stream: ${normals} normal (${order} order) + ${defects} inserted ${insert === 'foreign' ? 'foreign products' : 'defects'} (${[...new Set(frames.filter((f) => f.defect).map((f) => f.type))].join(', ')}), seed ${seed}, model ${model}, threshold ${threshold}, window 32`);
+console.log(`magnetic tile stream: ${normals} normal (${order} order) + ${defects} inserted ${insert === 'foreign' ? 'foreign products' : 'defects'} (${[...new Set(frames.filter((f) => f.defect).map((f) => f.type))].join(', ')}), seed ${seed}, model ${model}, threshold ${threshold}, window ${windowSize}`);
 console.log(`defect positions: ${frames.map((f, i) => (f.defect ? `${i} (${f.type}, ${path.basename(f.file).split('_')[0]})` : '')).filter(Boolean).join(', ')}`);
 console.log(`normal tiles: ${path.basename(frames.find((f) => !f.defect).file)} … ${path.basename(frames.findLast((f) => !f.defect).file)}`);
 console.log(`${frames.length} frames in ${seconds.toFixed(1)} s (${((seconds * 1000) / frames.length).toFixed(0)} ms/frame, embedding included); loadavg ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -110,6 +110,17 @@ describe('identify outliers statistics (Roboflow semantics by default)', () => {
     expect(frozenBoth.update(Float32Array.from([0.8, 0.6]), 0.05).percentile).toBeCloseTo(2 / 3, 12);
   });
 
+  it('a later frame equal to a reference frame ties with it exactly (2048-d)', () => {
+    let seed = 5;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.3;
+    const frames = Array.from({ length: 16 }, () => Float32Array.from({ length: 2048 }, random));
+    const detector = createOutlierDetector({ warmup: 16, windowSize: 32, tail: 'low', baseline: 'frozen' });
+    frames.forEach((frame) => detector.update(frame, 0.05));
+    const again = frames.map((frame) => detector.update(frame, 0.05).percentile);
+    // Each equals one reference entry: (less + ½) / 16, so the percentiles are (2k + 1)/32, each once.
+    expect(again.map((p) => p * 32).sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, k) => 2 * k + 1));
+  });
+
   it('grows without limit when windowSize is null', () => {
     const detector = createOutlierDetector({ warmup: 1, windowSize: null });
     // (0,1) then 149 × (1,0): with no limit the first frame stays, Σ = (149, 1), and the last frame

@@ -233,7 +233,11 @@ export function createOutlierDetector(options: OutlierDetectorOptions): OutlierD
       const result = verdict(percentileOf(value, scores, count, true), thresholdPercentile);
       if (baseline === 'frozen') {
         frozenDirection = Float64Array.from(towards === 'direction' ? sum : scorer!.other);
-        frozenScores = scores.slice(0, count).sort();
+        // Re-scored with the same dot product later frames get, so a frame equal to a reference
+        // entry ties with it exactly (the SIMD kernel sums in another order).
+        const reference = new Float64Array(count);
+        for (let k = 0; k < count; k++) reference[k] = dot(window, k * dimension!, frozenDirection, 0, dimension!);
+        frozenScores = reference.sort();
         // The reference is all that is needed from now on.
         scorer = undefined;
         window = sum = scores = new Float64Array(0);
