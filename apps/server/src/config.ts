@@ -17,7 +17,7 @@ export interface ServerConfig {
   apiKey: string | undefined;
   /** Packages whose `vadBlocks()` are added to the registry. */
   plugins: string[];
-  /** Directory plugin packages are resolved from. */
+  /** Directory plugin packages are resolved from (Node's lookup walks up from it). */
   pluginsFrom: string;
   allowUrlInputs: boolean;
   /** Lets URL inputs reach loopback, private and link-local addresses. */
@@ -76,7 +76,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     cacheDir: path.resolve(env.VAD_CACHE_DIR || path.join(cacheHome(env), 'vad')),
     apiKey: env.VAD_API_KEY || undefined,
     plugins: pluginNamesFromEnv(env.VAD_PLUGINS),
-    pluginsFrom: path.resolve(env.VAD_PLUGINS_FROM || process.cwd()),
+    // pnpm runs scripts inside the package; INIT_CWD is where the user typed the command.
+    pluginsFrom: path.resolve(env.VAD_PLUGINS_FROM || env.INIT_CWD || process.cwd()),
     allowUrlInputs: flag(env, 'VAD_ALLOW_URL_INPUTS', false),
     allowPrivateUrls: flag(env, 'VAD_ALLOW_PRIVATE_URLS', false),
     maxBodyBytes: integer(env, 'VAD_MAX_BODY_BYTES', 64 * 1024 * 1024, 1024),

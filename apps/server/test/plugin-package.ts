@@ -38,8 +38,28 @@ export const frameCounter = defineBlock({
   },
 });
 
+/** Waits, as a slow model would, and gives up when the run is cancelled. */
+export const sleep = defineBlock({
+  specificationVersion: 'v1',
+  type: 'test/sleep@v1',
+  title: 'Sleep',
+  description: 'Waits for ms milliseconds (a slow test block that honours cancellation).',
+  manifest: { image: field.image(), ms: field.parameter(z.number().int().min(0), ['integer']) },
+  outputs: { slept: { kinds: ['integer'] } },
+  create: () => ({
+    run: ({ ms }, context) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => resolve({ slept: ms }), ms);
+        context.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(context.signal.reason);
+        }, { once: true });
+      }),
+  }),
+});
+
 export function vadBlocks() {
-  return [frameCounter];
+  return [frameCounter, sleep];
 }
 `,
   );

@@ -70,7 +70,7 @@ describe('plugins from VAD_PLUGINS and WebSocket streams', () => {
     const b = await openStream(server.base, { specification, stream_id: 'camera-b' });
     expect(await a.next()).toMatchObject({ type: 'ready', stream_id: 'camera-a', image_input: 'image' });
     expect(await b.next()).toMatchObject({ type: 'ready', stream_id: 'camera-b' });
-    const counts: Record<string, number[]> = { a: [], b: [] };
+    const counts: { a: number[]; b: number[] } = { a: [], b: [] };
     for (let i = 0; i < 3; i++) {
       a.socket.send(frame); // binary frame
       const result = await a.next();
@@ -102,6 +102,28 @@ describe('plugins from VAD_PLUGINS and WebSocket streams', () => {
     stream.socket.send(frame);
     expect((await stream.next()).outputs.count).toBe(1);
     await stream.close();
+  });
+
+  it('cancels a run that passes the request timeout with 504, and keeps serving', async () => {
+    const impatient = await startTestServer({ plugins: [plugin.packageName], pluginsFrom: plugin.root, requestTimeoutMs: 300 });
+    try {
+      const slow = {
+        version: '1.0',
+        inputs: [{ type: 'WorkflowImage', name: 'image' }, { type: 'WorkflowParameter', name: 'ms' }],
+        steps: [{ type: 'test/sleep@v1', name: 'nap', image: '$inputs.image', ms: '$inputs.ms' }],
+        outputs: [{ type: 'JsonField', name: 'slept', selector: '$steps.nap.slept' }],
+      };
+      const image = { type: 'base64', value: frame.toString('base64') };
+      const started = performance.now();
+      const late = await postJson(`${impatient.base}/workflows/run`, { specification: slow, inputs: { image, ms: 10_000 } });
+      expect(late.status).toBe(504);
+      expect(late.body.error_type).toBe('AbortedError');
+      expect(performance.now() - started).toBeLessThan(5_000);
+      const quick = await postJson(`${impatient.base}/workflows/run`, { specification: slow, inputs: { image, ms: 1 } });
+      expect([quick.status, quick.body.outputs?.[0]?.slept]).toEqual([200, 1]);
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('refuses a stream for an unknown saved workflow', async () => {
