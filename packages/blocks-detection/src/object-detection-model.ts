@@ -44,7 +44,7 @@ export const objectDetectionModel = defineBlock({
     inference_id: { kinds: [kinds.string] },
     model_id: { kinds: [kinds.string] },
   },
-  create: ({ stepName, properties, host }) => {
+  create: async ({ stepName, properties, host }) => {
     const detectors = new Map<string, Promise<ObjectDetector>>();
     const detectorFor = (source: ModelSource) => {
       const key = JSON.stringify(source);
@@ -65,6 +65,8 @@ export const objectDetectionModel = defineBlock({
       }
       return detector;
     };
+    // A literal model is opened now, so a wrong class list or an unknown output layout fails when the workflow is prepared.
+    if (properties.model_id !== undefined) await detectorFor(properties.model_id);
     let inferenceCount = 0;
     return {
       async run(inputs) {

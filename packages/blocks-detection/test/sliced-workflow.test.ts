@@ -77,3 +77,20 @@ describe.skipIf(!photos || !yolox)('slicer → detector → stitch workflow', ()
     expect(wholeRecall).toBeLessThan(0.4);
   });
 });
+
+describe.skipIf(!yolox)('object detection step errors', () => {
+  it('a wrong-length class list fails when the workflow is prepared, naming the step and the property', async () => {
+    const definition = {
+      version: '1.0',
+      inputs: [{ type: 'WorkflowImage', name: 'image' }],
+      steps: [{ type: 'vad/object_detection_model@v1', name: 'detector', images: '$inputs.image', model_id: yolox!, class_names: ['a', 'b', 'c'] }],
+      outputs: [{ type: 'JsonField', name: 'predictions', selector: '$steps.detector.predictions' }],
+    } as WorkflowDefinition;
+    const workflow = createWorkflow(definition, { registry: createBlockRegistry([...coreBlocks(), ...detectionBlocks()]) });
+    const error = await workflow.prepare().then(() => undefined, (e: unknown) => e as { message: string; stepName?: string; cause?: { property?: string } });
+    await workflow.dispose();
+    expect(error?.message).toMatch(/class_names has 3 entries, but the model scores 80 classes/);
+    expect(error?.stepName).toBe('detector');
+    expect(error?.cause?.property).toBe('class_names'); // the engine wraps it in a StepExecutionError
+  });
+});
