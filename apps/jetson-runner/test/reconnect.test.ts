@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner } from '../src/index.js';
 import type { Logger } from '../src/index.js';
 import { readJsonLines, writeFlatImage } from './helpers/frames.js';
-import { freePort, makeVideoFromImages, removeFolder, serveOverHttp, temporaryFolder, waitForExit } from './helpers/media.js';
+import { freePort, makeVideoFromImages, removeFolder, serveOverHttp, temporaryFolder, waitForExit, waitForListening } from './helpers/media.js';
 import { intensityConfig, intensityRegistry } from './helpers/runner-setup.js';
 import { startWebhookReceiver } from '../src/sinks/test-webhook-receiver.js';
 
@@ -42,8 +42,9 @@ describe('a live HTTP camera that drops mid-run', () => {
     const logs: string[] = [];
     const logger: Logger = { debug: () => {}, info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) };
     const config = intensityConfig(folder, {
-      // queueSize absorbs the burst of frames ffmpeg releases once it has probed the new connection.
-      streams: [{ id: 'gate', source: `http://127.0.0.1:${port}/camera.mjpg`, width: 48, height: 36, queueSize: 32 }],
+      // policy block: every frame matters here, so a burst (ffmpeg catching up after the machine was
+      // busy) waits in the pipe and the socket instead of being dropped by the latest-frame policy.
+      streams: [{ id: 'gate', source: `http://127.0.0.1:${port}/camera.mjpg`, width: 48, height: 36, policy: 'block' }],
       jsonl: { path: path.join(folder, 'gate.jsonl') },
       webhook: { url: receiver.url, debounceMs: 0, retries: 2, retryDelayMs: 50 },
       reconnect: { initialDelayMs: 100, maxDelayMs: 400 },
@@ -52,7 +53,7 @@ describe('a live HTTP camera that drops mid-run', () => {
     const runner = await createRunner(config, { registry: intensityRegistry(), logger });
 
     let server = serveOverHttp(before, port);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // ffmpeg binds its port
+    await waitForListening(port); // ffmpeg has bound its port (checked without taking its one connection)
     await runner.start();
     await until(() => runner.stats()[0]!.processed >= 12, 15_000, 'frames of the first connection');
     server.kill('SIGKILL'); // the camera goes away mid-stream
@@ -66,6 +67,7 @@ describe('a live HTTP camera that drops mid-run', () => {
     server.kill('SIGKILL');
 
     const lines = readJsonLines(path.join(folder, 'gate.jsonl'));
+    expect(stats[0]).toMatchObject({ dropped: 0, errors: 0 });
     const first = lines.filter((line) => line.connection === 1);
     const second = lines.filter((line) => line.connection === 2);
     expect(first.length).toBeGreaterThanOrEqual(12);

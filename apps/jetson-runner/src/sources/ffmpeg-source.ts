@@ -166,9 +166,10 @@ export function createFfmpegSource(options: FfmpegSourceOptions): FfmpegSource {
       });
       async function* counted(): AsyncGenerator<Uint8Array> {
         for await (const frame of readFrames(child.stdout, frameBytes, (bytes) => emit({ type: 'partial-frame', bytes }))) {
-          if (live) arm(stallTimeoutMs, `no frame for ${stallTimeoutMs} ms (stalled)`);
-          else clearTimeout(watchdog);
+          // Only time spent waiting on ffmpeg counts as a stall, not time the consumer holds the frame.
+          clearTimeout(watchdog);
           yield frame;
+          if (live) arm(stallTimeoutMs, `no frame for ${stallTimeoutMs} ms (stalled)`);
         }
       }
       return {

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, symlinkSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -82,4 +82,26 @@ export function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+/**
+ * Waits until something listens on `port` (Linux: read from /proc/net/tcp), without connecting:
+ * ffmpeg's `-listen 1` server would take a probing connection for its one client.
+ */
+export async function waitForListening(port: number, timeoutMs = 15_000) {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const tables = ['/proc/net/tcp', '/proc/net/tcp6'].map((file) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return '';
+      }
+    });
+    // Columns: sl local_address rem_address st …; st 0A is LISTEN.
+    if (tables.some((table) => table.split('\n').some((line) => { const columns = line.trim().split(/\s+/); return columns[1]?.endsWith(`:${hexPort}`) && columns[3] === '0A'; }))) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
