@@ -129,6 +129,10 @@ describe('model sources', () => {
     await second.dispose();
     await other.dispose();
     await expect(second.run({ x: { data: Float32Array.of(1, 1, 1), dims: [1, 3] } })).rejects.toThrow(/disposed/);
+    await expect(other.run({ wrong: { data: Float32Array.of(1, 1, 1), dims: [1, 3] } })).rejects.toThrow(/disposed/);
+    const fresh = await createSession(source, { cacheDir, cache: false });
+    await expect(fresh.run({ wrong: { data: Float32Array.of(1, 1, 1), dims: [1, 3] } })).rejects.toThrow(/running .*relu\.onnx failed with inputs wrong \[1, 3\] float32 \(expected x\)/);
+    await fresh.dispose();
   });
 
   it('falls back along the execution providers and fails clearly when none loads', async () => {

@@ -172,9 +172,17 @@ async function openSession(
       for (const [feedName, value] of Object.entries(feeds)) {
         ortFeeds[feedName] = new ort.Tensor(tensorTypeOf(value), value.data as Float32Array, value.dims as number[]);
       }
-      const results = runOptions.outputs
-        ? await inferenceSession.run(ortFeeds, [...runOptions.outputs])
-        : await inferenceSession.run(ortFeeds);
+      let results: InferenceSession.ReturnType;
+      try {
+        results = runOptions.outputs ? await inferenceSession.run(ortFeeds, [...runOptions.outputs]) : await inferenceSession.run(ortFeeds);
+      } catch (cause) {
+        const given = Object.entries(feeds).map(([feedName, value]) => `${feedName} [${value.dims.join(', ')}] ${tensorTypeOf(value)}`).join(', ');
+        throw new InvalidInputError({
+          message: `running ${name} failed with inputs ${given} (expected ${inferenceSession.inputNames.join(', ')}): ${(cause as Error).message}`,
+          path: name,
+          cause,
+        });
+      }
       const outputs: Record<string, TensorValue> = {};
       for (const [outputName, tensor] of Object.entries(results)) {
         outputs[outputName] = { data: tensor.data as TensorData, dims: [...tensor.dims] };
