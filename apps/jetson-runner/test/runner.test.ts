@@ -90,7 +90,7 @@ describe('runner on a video file', () => {
     writeFileSync(workflowFile, JSON.stringify(workflow));
     const config = intensityConfig(folder, {
       workflow: workflowFile,
-      streams: [{ id: 'cam', source: { type: 'file', path: video, realtime: true }, width: 64, height: 48 }],
+      streams: [{ id: 'cam', source: { type: 'file', path: video, realtime: true, loop: true }, width: 64, height: 48 }], // plays until stopped
       http: { host: '127.0.0.1', port: 0 },
       preview: { maxFps: 10, output: 'shown' },
     });
