@@ -29,7 +29,7 @@ describe('a camera faster than the workflow', () => {
     const [stats] = await runner.done;
     expect(stats).toMatchObject({ policy: 'latest', received: 50 });
     expect(stats!.processed + stats!.dropped).toBe(50);
-    expect(stats!.dropped).toBeGreaterThan(25);
+    expect(stats!.dropped).toBeGreaterThan(10); // about 36 of 50 on an idle machine (2 s of frames, 150 ms per frame)
     expect(stats!.processed).toBeGreaterThan(5);
 
     const lines = readJsonLines(path.join(folder, 'fast.jsonl'));
