@@ -1,3 +1,4 @@
+import { loadSharp } from '@vad/core';
 import { preprocessImages, type SessionOptions } from '@vad/models';
 import { augmentImage, type Augmentation } from './augment.js';
 import { inputSizeFor, type FeatureBackbone, type InputGeometry } from './backbone.js';
@@ -26,9 +27,9 @@ export interface FeaturePipeline {
 
 export async function createFeaturePipeline(
   backbone: FeatureBackbone,
-  options: { poolSize?: number; tapWeights?: readonly number[]; geometry?: InputGeometry } & SessionOptions = {},
+  options: { poolSize?: number; tapWeights?: readonly number[]; geometry?: InputGeometry; contrast?: ContrastMode } & SessionOptions = {},
 ): Promise<FeaturePipeline> {
-  const { geometry = { mode: 'square', size: backbone.inputSize }, ...rest } = options;
+  const { geometry = { mode: 'square', size: backbone.inputSize }, contrast = 'none', ...rest } = options;
   const patches: PatchFeatureExtractor = await createPatchFeatureExtractor(
     backbone.tapShapes.map((shape) => shape.channels),
     rest,
@@ -47,9 +48,13 @@ export async function createFeaturePipeline(
     geometry,
     dimensions,
     async prepare(image) {
-      if (typeof image === 'string') return readImageRgb(image, (width, height) => inputSizeFor(geometry, width, height));
-      const target = inputSizeFor(geometry, image.width, image.height);
-      return resizeRgb(image, target.width, target.height);
+      let prepared: LoadedImage;
+      if (typeof image === 'string') prepared = await readImageRgb(image, (width, height) => inputSizeFor(geometry, width, height));
+      else {
+        const target = inputSizeFor(geometry, image.width, image.height);
+        prepared = await resizeRgb(image, target.width, target.height);
+      }
+      return contrast === 'normalise' ? normaliseContrast(prepared) : prepared;
     },
     async extract(images) {
       const results: ImageFeatures[] = new Array(images.length);
@@ -66,6 +71,18 @@ export async function createFeaturePipeline(
     },
     dispose: () => patches.dispose(),
   };
+}
+
+/**
+ * Per-image contrast: `none`, or `normalise` (sharp's normalise: the 1st–99th luminance percentiles
+ * stretched to the full range), which cancels lighting differences between images.
+ */
+export type ContrastMode = 'none' | 'normalise';
+
+async function normaliseContrast(image: LoadedImage): Promise<LoadedImage> {
+  const sharp = await loadSharp();
+  const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).normalise().raw().toBuffer({ resolveWithObject: true });
+  return { ...image, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
 /** Progress of the feature stage: images done of total. */

@@ -4,7 +4,7 @@ import type { Augmentation } from './augment.js';
 import type { FeatureBackbone, InputGeometry } from './backbone.js';
 import { createRandomProjector, selectCoresetProjected } from './coreset.js';
 import { readImageRgb, resizeRgb, resolveTrainingImages, type LoadedImage } from './dataset.js';
-import { concatenateRows, createFeaturePipeline, extractAll } from './feature-extraction.js';
+import { concatenateRows, createFeaturePipeline, extractAll, type ContrastMode } from './feature-extraction.js';
 import { createAnomalyMapRenderer, type AnomalyMapRenderer } from './anomaly-map.js';
 import { readModelFile, writeModelFile } from './model-file.js';
 import { createNearestNeighbourSearch, type NearestNeighbourSearch } from './nearest-neighbour.js';
@@ -47,7 +47,7 @@ export interface PatchCoreHeader {
   readonly detector: 'patchcore';
   readonly createdAt: string;
   readonly backbone: BackboneRecord;
-  readonly features: { readonly poolSize: number; readonly geometry: InputGeometry; readonly dimensions: number; readonly tapWeights?: readonly number[] };
+  readonly features: { readonly poolSize: number; readonly geometry: InputGeometry; readonly dimensions: number; readonly tapWeights?: readonly number[]; readonly contrast?: ContrastMode };
   readonly bank: { readonly size: number; readonly trainingPatches: number; readonly coresetRatio: number; readonly projectionDimensions: number; readonly seed: number };
   readonly threshold: ThresholdRecord;
   /** Gaussian σ of the map blur at 256 px; it scales with the image's size. */
@@ -68,6 +68,8 @@ export interface PatchCoreFitOptions extends SessionOptions {
   /** Dimensions of the coreset's random projection (default 128). */
   projectionDimensions?: number;
   poolSize?: number;
+  /** Per-image contrast normalisation before the backbone (default 'none'). */
+  contrast?: ContrastMode;
   /** Per-tap feature factors (default 1 each). */
   tapWeights?: readonly number[];
   /** How images are sized for the backbone (default: stretched to the backbone's square input size). */
@@ -129,6 +131,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     poolSize = 3,
     geometry = { mode: 'square', size: backbone.inputSize },
     tapWeights,
+    contrast = 'none',
     augmentations: augmentationList = [],
     seed = 0,
     batchSize = 8,
@@ -140,7 +143,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
   const fewShot = files.length <= fullBankMaxImages;
   const { bankFiles, heldOutFiles } = splitHeldOut(files, fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1)), seed);
 
-  const pipeline = await createFeaturePipeline(backbone, { poolSize, geometry, ...(tapWeights && { tapWeights }), ...sessionOptions });
+  const pipeline = await createFeaturePipeline(backbone, { poolSize, geometry, contrast, ...(tapWeights && { tapWeights }), ...sessionOptions });
   try {
     const { dimensions } = pipeline;
     const progressTotal = files.length;
@@ -238,7 +241,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
         detector: 'patchcore',
         createdAt: new Date().toISOString(),
         backbone: backboneRecord(backbone),
-        features: { poolSize, geometry, dimensions, ...(tapWeights && { tapWeights: [...tapWeights] }) },
+        features: { poolSize, geometry, dimensions, contrast, ...(tapWeights && { tapWeights: [...tapWeights] }) },
         bank: { size: bankSize, trainingPatches, coresetRatio: ratio, projectionDimensions, seed },
         threshold,
         mapSigmaAt256: 4,
@@ -329,6 +332,7 @@ export async function createPatchCoreDetector(
     poolSize: header.features.poolSize,
     geometry: header.features.geometry,
     ...(header.features.tapWeights && { tapWeights: header.features.tapWeights }),
+    contrast: header.features.contrast ?? 'none',
     ...sessionOptions,
   });
   let search: NearestNeighbourSearch | undefined;
