@@ -35,8 +35,8 @@ describe('models API, metrics and readiness', () => {
   it('streams a failed fit as SSE with the reason (an upload that is not an image) and writes no model', async () => {
     const form = new FormData();
     form.append('name', 'broken');
-    form.append('images', new Blob([await sampleJpeg()]), 'ok.jpg');
-    form.append('images', new Blob([Buffer.from('not an image at all')]), 'notes.txt');
+    form.append('images', new Blob([new Uint8Array(await sampleJpeg())]), 'ok.jpg');
+    form.append('images', new Blob([new TextEncoder().encode('not an image at all')]), 'notes.txt');
     const response = await fetch(`${server.base}/vad/models/fit`, { method: 'POST', body: form, headers: { accept: 'text/event-stream' } });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const events = await readSse(response);
@@ -47,7 +47,7 @@ describe('models API, metrics and readiness', () => {
 
   it('refuses a fit without a name, without images, or with a bad name', async () => {
     const noName = new FormData();
-    noName.append('images', new Blob([await sampleJpeg()]), 'a.jpg');
+    noName.append('images', new Blob([new Uint8Array(await sampleJpeg())]), 'a.jpg');
     expect((await fetch(`${server.base}/vad/models/fit`, { method: 'POST', body: noName })).status).toBe(400);
     const noImages = new FormData();
     noImages.append('name', 'empty');
@@ -55,7 +55,7 @@ describe('models API, metrics and readiness', () => {
     expect([empty.status, ((await empty.json()) as { message: string }).message]).toEqual([400, expect.stringContaining('at least one normal image')]);
     const badName = new FormData();
     badName.append('name', '../escape');
-    badName.append('images', new Blob([await sampleJpeg()]), 'a.jpg');
+    badName.append('images', new Blob([new Uint8Array(await sampleJpeg())]), 'a.jpg');
     expect((await fetch(`${server.base}/vad/models/fit`, { method: 'POST', body: badName })).status).toBe(400);
     const json = await postJson(`${server.base}/vad/models/fit`, { name: 'x' });
     expect(json.status).toBe(415);
@@ -68,7 +68,7 @@ describe('models API, metrics and readiness', () => {
       return data;
     };
     const first = form();
-    const image = await sampleJpeg(256, 256);
+    const image = new Uint8Array(await sampleJpeg(256, 256));
     for (let i = 0; i < 4; i++) first.append('images', new Blob([image]), `${i}.jpg`);
     const started = await fetch(`${server.base}/vad/models/fit`, { method: 'POST', body: first });
     expect(started.status).toBe(202);
