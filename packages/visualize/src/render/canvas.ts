@@ -3,8 +3,9 @@ import type { Rgb } from '../colors.js';
 
 /**
  * A private RGB copy of an image's pixels that overlays are blended into; the input image is never
- * touched. Solid rectangles (straight box edges) are row copies of a prepared color row; anything
- * antialiased arrives rasterized by librsvg and is blended by `blendRgba`.
+ * touched. Solid rectangles (straight box edges, square labels) are row copies of a prepared color
+ * row; anything antialiased arrives as a coverage mask rasterized by librsvg (coverage-masks.ts)
+ * and is blended by `blendMask`.
  */
 export class RgbCanvas {
   readonly width: number;
@@ -43,8 +44,8 @@ export class RgbCanvas {
     for (let y = top; y < bottom; y++) this.data.set(row.subarray(0, rowBytes), (y * this.width + left) * 3);
   }
 
-  /** Blends one color through a coverage mask (0–255) with its top-left at (left, top), clipped. */
-  blendMask(alpha: Uint8Array, maskWidth: number, maskHeight: number, left: number, top: number, color: Rgb): void {
+  /** Blends one color through a coverage mask (0–255, times `opacity`) with its top-left at (left, top), clipped. */
+  blendMask(alpha: Uint8Array, maskWidth: number, maskHeight: number, left: number, top: number, color: Rgb, opacity = 1): void {
     const startX = Math.max(0, -left);
     const startY = Math.max(0, -top);
     const endX = Math.min(maskWidth, this.width - left);
@@ -52,48 +53,17 @@ export class RgbCanvas {
     if (endX <= startX || endY <= startY) return;
     const { r, g, b } = color;
     const data = this.data;
+    const scale = Math.round(Math.min(1, Math.max(0, opacity)) * 256);
     for (let y = startY; y < endY; y++) {
       let source = y * maskWidth + startX;
       let target = ((top + y) * this.width + left + startX) * 3;
       for (let x = startX; x < endX; x++, source++, target += 3) {
-        const coverage = alpha[source]!;
+        const coverage = scale === 256 ? alpha[source]! : (alpha[source]! * scale) >> 8;
         if (coverage === 0) continue;
         const inverse = 255 - coverage;
         data[target] = ((r * coverage + data[target]! * inverse) * 257 + 32896) >>> 16;
         data[target + 1] = ((g * coverage + data[target + 1]! * inverse) * 257 + 32896) >>> 16;
         data[target + 2] = ((b * coverage + data[target + 2]! * inverse) * 257 + 32896) >>> 16;
-      }
-    }
-  }
-
-  /**
-   * Blends a region of an RGBA buffer (straight alpha) onto the canvas with its top-left at
-   * (left, top), clipped to the canvas.
-   */
-  blendRgba(rgba: Uint8Array, rgbaWidth: number, region: { x: number; y: number; width: number; height: number }, left: number, top: number): void {
-    const startX = Math.max(0, -left);
-    const startY = Math.max(0, -top);
-    const endX = Math.min(region.width, this.width - left);
-    const endY = Math.min(region.height, this.height - top);
-    if (endX <= startX || endY <= startY) return;
-    const data = this.data;
-    for (let y = startY; y < endY; y++) {
-      let source = ((region.y + y) * rgbaWidth + region.x + startX) * 4;
-      let target = ((top + y) * this.width + left + startX) * 3;
-      for (let x = startX; x < endX; x++, source += 4, target += 3) {
-        const alpha = rgba[source + 3]!;
-        if (alpha === 0) continue;
-        if (alpha === 255) {
-          data[target] = rgba[source]!;
-          data[target + 1] = rgba[source + 1]!;
-          data[target + 2] = rgba[source + 2]!;
-          continue;
-        }
-        const inverse = 255 - alpha;
-        // (a·s + (255−a)·d) / 255, rounded, without a division.
-        data[target] = ((rgba[source]! * alpha + data[target]! * inverse) * 257 + 32896) >>> 16;
-        data[target + 1] = ((rgba[source + 1]! * alpha + data[target + 1]! * inverse) * 257 + 32896) >>> 16;
-        data[target + 2] = ((rgba[source + 2]! * alpha + data[target + 2]! * inverse) * 257 + 32896) >>> 16;
       }
     }
   }

@@ -1,8 +1,13 @@
 import { loadSharp } from '@vad/core';
 
 /**
- * Coverage masks (0–255) of shapes that librsvg rasterizes from SVG — glyphs, rounded box corners —
- * kept across frames. Measured here: librsvg needs 40–100 ms to fill the ~500 glyph paths of 50
+ * Coverage masks (0–255) of shapes that librsvg rasterizes from SVG — glyphs, rounded box corners,
+ * rounded or translucent label backgrounds — kept across frames.
+ *
+ * Why not one SVG over the frame: compositing any SVG over a 1280×720 frame with sharp costs 20–30
+ * ms on this project's 2-core machines before anything is drawn (libvips blends every pixel of the
+ * frame in float, and librsvg clears and converts a full-frame surface), more than the 15 ms
+ * budget for a frame of boxes and labels. Measured here: librsvg needs 40–100 ms to fill the ~500 glyph paths of 50
  * labels (it gives each path element a layer of its own), while the labels and boxes of a video
  * frame reuse a few dozen distinct shapes. So each distinct shape is rasterized once, all new
  * shapes of a frame in one sheet and one librsvg call, and drawing blends the cached coverage

@@ -1,9 +1,8 @@
-import { toHex, type Rgb } from '../colors.js';
+import type { Rgb } from '../colors.js';
 import type { RgbCanvas } from './canvas.js';
 import { fontMetrics, layoutLine, type FontWeight } from './font.js';
-import { coverageMask, ensureMasks } from './coverage-masks.js';
+import { coverageMask, ensureMasks, type MaskRequest } from './coverage-masks.js';
 import { glyphMaskRequest, type GlyphRequest } from './glyph-masks.js';
-import { SpriteSheet } from './sprite-sheet.js';
 
 /**
  * Roboflow's scales are those of OpenCV's Hershey Simplex font, whose capitals are about 22 px
@@ -72,39 +71,53 @@ export function layoutTextBox(text: string, style: TextBoxStyle): TextBoxLayout 
   return { width: Math.ceil(textWidth + 2 * padding), height: Math.ceil(textHeight + 2 * padding), style, glyphs };
 }
 
+/** The coverage mask of a filled rounded rectangle (cached: label sizes repeat from frame to frame). */
+function roundedRectangleRequest(width: number, height: number, radius: number): MaskRequest {
+  return {
+    key: `rectangle:${width}x${height}r${radius}`,
+    recipe: () => ({ left: 0, top: 0, width, height, svg: `<rect width="${width}" height="${height}" rx="${radius}" fill="#fff"/>` }),
+  };
+}
+
 /**
  * Draws text boxes at their top-left positions: first every background (opaque square ones as
- * fills, rounded or translucent ones through one librsvg sheet), then every glyph from the cache.
+ * fills, rounded or translucent ones through cached coverage masks), then every glyph.
  */
 export async function drawTextBoxes(canvas: RgbCanvas, boxes: readonly { layout: TextBoxLayout; left: number; top: number }[]): Promise<void> {
-  const sheet = new SpriteSheet();
+  const requests: MaskRequest[] = [];
+  const seen = new Set<string>();
+  const request = (mask: MaskRequest) => {
+    if (seen.has(mask.key)) return;
+    seen.add(mask.key);
+    requests.push(mask);
+  };
+  const backgrounds: { key: string; left: number; top: number; color: Rgb; opacity: number }[] = [];
   for (const { layout, left, top } of boxes) {
     const { background, backgroundOpacity, borderRadius } = layout.style;
-    if (!background || backgroundOpacity <= 0) continue;
-    const radius = Math.max(0, Math.min(borderRadius, Math.floor(Math.min(layout.width, layout.height) / 2)));
-    if (radius === 0 && backgroundOpacity >= 1) {
-      canvas.fillRect(left, top, left + layout.width, top + layout.height, background);
-      continue;
+    if (background && backgroundOpacity > 0) {
+      const radius = Math.max(0, Math.min(borderRadius, Math.floor(Math.min(layout.width, layout.height) / 2)));
+      if (radius === 0 && backgroundOpacity >= 1) {
+        backgrounds.push({ key: '', left, top, color: background, opacity: 1 });
+      } else {
+        const mask = roundedRectangleRequest(layout.width, layout.height, radius);
+        request(mask);
+        backgrounds.push({ key: mask.key, left, top, color: background, opacity: backgroundOpacity });
+      }
     }
-    const opacity = backgroundOpacity < 1 ? ` fill-opacity="${backgroundOpacity}"` : '';
-    sheet.add(`<rect width="${layout.width}" height="${layout.height}"${radius > 0 ? ` rx="${radius}"` : ''} fill="${toHex(background)}"${opacity}/>`, {
-      width: layout.width,
-      height: layout.height,
-      left,
-      top,
-    });
+    for (const glyph of layout.glyphs) if (!seen.has(glyph.key)) request(glyphMaskRequest(glyph));
   }
-  const requests = [];
-  const seen = new Set<string>();
-  for (const box of boxes) {
-    for (const glyph of box.layout.glyphs) {
-      if (seen.has(glyph.key)) continue;
-      seen.add(glyph.key);
-      requests.push(glyphMaskRequest(glyph));
-    }
-  }
-  await Promise.all([sheet.drawOnto(canvas), ensureMasks(requests)]);
+  await ensureMasks(requests);
+  let index = 0;
   for (const { layout, left, top } of boxes) {
+    const { background, backgroundOpacity } = layout.style;
+    if (background && backgroundOpacity > 0) {
+      const entry = backgrounds[index++]!;
+      if (entry.key === '') canvas.fillRect(left, top, left + layout.width, top + layout.height, entry.color);
+      else {
+        const mask = coverageMask(entry.key);
+        if (mask) canvas.blendMask(mask.alpha, mask.width, mask.height, left, top, entry.color, entry.opacity);
+      }
+    }
     for (const glyph of layout.glyphs) {
       const mask = coverageMask(glyph.key);
       if (mask) canvas.blendMask(mask.alpha, mask.width, mask.height, left + glyph.x + mask.left, top + glyph.y + mask.top, layout.style.textColor);
