@@ -10,6 +10,7 @@ function outliersWorkflow(step: Record<string, unknown> = {}) {
     inputs: [
       { type: 'WorkflowParameter', name: 'embedding', kind: ['embedding'] },
       { type: 'WorkflowParameter', name: 'threshold', default_value: 0.05 },
+      { type: 'WorkflowParameter', name: 'window', default_value: 32 },
     ],
     steps: [{ type: 'roboflow_core/identify_outliers@v1', name: 'outliers', embedding: '$inputs.embedding', threshold_percentile: '$inputs.threshold', ...step }],
     outputs: [
@@ -67,6 +68,17 @@ describe('outlier blocks in a workflow', () => {
     const failure = workflow.run({ inputs: { embedding: new Float32Array(768).fill(0.1) } });
     await expect(failure).rejects.toThrow(/step "outliers" \(vad\/identify_outliers@v1\) failed: .*dimension 768 but this stream's state holds 2048-dimensional/);
     await expect(failure).rejects.toMatchObject({ name: 'VAD_StepExecutionError', stepName: 'outliers', cause: { name: 'VAD_InvalidInputError', property: 'embedding' } });
+  });
+
+  it('refuses a window_size changed mid-stream through an input, and takes null as no limit', async () => {
+    const workflow = outliersWorkflow({ window_size: '$inputs.window' });
+    const withWindow = (window: number | null, vector: number[]) => workflow.run({ inputs: { embedding: Float32Array.from(vector), window } as never });
+    // Unlimited: (0,1) then 39 × (1,0); at frame 40 the first frame is still in the window → 1/40.
+    await withWindow(null, [0, 1]);
+    let last;
+    for (let i = 0; i < 39; i++) last = await withWindow(null, [1, 0]);
+    expect(last!.outputs[0]!.percentile).toBe(1 / 40);
+    await expect(withWindow(32, [1, 0])).rejects.toThrow(/window_size\/warmup changed mid-stream \(from null\/3 to 32\/3\); reset the stream first/);
   });
 
   it('rejects a zero vector and NaN through the workflow', async () => {
