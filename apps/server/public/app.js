@@ -6,6 +6,11 @@ function apiKey() {
   return localStorage.getItem('vadApiKey') || '';
 }
 
+/** For URLs the browser fetches itself (img src), which cannot carry a header. */
+function withKey(url) {
+  return apiKey() ? `${url}${url.includes('?') ? '&' : '?'}api_key=${encodeURIComponent(apiKey())}` : url;
+}
+
 async function api(path, options = {}) {
   const headers = { ...(options.headers || {}) };
   if (apiKey()) headers.authorization = `Bearer ${apiKey()}`;
@@ -493,7 +498,7 @@ async function runDemo() {
     for (const item of demo.test) {
       const figure = document.createElement('figure');
       const img = document.createElement('img');
-      img.src = item.url;
+      img.src = withKey(item.url);
       img.alt = `${item.label} test image`;
       img.dataset.label = item.label;
       img.onclick = () => pick(item, img);

@@ -105,6 +105,23 @@ describe('the web page in headless Chromium', () => {
     expect(await page.locator('#webcam-button').textContent()).toBe('Use the webcam');
   });
 
+  it('asks for the API key when the server requires one, then works with it', async () => {
+    const guarded = await startTestServer({ apiKey: 'page-secret' });
+    const keyed = await context.newPage();
+    try {
+      await keyed.goto(guarded.base);
+      await keyed.waitForSelector('#api-key-box:not([hidden])');
+      expect(await keyed.locator('#workflow-select option').count()).toBe(0);
+      await keyed.fill('#api-key', 'page-secret');
+      await keyed.locator('#api-key').dispatchEvent('change');
+      await keyed.waitForSelector('#workflow-select option[value="examples/patchcore-inspection"]', { state: 'attached' });
+    } finally {
+      await keyed.evaluate(() => localStorage.removeItem('vadApiKey'));
+      await keyed.close();
+      await guarded.close();
+    }
+  });
+
   it('shows a workflow error in words (a PatchCore workflow whose model is not fitted)', async () => {
     await page.selectOption('#workflow-select', 'examples/patchcore-inspection');
     await page.waitForSelector('[data-model-step="patchcore"]');
