@@ -20,7 +20,7 @@ const pairs = readFileSync(path.join(root, `${split}.txt`), 'utf8').trim().split
   .slice(0, limit);
 
 const iou = (a, b) => {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]); // b may carry a 5th number (the defect type); only corners are read
   const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
   if (w <= 0 || h <= 0) return 0;
   return (w * h) / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h);
@@ -31,7 +31,7 @@ let groundTruthCount = 0;
 const started = performance.now();
 for (const [image, annotation] of pairs) {
   const base = path.join(root, image.replace('.jpg', ''));
-  const truth = readFileSync(path.join(root, annotation), 'utf8').trim().split('\n').map((l) => l.trim().split(/[\s,]+/).map(Number).slice(0, 4));
+  const truth = readFileSync(path.join(root, annotation), 'utf8').trim().split('\n').map((l) => l.trim().split(/[\s,]+/).map(Number));
   groundTruthCount += truth.length;
   const [test, template] = await Promise.all([VadImage.fromBytes(readFileSync(`${base}_test.jpg`)), VadImage.fromBytes(readFileSync(`${base}_temp.jpg`))]);
   const { predictions } = await compareToReference(test, template, { alignment });
@@ -92,10 +92,19 @@ let bestF1 = { f1: 0 };
     if (f1 > bestF1.f1) bestF1 = { f1, precision: p, recall: r, score: all[k].score };
   });
 }
+const typeNames = { 1: 'open', 2: 'short', 3: 'mousebite', 4: 'spur', 5: 'copper', 6: 'pin-hole' };
+const recallByType = {};
+records.forEach((r, image) => r.truth.forEach((t, j) => {
+  const name = typeNames[t[4]] ?? String(t[4]);
+  recallByType[name] ??= [0, 0];
+  recallByType[name][1]++;
+  if (used[image][j]) recallByType[name][0]++;
+}));
 console.log(JSON.stringify({
   split, alignment, pairs: pairs.length, groundTruth: groundTruthCount, detections: all.length,
   ap50: +ap.toFixed(4),
   precisionAtAll: +(truePositives / all.length).toFixed(4), recallAtAll: +(truePositives / groundTruthCount).toFixed(4),
   bestF1: { f1: +bestF1.f1.toFixed(4), precision: +bestF1.precision.toFixed(4), recall: +bestF1.recall.toFixed(4), minScore: +bestF1.score.toFixed(4) },
+  recallByType: Object.fromEntries(Object.entries(recallByType).map(([k, [found, total]]) => [k, +(found / total).toFixed(3)])),
   secondsPerPair: +(seconds / pairs.length).toFixed(3),
 }));
