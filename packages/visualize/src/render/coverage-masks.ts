@@ -40,25 +40,29 @@ export interface MaskRequest {
 const maximumMasks = 8192;
 const masks = new Map<string, CoverageMask>();
 
-/** A cached mask; `ensureMasks` must have been awaited for its key. */
-export function coverageMask(key: string): CoverageMask | undefined {
-  return masks.get(key);
-}
-
-/** Rasterizes, in one librsvg call, the masks of the requests that are not cached yet. */
-export async function ensureMasks(requests: readonly MaskRequest[]): Promise<void> {
+/**
+ * The masks of the requests, from the cache or rasterized (all missing ones in one librsvg call).
+ * The returned map holds every requested mask even if another run clears the cache meanwhile.
+ */
+export async function ensureMasks(requests: readonly MaskRequest[]): Promise<Map<string, CoverageMask>> {
   const collectMissing = () => {
     const missing = new Map<string, MaskRequest>();
     for (const request of requests) if (!masks.has(request.key) && !missing.has(request.key)) missing.set(request.key, request);
     return missing;
   };
   let missing = collectMissing();
-  if (missing.size === 0) return;
   if (masks.size + missing.size > maximumMasks) {
     // Full: start again, keeping room for everything this batch needs.
     masks.clear();
     missing = collectMissing();
   }
+  // Taken before awaiting, so a concurrent run that clears the cache cannot take them away.
+  const found = new Map<string, CoverageMask>();
+  for (const request of requests) {
+    const mask = masks.get(request.key);
+    if (mask) found.set(request.key, mask);
+  }
+  if (missing.size === 0) return found;
   const cells: { key: string; recipe: MaskRecipe; y: number }[] = [];
   let body = '';
   let sheetWidth = 1;
@@ -80,6 +84,9 @@ export async function ensureMasks(requests: readonly MaskRequest[]): Promise<voi
       const start = (y + row) * sheetWidth;
       mask.set(alpha.subarray(start, start + recipe.width), row * recipe.width);
     }
-    masks.set(key, { left: recipe.left, top: recipe.top, width: recipe.width, height: recipe.height, alpha: mask });
+    const coverage = { left: recipe.left, top: recipe.top, width: recipe.width, height: recipe.height, alpha: mask };
+    masks.set(key, coverage);
+    found.set(key, coverage);
   }
+  return found;
 }

@@ -1,6 +1,6 @@
 import type { Rgb } from '../colors.js';
 import type { RgbCanvas } from './canvas.js';
-import { coverageMask, ensureMasks, type MaskRequest } from './coverage-masks.js';
+import { ensureMasks, type MaskRequest } from './coverage-masks.js';
 
 export interface BoxStyle {
   readonly color: Rgb;
@@ -75,9 +75,9 @@ export function drawBox(canvas: RgbCanvas, box: { x1: number; y1: number; x2: nu
 /** Blends rounded corners from cached masks (rasterizing the new ones in one librsvg call). */
 export async function drawCorners(canvas: RgbCanvas, corners: readonly PlacedCorner[]): Promise<void> {
   if (corners.length === 0) return;
-  await ensureMasks(corners.map((corner) => corner.request));
+  const masks = await ensureMasks(corners.map((corner) => corner.request));
   for (const corner of corners) {
-    const mask = coverageMask(corner.request.key);
+    const mask = masks.get(corner.request.key);
     if (mask) canvas.blendMask(mask.alpha, mask.width, mask.height, Math.round(corner.x + mask.left), Math.round(corner.y + mask.top), corner.color);
   }
 }

@@ -1,7 +1,7 @@
 import type { Rgb } from '../colors.js';
 import type { RgbCanvas } from './canvas.js';
 import { fontMetrics, layoutLine, type FontWeight } from './font.js';
-import { coverageMask, ensureMasks, type MaskRequest } from './coverage-masks.js';
+import { ensureMasks, type MaskRequest } from './coverage-masks.js';
 import { glyphMaskRequest, type GlyphRequest } from './glyph-masks.js';
 
 /**
@@ -106,7 +106,7 @@ export async function drawTextBoxes(canvas: RgbCanvas, boxes: readonly { layout:
     }
     for (const glyph of layout.glyphs) if (!seen.has(glyph.key)) request(glyphMaskRequest(glyph));
   }
-  await ensureMasks(requests);
+  const masks = await ensureMasks(requests);
   let index = 0;
   for (const { layout, left, top } of boxes) {
     const { background, backgroundOpacity } = layout.style;
@@ -114,12 +114,12 @@ export async function drawTextBoxes(canvas: RgbCanvas, boxes: readonly { layout:
       const entry = backgrounds[index++]!;
       if (entry.key === '') canvas.fillRect(left, top, left + layout.width, top + layout.height, entry.color);
       else {
-        const mask = coverageMask(entry.key);
+        const mask = masks.get(entry.key);
         if (mask) canvas.blendMask(mask.alpha, mask.width, mask.height, left, top, entry.color, entry.opacity);
       }
     }
     for (const glyph of layout.glyphs) {
-      const mask = coverageMask(glyph.key);
+      const mask = masks.get(glyph.key);
       if (mask) canvas.blendMask(mask.alpha, mask.width, mask.height, left + glyph.x + mask.left, top + glyph.y + mask.top, layout.style.textColor);
     }
   }
