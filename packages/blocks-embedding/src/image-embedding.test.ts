@@ -37,6 +37,7 @@ describe('image embedding block description', () => {
   it("answers to Roboflow's CLIP name and describes its model choices", () => {
     expect(vadBlocks()).toEqual([imageEmbedding, cosineSimilarity]);
     expect(registry.get('roboflow_core/clip@v1')).toBe(imageEmbedding);
+    expect(registry.get('roboflow_core/perception_encoder@v1')).toBe(imageEmbedding);
     expect(registry.get('roboflow_core/cosine_similarity@v1')).toBe(cosineSimilarity);
     const described = describeBlock(imageEmbedding);
     expect(described.block_schema.required).toEqual(['type', 'name', 'data']);
@@ -141,7 +142,7 @@ describe('image embedding with a user ONNX encoder (CLIP vision signature)', () 
     workflows.push(workflow);
     const first = await workflow.run({ inputs: { image: solid([9, 9, 9]) } });
     const second = await workflow.run({ inputs: { image: solid([9, 9, 9]) } });
-    expect(first.warnings).toEqual([expect.stringMatching(/image_clip: version "ViT-B-32" names a Roboflow-hosted CLIP model.*onnx clip 224 px/)]);
+    expect(first.warnings).toEqual([expect.stringMatching(/image_clip: version "ViT-B-32" names a Roboflow-hosted model.*onnx clip 224 px/)]);
     expect(second.warnings).toEqual([]);
     const withText = createWorkflow(definition, { registry });
     workflows.push(withText);

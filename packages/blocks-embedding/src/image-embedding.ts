@@ -39,13 +39,14 @@ export function encoderConfig(model: ImageEncoderProperty | undefined, size: num
 /**
  * Image Embedding: one L2-normalised Float32Array (kind `embedding`) per image. By default the
  * pooled features of the offline default backbone; or a user's CLIP / Perception Encoder ONNX
- * export. Answers to Roboflow's CLIP block name so their definitions compile (their `version` names
- * Roboflow-hosted CLIP weights, which cannot be fetched here; it is accepted and reported).
+ * export. Answers to Roboflow's CLIP and Perception Encoder block names (same properties: `data`,
+ * `version`) so their definitions compile; their `version` names Roboflow-hosted weights, which
+ * cannot be fetched here; it is accepted and reported.
  */
 export const imageEmbedding = defineBlock({
   specificationVersion: 'v1',
   type: 'vad/image_embedding@v1',
-  aliases: ['roboflow_core/clip@v1'],
+  aliases: ['roboflow_core/clip@v1', 'roboflow_core/perception_encoder@v1'],
   title: 'Image Embedding',
   description:
     'Embeds an image as an L2-normalised vector: the offline default backbone (InceptionV3 or MobileNetV2 pooled features) or a CLIP / Perception Encoder ONNX export.',
@@ -58,7 +59,7 @@ export const imageEmbedding = defineBlock({
       description: 'Square input size (default: 299 for inception_v3, 224 for mobilenet_v2 and the presets)',
     }),
     version: field.parameter(z.string().optional(), ['string'], {
-      description: "Roboflow's CLIP variant (e.g. ViT-B-32). Accepted for compatibility; set model to a CLIP export to embed with CLIP",
+      description: "Roboflow's CLIP or Perception Encoder variant (e.g. ViT-B-32, PE-Core-L14-336). Accepted for compatibility; set model to an ONNX export to embed with it",
     }),
   },
   outputs: { embedding: { kinds: ['embedding'] } },
@@ -82,7 +83,7 @@ export const imageEmbedding = defineBlock({
         if (!VadImage.isImage(data)) throw new InvalidInputError({ message: `step "${stepName}": expected an image`, stepName, property: 'data' });
         if (version !== undefined && !versionReported) {
           versionReported = true;
-          context.warn(`version "${version}" names a Roboflow-hosted CLIP model, which cannot be fetched here; embedding with ${encoder.description} instead`);
+          context.warn(`version "${version}" names a Roboflow-hosted model (CLIP / Perception Encoder weights), which cannot be fetched here; embedding with ${encoder.description} instead`);
         }
         const [embedding] = await encoder.embed([data]);
         return { embedding };
