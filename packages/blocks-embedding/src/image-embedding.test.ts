@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createBlockRegistry, createWorkflow, describeBlock, VadImage, type WorkflowDefinition } from '@vad/core';
+import { createBlockRegistry, createWorkflow, defineBlock, describeBlock, field, VadImage, type WorkflowDefinition } from '@vad/core';
 import { preprocessImages } from '@vad/models';
 import { sharedPath } from '@vad/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,49 @@ describe('image embedding with a user ONNX encoder (CLIP vision signature)', () 
       for (let i = 0; i < 32; i++) product += first![i]! * second![i]!;
       expect(product).toBeLessThan(0.9999);
     });
+  });
+
+  it('embeds each crop when data comes from a step that adds a level', async () => {
+    // A test slicer: the left and right halves of the image, as a detection slicer or crop step would give.
+    const halves = defineBlock({
+      specificationVersion: 'v1',
+      type: 'test/halves@v1',
+      title: 'Halves',
+      description: 'Left and right halves',
+      manifest: { image: field.image() },
+      outputs: { crops: { kinds: ['image'] } },
+      dimensionality: 'expand',
+      create: () => ({
+        async run({ image }) {
+          const half = Math.floor(image.width / 2);
+          return { crops: [await image.crop({ x: 0, y: 0, width: half, height: image.height }), await image.crop({ x: half, y: 0, width: half, height: image.height })] };
+        },
+      }),
+    });
+    const workflow = createWorkflow(
+      {
+        version: '1.0',
+        inputs: [{ type: 'WorkflowImage', name: 'image' }],
+        steps: [
+          { type: 'test/halves@v1', name: 'halves', image: '$inputs.image' },
+          { type: 'roboflow_core/clip@v1', name: 'embed', data: '$steps.halves.crops', model: { source: writeChannelMeanEncoder() } },
+        ],
+        outputs: [{ type: 'JsonField', name: 'embeddings', selector: '$steps.embed.embedding' }],
+      },
+      { registry: createBlockRegistry([...embeddingBlocks(), halves]) },
+    );
+    workflows.push(workflow);
+    const data = new Uint8Array(200 * 100 * 3);
+    for (let i = 0; i < 200 * 100; i++) data.set((i % 200) < 100 ? [255, 0, 0] : [0, 0, 255], i * 3);
+    const { outputs } = await workflow.run({ inputs: { image: VadImage.fromPixels({ data, width: 200, height: 100 }) } });
+    const [left, right] = outputs[0]!.embeddings as Float32Array[];
+    const expected = (rgb: number[]) => {
+      const raw = [(rgb[0]! / 255 - 0.48145466) / 0.26862954, (rgb[1]! / 255 - 0.4578275) / 0.26130258, (rgb[2]! / 255 - 0.40821073) / 0.27577711];
+      const length = Math.hypot(...raw);
+      return raw.map((value) => expect.closeTo(value / length, 4));
+    };
+    expect(Array.from(left!)).toEqual(expected([255, 0, 0]));
+    expect(Array.from(right!)).toEqual(expected([0, 0, 255]));
   });
 
   it('reads another output by name and pools a [N, C, H, W] map', async () => {
