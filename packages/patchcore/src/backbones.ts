@@ -57,3 +57,13 @@ export async function loadFeatureBackbone(id: string, options: BackboneLoadOptio
     throw error;
   }
 }
+
+/**
+ * Named fit presets. `default`: InceptionV3 mixed2+mixed5 at 256 px. `fast`: MobileNetV2 at 160 px
+ * (about 20× fewer backbone multiply-adds; accuracy in BENCHMARKS.md).
+ */
+export const presets = {
+  default: { backbone: 'inception_v3', inputSize: 256 },
+  fast: { backbone: 'mobilenet_v2', inputSize: 160 },
+} as const satisfies Record<string, { backbone: BackboneId; inputSize: number }>;
+export type PresetName = keyof typeof presets;

@@ -2,7 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionOptions } from '@vad/models';
 import type { FeatureBackbone } from './backbone.js';
-import { defaultBackboneId, loadFeatureBackbone } from './backbones.js';
+import { loadFeatureBackbone, presets, type BackboneLoadOptions, type PresetName } from './backbones.js';
+
+/** A preset's backbone at the preset's input size; another backbone id uses its own default size. */
+function loadPresetBackbone(preset: PresetName, backboneId: string | undefined, options: BackboneLoadOptions): Promise<FeatureBackbone> {
+  const chosen = presets[preset];
+  if (backboneId && backboneId !== chosen.backbone) return loadFeatureBackbone(backboneId, options);
+  return loadFeatureBackbone(chosen.backbone, { inputSize: chosen.inputSize, ...options });
+}
 import { loadMvtecDataset, readImageRgb } from './dataset.js';
 import { evaluateDetector, type EvaluationResult } from './evaluate.js';
 import { renderOverlay } from './heatmap.js';
@@ -24,6 +31,8 @@ export interface FitCommandOptions extends SessionOptions {
   data: string | readonly string[];
   /** Model file to write (atomically). */
   out: string;
+  /** `default` (InceptionV3, 256 px) or `fast` (MobileNetV2, 160 px); `backbone` overrides its backbone. */
+  preset?: PresetName;
   /** `inception_v3` (default) or `mobilenet_v2`. */
   backbone?: string;
   /** `patchcore` (default) or `padim`. */
@@ -49,9 +58,9 @@ export interface FitCommandResult {
 
 /** `vad fit --data <dir> --out <model>`: fits and writes a model file. */
 export async function fitCommand(options: FitCommandOptions): Promise<FitCommandResult> {
-  const { data, out, backbone: backboneId = defaultBackboneId, detector = 'patchcore', coresetRatio, float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
+  const { data, out, preset = 'default', backbone: backboneId, detector = 'patchcore', coresetRatio, float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
   const started = performance.now();
-  const backbone = loaded ?? (await loadFeatureBackbone(backboneId, { cacheDir, ...sessionOptions }));
+  const backbone = loaded ?? (await loadPresetBackbone(preset, backboneId, { cacheDir, ...sessionOptions }));
   try {
     await mkdir(path.dirname(path.resolve(out)), { recursive: true });
     if (detector === 'padim') {
@@ -74,6 +83,8 @@ export interface EvalCommandOptions extends SessionOptions {
   model?: string;
   /** Folder for index.html, metrics.json and gallery/*.png. */
   report: string;
+  /** Preset of the model fitted when no `model` is given (see `FitCommandOptions.preset`). */
+  preset?: PresetName;
   backbone?: string;
   detector?: 'patchcore' | 'padim';
   coresetRatio?: number;
@@ -96,7 +107,7 @@ export interface EvalCommandResult extends EvaluationResult {
  * of heat-map overlays (written to the report folder).
  */
 export async function evalCommand(options: EvalCommandOptions): Promise<EvalCommandResult> {
-  const { data, model, report, backbone: backboneId = defaultBackboneId, detector: detectorKind = 'patchcore', coresetRatio, galleryPerDefect = 4, cacheDir, featureBackbone, onProgress, ...sessionOptions } = options;
+  const { data, model, report, preset = 'default', backbone: backboneId, detector: detectorKind = 'patchcore', coresetRatio, galleryPerDefect = 4, cacheDir, featureBackbone, onProgress, ...sessionOptions } = options;
   const dataset = await loadMvtecDataset(data);
   let fitMilliseconds: number | undefined;
   let detector;
@@ -104,7 +115,7 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalComm
   if (model) {
     detector = await loadDetector(model, { cacheDir, ...sessionOptions, ...(featureBackbone && { backbone: featureBackbone }) });
   } else {
-    if (!featureBackbone) ownBackbone = await loadFeatureBackbone(backboneId, { cacheDir, ...sessionOptions });
+    if (!featureBackbone) ownBackbone = await loadPresetBackbone(preset, backboneId, { cacheDir, ...sessionOptions });
     const backbone = featureBackbone ?? ownBackbone!;
     const started = performance.now();
     const fitOptions = { backbone, ...sessionOptions, ...(onProgress && { onProgress }) };

@@ -18,8 +18,8 @@ export type { PadimModel, PadimHeader, PadimFitOptions, PadimDetector } from './
 export type { AnomalyDetector, AnomalyPrediction, PredictOptions } from './detector.js';
 export { loadDetector, resolveModelPath, modelFileExtension } from './load-detector.js';
 export type { LoadDetectorOptions } from './load-detector.js';
-export { loadFeatureBackbone, backboneIds, defaultBackboneId, backboneDefaults } from './backbones.js';
-export type { BackboneId, BackboneLoadOptions } from './backbones.js';
+export { loadFeatureBackbone, backboneIds, defaultBackboneId, backboneDefaults, presets } from './backbones.js';
+export type { BackboneId, BackboneLoadOptions, PresetName } from './backbones.js';
 export type { FeatureBackbone } from './backbone.js';
 export { augmentations } from './augment.js';
 export type { Augmentation } from './augment.js';
