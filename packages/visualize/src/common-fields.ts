@@ -11,7 +11,7 @@ export const imageFields = {
 };
 
 export const predictionsField = {
-  predictions: field.selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
+  predictions: field.selector(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'], {
     description: 'Detections in Roboflow\'s {image, predictions} shape (centre x/y, width, height in pixels).',
   }),
 };
