@@ -21,7 +21,7 @@ export type { BoxSet } from './box-set.js';
 export { filterOverlaps, nonMaximumMerge, nonMaximumSuppression } from './overlap-filter.js';
 export type { OverlapFilteringStrategy, OverlapFilterOptions } from './overlap-filter.js';
 export { objectDetectionModel } from './object-detection-model.js';
-export { createObjectDetector, isModelSource } from './object-detector.js';
+export { createObjectDetector } from './object-detector.js';
 export type { ObjectDetector, ObjectDetectorOptions, DetectOptions } from './object-detector.js';
 export { prepareDetectorInput, mapBoxesToImage } from './detector-input.js';
 export type { DetectorInput } from './detector-input.js';

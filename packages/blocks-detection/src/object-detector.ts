@@ -177,11 +177,3 @@ function withStep<T>(fn: () => T, stepName: string | undefined, path: string): T
     throw error;
   }
 }
-
-/** Type guard for a model source given as JSON. */
-export function isModelSource(value: unknown): value is ModelSource {
-  if (typeof value === 'string') return value.length > 0;
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.path === 'string' || (typeof v.url === 'string' && typeof v.sha256 === 'string') || (typeof v.package === 'string' && typeof v.file === 'string');
-}
