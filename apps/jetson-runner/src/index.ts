@@ -28,6 +28,6 @@ export type { ArchiveSink, ArchiveSinkOptions } from './sinks/archive-sink.js';
 export { createPreviewHub } from './sinks/preview-hub.js';
 export { createRunnerMetrics } from './metrics.js';
 export type { RunnerMetrics } from './metrics.js';
-export { createRunnerRegistry, loadWorkflow, readWorkflowDefinition } from './workflow-loader.js';
+export { createRunnerRegistry, loadWorkflow } from './workflow-loader.js';
 export { createLogger, silentLogger } from './logger.js';
 export type { Logger, LogLevel } from './logger.js';

@@ -49,7 +49,7 @@ export async function createRunner(config: RunnerConfig, options: CreateRunnerOp
     ...(config.cacheDir && { cacheDir: config.cacheDir }),
     ...options.host,
   };
-  const workflow = loadWorkflow(config.workflow, registry, host);
+  const workflow = await loadWorkflow(config.workflow, registry, host);
   const imageInput = checkWorkflowAgainstConfig(workflow, config);
 
   const metrics = createRunnerMetrics();

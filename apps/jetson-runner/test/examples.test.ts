@@ -14,19 +14,19 @@ describe('the shipped examples', () => {
     ]);
     expect(config.executionProviders).toEqual(['tensorrt', 'cuda', 'cpu']);
     const registry = await createRunnerRegistry();
-    const patchcore = loadWorkflow(config.workflow, registry, {});
+    const patchcore = await loadWorkflow(config.workflow, registry, {});
     const names = patchcore.definition.outputs.map((output) => output.name);
     expect(names).toContain(config.anomaly.output);
     expect(names).toContain(config.preview.output);
     expect(names).toContain(config.archive!.imageOutput);
-    const outliers = loadWorkflow(path.join(examples, 'outlier-workflow.json'), registry, {});
+    const outliers = await loadWorkflow(path.join(examples, 'outlier-workflow.json'), registry, {});
     expect(outliers.plan.steps.map((step) => step.block.type)).toEqual(['vad/image_embedding@v1', 'vad/identify_outliers@v1']);
   });
 
   it('a workflow that does not compile is reported with its file, step and property', async () => {
     const registry = await createRunnerRegistry();
     const file = path.join(examples, 'outlier-workflow.json');
-    expect(() => loadWorkflow(file, { get: (type) => (type === 'vad/identify_outliers@v1' ? undefined : registry.get(type)), list: registry.list }, {})).toThrow(
+    await expect(loadWorkflow(file, { get: (type) => (type === 'vad/identify_outliers@v1' ? undefined : registry.get(type)), list: registry.list }, {})).rejects.toThrow(
       new RegExp(`workflow file ${file.replace(/[/.]/g, '\\$&')}: .*outliers`),
     );
   });

@@ -38,3 +38,4 @@ export { coreBlocks, propertyDefinition, continueIf, imageResize, absoluteStatic
 export { z } from 'zod';
 export { serializeValue, summarizeAnomalyMap } from './serialize.js';
 export type { SerializeVisitor } from './serialize.js';
+export { readWorkflowFile } from './workflow-file.js';

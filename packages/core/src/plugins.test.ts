@@ -59,6 +59,14 @@ describe('loadPlugins', () => {
     );
   });
 
+  it('imports a module file given by path, relative to `from`', async () => {
+    const project = projectWith({});
+    writeFileSync(path.join(project, 'local-blocks.mjs'), `export function vadBlocks() { return [{ specificationVersion: 'v1', type: 'local/thing@v1', title: 't', description: 'd', manifest: {}, outputs: {}, create: () => ({ run: () => ({}) }) }]; }`);
+    const [plugin] = await loadPlugins(['./local-blocks.mjs'], { from: project });
+    expect(plugin!.blocks.map((b) => b.type)).toEqual(['local/thing@v1']);
+    await expect(loadPlugins(['./missing.mjs'], { from: project })).rejects.toThrow(/plugin ".\/missing.mjs" could not be imported/);
+  });
+
   it('reads package names from VAD_PLUGINS', () => {
     expect(pluginNamesFromEnv('a, @scope/b  c')).toEqual(['a', '@scope/b', 'c']);
     expect(pluginNamesFromEnv('')).toEqual([]);

@@ -18,14 +18,18 @@ export function pluginNamesFromEnv(value = process.env.VAD_PLUGINS): string[] {
   return (value ?? '').split(/[\s,]+/).filter(Boolean);
 }
 
-/** Imports each package (found from `from` upwards, default the working directory) and collects its blocks. */
+/**
+ * Imports each package (found from `from` upwards, default the working directory) and collects its
+ * blocks. A name that is a path (`./my-blocks.js`, `/opt/blocks/index.js`) is imported as a module
+ * file, for blocks that are not published as a package.
+ */
 export async function loadPlugins(packageNames: readonly string[], options: { from?: string } = {}): Promise<LoadedPlugin[]> {
   const from = path.resolve(options.from ?? process.cwd());
   const loaded: LoadedPlugin[] = [];
   for (const packageName of packageNames) {
     let module: Record<string, unknown>;
     try {
-      const resolved = resolveEntry(from, packageName);
+      const resolved = isModuleFile(packageName) ? path.resolve(from, packageName) : resolveEntry(from, packageName);
       module = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
     } catch (cause) {
       throw new PluginLoadError({ message: `plugin "${packageName}" could not be imported: ${(cause as Error).message}`, path: packageName, cause });
@@ -40,6 +44,10 @@ export async function loadPlugins(packageNames: readonly string[], options: { fr
     loaded.push({ packageName, blocks });
   }
   return loaded;
+}
+
+function isModuleFile(name: string): boolean {
+  return path.isAbsolute(name) || name.startsWith('./') || name.startsWith('../');
 }
 
 /** Finds `node_modules/<name>` from `from` upwards and reads its ESM entry from package.json. */

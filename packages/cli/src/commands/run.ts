@@ -1,9 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createWorkflow, InvalidInputError, serializeValue, VadImage } from '@vad/core';
+import { createWorkflow, InvalidInputError, readWorkflowFile, serializeValue, VadImage } from '@vad/core';
 import { createStandardRegistry } from '@vad/standard';
 import { parseParameters } from '../parse-parameters.js';
-import { readWorkflow } from '../read-workflow.js';
+
 
 export interface RunCommandOptions {
   workflow: string;
@@ -21,7 +21,7 @@ export interface RunCommandOptions {
  * path in `outputs.json`; without `out`, images are summarised and JSON goes to stdout.
  */
 export async function runCommand(options: RunCommandOptions, print: (text: string) => void): Promise<void> {
-  const definition = await readWorkflow(options.workflow);
+  const definition = await readWorkflowFile(options.workflow);
   const { registry } = await createStandardRegistry();
   const workflow = createWorkflow(definition, { registry, host: { modelsDir: options.modelsDir ?? process.env.VAD_MODELS_DIR } });
   try {
