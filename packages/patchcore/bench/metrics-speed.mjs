@@ -14,10 +14,14 @@ for (let image = 0; image < images; image++) {
 }
 const flatScores = new Float32Array(width * height * images), flatLabels = new Uint8Array(width * height * images);
 items.forEach((item, index) => { flatScores.set(item.scores, index * width * height); flatLabels.set(item.mask, index * width * height); });
+let cpu = process.cpuUsage();
 let start = performance.now();
 const { auroc } = rocCurve(flatScores, flatLabels, { maxPoints: 400 });
 const rocMs = performance.now() - start;
+const rocCpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000;
+cpu = process.cpuUsage();
 start = performance.now();
 const pro = aupro(items);
 const proMs = performance.now() - start;
-console.log(JSON.stringify({ pixels: flatScores.length, auroc: +auroc.toFixed(4), rocMs: Math.round(rocMs), aupro: +pro.toFixed(4), auproMs: Math.round(proMs), loadavg: readFileSync('/proc/loadavg', 'utf8').trim() }));
+const proCpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000;
+console.log(JSON.stringify({ pixels: flatScores.length, auroc: +auroc.toFixed(4), rocMs: Math.round(rocMs), rocCpuMs: Math.round(rocCpuMs), aupro: +pro.toFixed(4), auproMs: Math.round(proMs), auproCpuMs: Math.round(proCpuMs), loadavg: readFileSync('/proc/loadavg', 'utf8').trim() }));

@@ -1,0 +1,47 @@
+// Fit time and memory on 200 images (default configuration), by stage.
+// /usr/bin/time -v node bench/fit-speed.mjs [--data <dir>] [--train 200] [--ratio 0.02]
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { fitPatchCore, loadFeatureBackbone, loadMvtecDataset } from '../dist/index.js';
+import { createRandom } from '../dist/random.js';
+
+const { values } = parseArgs({ options: {
+  data: { type: 'string', default: '/work/shared/datasets/magnetic_tile/MT' }, train: { type: 'string', default: '200' }, ratio: { type: 'string', default: '0.02' },
+} });
+const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
+const dataset = await loadMvtecDataset(values.data);
+const random = createRandom(0);
+const indices = dataset.train.map((_, index) => index);
+for (let index = indices.length - 1; index > 0; index--) {
+  const other = Math.floor(random() * (index + 1));
+  [indices[index], indices[other]] = [indices[other], indices[index]];
+}
+const files = indices.slice(0, Number(values.train)).sort((a, b) => a - b).map((index) => dataset.train[index]);
+const backbone = await loadFeatureBackbone('inception_v3');
+let peak = 0;
+const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
+const stages = {};
+let stage = 'features';
+let stageStart = performance.now();
+let cpuStart = process.cpuUsage();
+const close = () => {
+  const cpu = process.cpuUsage(cpuStart);
+  stages[stage] = { wallS: +((performance.now() - stageStart) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1) };
+};
+const start = performance.now();
+const cpuAll = process.cpuUsage();
+const model = await fitPatchCore(files, {
+  backbone, coresetRatio: Number(values.ratio),
+  onProgress: (event) => {
+    if (event.stage !== stage) { close(); stage = event.stage; stageStart = performance.now(); cpuStart = process.cpuUsage(); }
+  },
+});
+close();
+clearInterval(timer);
+const cpu = process.cpuUsage(cpuAll);
+console.log(JSON.stringify({
+  images: files.length, bank: model.header.bank.size, trainingPatches: model.header.bank.trainingPatches,
+  wallS: +((performance.now() - start) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), stages,
+  peakRssGb: +(peak / 2 ** 30).toFixed(2), loadBefore, loadAfter: readFileSync('/proc/loadavg', 'utf8').trim(),
+}));
+await backbone.dispose();
