@@ -4,7 +4,7 @@ import type { ServerContext } from './server-context.js';
 import { executeWorkflow, type RunRequestBody } from './execute-workflow.js';
 
 /** Aborts when the client goes away or the request runs past the configured timeout. */
-export function requestSignal(request: FastifyRequest, reply: FastifyReply, timeoutMs: number): AbortSignal {
+export function requestSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`the request ran past VAD_REQUEST_TIMEOUT_MS=${timeoutMs}`)), timeoutMs);
   timer.unref();
@@ -12,7 +12,6 @@ export function requestSignal(request: FastifyRequest, reply: FastifyReply, time
     clearTimeout(timer);
     if (!reply.raw.writableFinished) controller.abort(new Error('the client closed the connection'));
   });
-  void request;
   return controller.signal;
 }
 
@@ -60,20 +59,20 @@ export function describeInterface(plan: WorkflowPlan) {
 }
 
 export function registerWorkflowRoutes(app: FastifyInstance, context: ServerContext) {
-  const run = async (request: FastifyRequest, reply: FastifyReply, definition: WorkflowDefinition, body: Record<string, unknown>) => {
-    const signal = requestSignal(request, reply, context.config.requestTimeoutMs);
+  const run = async (reply: FastifyReply, definition: WorkflowDefinition, body: Record<string, unknown>) => {
+    const signal = requestSignal(reply, context.config.requestTimeoutMs);
     return executeWorkflow(context, definition, body as RunRequestBody, { signal });
   };
 
   app.post('/workflows/run', async (request, reply) => {
     const body = bodyObject(request);
-    return run(request, reply, specificationOf(body, 'POST /workflows/run'), body);
+    return run(reply, specificationOf(body, 'POST /workflows/run'), body);
   });
 
   const saved = async (request: FastifyRequest<{ Params: { workspace: string; workflowId: string } }>, reply: FastifyReply) => {
     const body = bodyObject(request);
     const { definition } = await context.store.get(request.params.workspace, request.params.workflowId, { fresh: body.use_cache === false });
-    return run(request, reply, definition, body);
+    return run(reply, definition, body);
   };
   app.post('/:workspace/workflows/:workflowId', saved);
   app.post('/infer/workflows/:workspace/:workflowId', saved);
