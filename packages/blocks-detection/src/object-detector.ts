@@ -98,7 +98,7 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
     }
 
     const preset = (settled: DecoderName) => ({ ...inputPresets[settled], ...options.input, width: inputWidth, height: inputHeight });
-    return {
+    const detector: ObjectDetector = {
       get decoder() {
         return decoder ?? 'yolov8';
       },
@@ -118,7 +118,11 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
         });
         const confidence = detectOptions.confidence ?? 0.4;
         const decoded = withStep(() => decodeDetections(outputs, { decoder, inputWidth, inputHeight, confidenceThreshold: confidence, classCount: classNames?.length }), stepName, name);
-        decoder ??= decoded.decoder;
+        if (decoder === undefined) {
+          decoder = decoded.decoder;
+          // Settled only now (dynamic output shapes): if its family preprocesses differently, run again with its preset.
+          if (JSON.stringify(preset(decoder)) !== JSON.stringify(preset('yolov8'))) return detector.detect(image, detectOptions);
+        }
         if (checkedClassCount === undefined) {
           checkClassCount(decoded.classCount);
           checkedClassCount = decoded.classCount;
@@ -162,6 +166,7 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
       },
       dispose: () => session.dispose(),
     };
+    return detector;
   } catch (error) {
     await session.dispose();
     throw error;
