@@ -48,6 +48,20 @@ describe('chained blocks', () => {
   });
 });
 
+describe('concurrent runs', () => {
+  it('draw the same labels as one run at a time (shared glyph cache)', async () => {
+    const image = gradientImage(width, height);
+    const instance = await labelVisualization.create({ stepName: 'step', properties: {}, host: {} });
+    const frames = Array.from({ length: 6 }, (_, i) => envelope(detection([10 + i * 5, 40, 90, 110], { class: `ÅØ label ${i} ж`, class_id: i, confidence: 0.5 + i / 20 })));
+    const options = { text: 'Class and Confidence', text_scale: 0.33 + 0.01, text_padding: 3 };
+    const together = await Promise.all(frames.map((predictions) => runBlock(labelVisualization, { image, predictions, ...options }, instance)));
+    for (let i = 0; i < frames.length; i++) {
+      const alone = await runBlock(labelVisualization, { image, predictions: frames[i], ...options }, instance);
+      expect(Buffer.compare(Buffer.from((await together[i]!.pixels()).data), Buffer.from((await alone.pixels()).data)), `frame ${i}`).toBe(0);
+    }
+  });
+});
+
 describe('detections that are empty or outside the image', () => {
   it('returns the very same image for empty detections, without decoding or copying', async () => {
     const image = gradientImage(width, height);
