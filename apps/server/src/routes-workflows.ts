@@ -100,6 +100,12 @@ export function registerWorkflowRoutes(app: FastifyInstance, context: ServerCont
     return describeInterface(compileWorkflow(definition, context.blocks.registry));
   });
 
+  // The SDK's describe_workflow_interface for a saved workflow.
+  app.post('/:workspace/workflows/:workflowId/describe_interface', async (request) => {
+    const { workspace, workflowId } = request.params as { workspace: string; workflowId: string };
+    return describeInterface(compileWorkflow((await context.store.get(workspace, workflowId)).definition, context.blocks.registry));
+  });
+
   // Ours: the saved workflows, for the web page and for people exploring the server.
   app.get('/vad/workflows', async () => {
     const list = await context.store.list();

@@ -97,6 +97,8 @@ describe('Roboflow inference_sdk-style requests against the live server', () => 
     const face = (await (await fetch(`${server.base}/workflows/describe_interface`, { method: 'POST', headers, body: JSON.stringify({ specification: resizeSpecification }) })).json()) as Record<string, Record<string, string[]>>;
     expect(face.inputs).toEqual({ image: ['image'], width: ['*'] });
     expect(face.outputs).toEqual({ small: ['image'], original: ['image'] });
+    const saved = (await (await fetch(`${server.base}/my-workspace/workflows/thumbnail/describe_interface`, { method: 'POST', headers, body: JSON.stringify({ api_key: apiKey }) })).json()) as Record<string, Record<string, string[]>>;
+    expect(saved.outputs).toEqual(face.outputs);
   });
 
   it('answers /healthz and /readiness without a key, /info only with one, and rejects a wrong key', async () => {
