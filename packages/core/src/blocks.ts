@@ -10,7 +10,7 @@ import { VadImage } from './image.js';
  */
 
 /** How a property may be given in a workflow definition. */
-export type FieldAccepts = 'literal' | 'selector' | 'literal_or_selector' | 'step_list';
+export type FieldAccepts = 'literal' | 'selector' | 'literal_or_selector' | 'dictionary' | 'step_list';
 
 export interface FieldSpec<T = unknown> {
   readonly schema: z.ZodType<T>;
@@ -47,6 +47,13 @@ export const field = {
   /** A value that must be written literally in the definition (it configures the block at creation). */
   literal: <T>(schema: z.ZodType<T>, options: FieldOptions = {}) =>
     spec(schema, [], 'literal', { ...options, optional: options.optional ?? schema.safeParse(undefined).success }),
+  /**
+   * A dictionary whose values are literals or selectors, each resolved on its own
+   * (`{"count": "$steps.count.output", "unit": "mm"}`), or one selector of a whole dictionary.
+   * `schema` checks each value.
+   */
+  dictionary: <T>(schema: z.ZodType<T>, kinds: readonly Kind[] = ['*'], options: FieldOptions = {}) =>
+    spec(schema as z.ZodType<unknown>, kinds, 'dictionary', { ...options, optional: options.optional ?? true }) as FieldSpec<Record<string, T>>,
   /** Step selectors (`$steps.name`) whose execution a flow-control block governs. */
   stepList: (options: FieldOptions = {}) => spec(z.array(z.string()), [], 'step_list', options),
 };

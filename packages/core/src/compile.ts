@@ -14,6 +14,8 @@ export interface CompiledProperty {
   readonly name: string;
   readonly spec: FieldSpec;
   readonly binding: Binding;
+  /** For one value of a `dictionary` property: the key it fills. */
+  readonly entryKey?: string;
   /** Dimensionality level of the bound value (0 = one per input image). */
   readonly level: number;
 }
@@ -123,8 +125,27 @@ export function compileWorkflow(definition: WorkflowDefinition, registry: BlockR
     name: string;
     spec: FieldSpec;
     binding: Binding;
+    entryKey?: string;
     stepTargets?: string[];
   }
+  /** Resolves a selector written in a property to its binding and the kinds it carries. */
+  const bindSelector = (text: string, where: { stepName: string; property: string }): { binding: Binding; kinds: readonly Kind[] } => {
+    const selector = parseSelector(text);
+    if (!selector || (selector.source === 'step' && selector.output === '')) {
+      fail('malformed selector (expected "$inputs.<name>", "$steps.<step>.<output>" or "$steps.<step>.*")', { ...where, selector: text });
+    }
+    if (selector.source === 'input') {
+      const input = inputs.get(selector.name);
+      if (!input) fail(`no input named "${selector.name}"`, { ...where, selector: text });
+      return { binding: { type: 'input', name: selector.name }, kinds: input.kinds };
+    }
+    const source = stepsByName.get(selector.step);
+    if (!source) fail(`no step named "${selector.step}"`, { ...where, selector: text });
+    if (selector.output === '*') return { binding: { type: 'step', step: selector.step, output: '*' }, kinds: ['*'] };
+    const output = (source.block.outputs as OutputsSpec)[selector.output];
+    if (!output) fail(`step "${selector.step}" (${source.block.type}) has no output "${selector.output}" (it has: ${Object.keys(source.block.outputs).join(', ')})`, { ...where, selector: text });
+    return { binding: { type: 'step', step: selector.step, output: selector.output }, kinds: output.kinds };
+  };
   const pending = new Map<string, Pending[]>();
   const dependencies = new Map<string, Set<string>>();
   for (const [stepName, { block, raw }] of stepsByName) {
@@ -158,35 +179,38 @@ export function compileWorkflow(definition: WorkflowDefinition, registry: BlockR
         properties.push({ name: property, spec, binding: { type: 'literal', value: targets }, stepTargets: targets });
         continue;
       }
-      if (looksLikeSelector(value)) {
-        if (spec.accepts === 'literal') fail('this property must be written literally, not as a selector', { ...where, selector: value });
-        const selector = parseSelector(value);
-        if (!selector || (selector.source === 'step' && selector.output === '')) {
-          fail('malformed selector (expected "$inputs.<name>", "$steps.<step>.<output>" or "$steps.<step>.*")', { ...where, selector: value });
-        }
-        let kinds: readonly Kind[];
-        if (selector.source === 'input') {
-          const input = inputs.get(selector.name);
-          if (!input) fail(`no input named "${selector.name}"`, { ...where, selector: value });
-          kinds = input.kinds;
-          properties.push({ name: property, spec, binding: { type: 'input', name: selector.name } });
-        } else {
-          const source = stepsByName.get(selector.step);
-          if (!source) fail(`no step named "${selector.step}"`, { ...where, selector: value });
-          if (selector.output === '*') kinds = ['*'];
-          else {
-            const output = source.block.outputs[selector.output];
-            if (!output) fail(`step "${selector.step}" (${source.block.type}) has no output "${selector.output}" (it has: ${Object.keys(source.block.outputs).join(', ')})`, { ...where, selector: value });
-            kinds = output.kinds;
+      if (spec.accepts === 'dictionary' && typeof value === 'object' && !Array.isArray(value)) {
+        const entries = Object.entries(value as Record<string, unknown>);
+        if (entries.length === 0) properties.push({ name: property, spec, binding: { type: 'literal', value: {} } });
+        for (const [key, entry] of entries) {
+          const at = { stepName, property: `${property}.${key}` };
+          if (!looksLikeSelector(entry)) {
+            const parsed = spec.schema.safeParse(entry);
+            if (!parsed.success) fail(`invalid value ${JSON.stringify(entry)}: ${parsed.error.issues[0]?.message ?? 'rejected by the schema'}`, at);
+            properties.push({ name: property, spec, binding: { type: 'literal', value: parsed.data }, entryKey: key });
+            continue;
           }
-          deps.add(selector.step);
-          properties.push({ name: property, spec, binding: { type: 'step', step: selector.step, output: selector.output } });
-        }
-        if (spec.kinds.length > 0 && !isKindCompatible(kinds, spec.kinds)) {
-          fail(`kind mismatch: the selector gives [${kinds.join(', ')}] but the property accepts [${spec.kinds.join(', ')}]`, { ...where, selector: value });
+          const { binding, kinds } = bindSelector(entry, at);
+          if (spec.kinds.length > 0 && !isKindCompatible(kinds, spec.kinds)) {
+            fail(`kind mismatch: the selector gives [${kinds.join(', ')}] but the property accepts [${spec.kinds.join(', ')}]`, { ...at, selector: entry });
+          }
+          if (binding.type === 'step') deps.add(binding.step);
+          properties.push({ name: property, spec, binding, entryKey: key });
         }
         continue;
       }
+      if (looksLikeSelector(value)) {
+        if (spec.accepts === 'literal') fail('this property must be written literally, not as a selector', { ...where, selector: value });
+        const { binding, kinds } = bindSelector(value, where);
+        if (binding.type === 'step') deps.add(binding.step);
+        properties.push({ name: property, spec, binding });
+        const expected = spec.accepts === 'dictionary' ? ['dictionary'] : spec.kinds;
+        if (expected.length > 0 && !isKindCompatible(kinds, expected)) {
+          fail(`kind mismatch: the selector gives [${kinds.join(', ')}] but the property accepts [${expected.join(', ')}]`, { ...where, selector: value });
+        }
+        continue;
+      }
+      if (spec.accepts === 'dictionary') fail(`expected a dictionary of values or selectors, got ${JSON.stringify(value)}`, where);
       if (spec.accepts === 'selector') fail(`expected a selector of kind [${spec.kinds.join(', ')}], got the literal ${JSON.stringify(value)}`, where);
       const parsed = spec.schema.safeParse(value);
       if (!parsed.success) {
@@ -212,7 +236,7 @@ export function compileWorkflow(definition: WorkflowDefinition, registry: BlockR
     const { block } = stepsByName.get(stepName)!;
     const properties = pending.get(stepName)!;
     const levelOf = (binding: Binding) => (binding.type === 'step' ? outputLevels.get(binding.step)! : 0);
-    const compiled = properties.map((p) => ({ name: p.name, spec: p.spec, binding: p.binding, level: levelOf(p.binding) }));
+    const compiled = properties.map((p) => ({ name: p.name, spec: p.spec, binding: p.binding, level: levelOf(p.binding), ...(p.entryKey !== undefined && { entryKey: p.entryKey }) }));
     const dimensionality = block.dimensionality ?? 'keep';
     // Data properties (images, detections…) must agree on a level; parameters broadcast from lower levels.
     const data = compiled.filter((p) => p.binding.type !== 'literal' && p.spec.accepts === 'selector');
@@ -248,7 +272,12 @@ export function compileWorkflow(definition: WorkflowDefinition, registry: BlockR
     if (flowTargets.length > 0 && runLevel > 0) fail('flow control is supported at level 0 only (not inside slices)', { stepName });
     const outputLevel = dimensionality === 'expand' ? runLevel + 1 : runLevel;
     outputLevels.set(stepName, outputLevel);
-    const literals = Object.fromEntries(compiled.filter((p) => p.binding.type === 'literal').map((p) => [p.name, (p.binding as { value: unknown }).value]));
+    const literals: Record<string, unknown> = {};
+    for (const p of compiled) {
+      if (p.binding.type !== 'literal') continue;
+      if (p.entryKey === undefined) literals[p.name] = p.binding.value;
+      else ((literals[p.name] ??= {}) as Record<string, unknown>)[p.entryKey] = p.binding.value;
+    }
     steps.push({ name: stepName, block, properties: compiled, literals, dependencies: [...dependencies.get(stepName)!], runLevel, outputLevel, flowTargets });
   }
 

@@ -42,6 +42,9 @@ function fieldJsonSchema(name: string, spec: FieldSpec): Record<string, unknown>
     literal = {};
   }
   if (spec.accepts === 'literal') return { ...literal, ...description };
+  if (spec.accepts === 'dictionary') {
+    return { anyOf: [{ type: 'object', additionalProperties: { anyOf: [literal, selector] } }, { ...selector, 'x-kinds': ['dictionary'] }], ...description };
+  }
   return { anyOf: [literal, selector], ...description, ...('default' in literal ? { default: literal.default } : {}) };
 }
 

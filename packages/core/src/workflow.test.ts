@@ -255,4 +255,36 @@ describe('createWorkflow().run', () => {
     expect(record!.parent!.map((d) => d.predictions[0]!.x)).toEqual([10, 30]);
     expect(record!.parent!.every((d) => d.predictions[0]!.parent_id === image.id)).toBe(true);
   });
+
+  it('resolves selectors inside a dictionary property, entry by entry, or takes a whole dictionary', async () => {
+    const template = defineBlock({
+      specificationVersion: 'v1',
+      type: 'test/template@v1',
+      title: 'Template',
+      description: 'Fills {{ name }} placeholders',
+      manifest: { text: field.literal(z.string()), values: field.dictionary(z.union([z.string(), z.number(), z.null()])) },
+      outputs: { text: { kinds: ['string'] } },
+      create: ({ properties }) => ({
+        run: ({ values }) => ({ text: properties.text!.replace(/\{\{ (\w+) \}\}/g, (_, key: string) => String(values?.[key])) }),
+      }),
+    });
+    const registry = createBlockRegistry([...testBlocks, template]);
+    const definition = (values: unknown) => ({
+      inputs: [{ type: 'WorkflowParameter' as const, name: 'unit', default_value: 'mm' }],
+      steps: [
+        { type: 'test/number@v1', name: 'n', value: 41 },
+        { type: 'test/add_one@v1', name: 'plus', value: '$steps.n.value' },
+        { type: 'test/template@v1', name: 'say', text: 'width {{ width }} {{ unit }} by {{ by }}', values },
+      ],
+      outputs: [{ type: 'JsonField' as const, name: 'text', selector: '$steps.say.text' }],
+    });
+    const entries = createWorkflow(definition({ width: '$steps.plus.value', unit: '$inputs.unit', by: 'hand' }), { registry });
+    expect(entries.plan.steps.find((s) => s.name === 'say')!.dependencies).toEqual(['plus']);
+    expect((await entries.run({ inputs: { unit: 'cm' } })).outputs).toEqual([{ text: 'width 42 cm by hand' }]);
+    const whole = createWorkflow(definition('$steps.plus.*'), { registry });
+    expect((await whole.run({ inputs: {} })).outputs).toEqual([{ text: 'width undefined undefined by undefined' }]);
+    expect(() => createWorkflow(definition({ width: '$steps.ghost.value' }), { registry })).toThrow(/step "say", property "values.width", selector "\$steps.ghost.value": no step named "ghost"/);
+    expect(() => createWorkflow(definition({ width: [1, 2] }), { registry })).toThrow(/property "values.width": invalid value \[1,2\]/);
+    expect(() => createWorkflow(definition('plain text'), { registry })).toThrow(/expected a dictionary of values or selectors/);
+  });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { BlockInstance, HostContext, RunContext } from './blocks.js';
 import type { CompiledStep, WorkflowPlan } from './compile.js';
 import { compileWorkflow } from './compile.js';
@@ -170,6 +171,10 @@ export function createWorkflow(definition: WorkflowDefinition, options: CreateWo
           const pick = (record: unknown) => (record == null ? undefined : output === '*' ? record : (record as Record_)[output]);
           value = property.spec.collapse && Array.isArray(value) ? value.map(pick) : pick(value);
         }
+        if (property.entryKey !== undefined) {
+          ((args[property.name] ??= {}) as Record_)[property.entryKey] = value ?? null;
+          continue;
+        }
         if (value == null && !property.spec.optional) return null; // an upstream step was skipped
         args[property.name] = value ?? undefined;
       }
@@ -303,13 +308,16 @@ async function splitRecords(plan: WorkflowPlan, given: Record<string, unknown>):
   });
 }
 
+const dictionarySchema = z.record(z.string(), z.unknown());
+
 function validateParameters(plan: WorkflowPlan, scalars: Record_) {
   for (const step of plan.steps) {
     for (const property of step.properties) {
       if (property.binding.type !== 'input' || !(property.binding.name in scalars)) continue;
       const value = scalars[property.binding.name];
       if (value === undefined && property.spec.optional) continue;
-      const parsed = property.spec.schema.safeParse(value);
+      const wholeDictionary = property.spec.accepts === 'dictionary' && property.entryKey === undefined;
+      const parsed = wholeDictionary ? dictionarySchema.safeParse(value) : property.spec.schema.safeParse(value);
       if (!parsed.success) {
         throw new InvalidInputError({
           message: `input "${property.binding.name}" = ${JSON.stringify(value)} is not valid for step "${step.name}" property "${property.name}": ${parsed.error.issues[0]?.message}`,

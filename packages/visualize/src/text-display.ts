@@ -21,8 +21,8 @@ const anchorFractions: Record<(typeof textAnchors)[number], [number, number]> = 
 const manifest = {
   ...imageFields,
   text: field.parameter(z.string(), ['string'], { description: 'The text; {{ $parameters.name }} is replaced by text_parameters.name. \\n starts a new line.' }),
-  text_parameters: field.parameter(z.record(z.string(), z.unknown()).default({}), ['dictionary'], {
-    description: 'Values for the placeholders (a literal dictionary, or a selector of a dictionary).',
+  text_parameters: field.dictionary(z.unknown(), ['*'], {
+    description: 'Values for the placeholders: a dictionary whose values are literals or selectors ({"count": "$steps.count.output"}), or a selector of a whole dictionary.',
   }),
   text_color: field.parameter(z.string().default('WHITE'), ['string'], { description: 'Color of the text.' }),
   background_color: field.parameter(z.string().default('BLACK'), ['string'], { description: 'Color of the box behind the text, or "transparent".' }),
@@ -78,7 +78,7 @@ export const textDisplay = defineBlock({
     async run(inputs, context) {
       const p = readParameters(manifest, inputs, parameterNames, context.stepName);
       const { image } = inputs;
-      const text = formatText(p.text as string, p.text_parameters as Record<string, unknown>);
+      const text = formatText(p.text as string, (p.text_parameters ?? {}) as Record<string, unknown>);
       if (text.trim() === '' && p.background_color === 'transparent') return { image };
       const backgroundName = String(p.background_color);
       const layout = layoutTextBox(text, {
