@@ -9,9 +9,12 @@ const selections = Number(process.argv[4] ?? 1000);
 const random = createRandom(1);
 const features = gaussianMatrix(rows * dims, random);
 
+let cpu = process.cpuUsage();
 let start = performance.now();
 const selected = await selectCoreset(features, rows, dims, { size: selections, projectionDimensions: dims, seed: 3 });
 const onnxMs = performance.now() - start;
+const onnxCpu = process.cpuUsage(cpu);
+cpu = process.cpuUsage();
 
 // Typed-array version of the same step: one pass over the rows per selected point.
 start = performance.now();
@@ -36,6 +39,8 @@ for (let i = 0; i < selections; i++) {
   next = bestIndex;
 }
 const jsMs = performance.now() - start;
+const jsCpu = process.cpuUsage(cpu);
+const perStep = (usage) => +((usage.user + usage.system) / 1000 / selections).toFixed(3);
 let agree = 0;
 for (let i = 0; i < selections; i++) if (selected[i] === selectedJs[i]) agree++;
-console.log(JSON.stringify({ rows, dims, selections, onnxMsPerStep: +(onnxMs / selections).toFixed(3), typedArrayMsPerStep: +(jsMs / selections).toFixed(3), sameSelections: agree / selections, loadavg: (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim() }));
+console.log(JSON.stringify({ rows, dims, selections, onnxMsPerStep: +(onnxMs / selections).toFixed(3), typedArrayMsPerStep: +(jsMs / selections).toFixed(3), onnxCpuMsPerStep: perStep(onnxCpu), typedArrayCpuMsPerStep: perStep(jsCpu), sameSelections: agree / selections, loadavg: (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim() }));
