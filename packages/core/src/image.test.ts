@@ -1,8 +1,27 @@
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors.js';
 import { VadImage } from './image.js';
 import { makePng } from './__fixtures__/test-blocks.js';
+
+/** A 1-bit grayscale PNG of zeros: a few hundred KB on disk, `size`² pixels when decoded. */
+function blackPng(size: number): Uint8Array {
+  const chunk = (type: string, data: Buffer) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'latin1');
+    data.copy(out, 8);
+    out.writeUInt32BE(zlib.crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header[8] = 1; // bit depth 1, color type 0 (gray)
+  const rows = Buffer.alloc((1 + Math.ceil(size / 8)) * size);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(rows, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+}
 
 describe('VadImage', () => {
   it('reads the size from the header and decodes RGB lazily, once', async () => {
@@ -47,5 +66,8 @@ describe('VadImage', () => {
     await expect(truncated).rejects.toThrow(/not a decodable image|could not be decoded/);
     await expect(VadImage.fromBytes(await makePng(100, 100), { maxPixels: 5000 })).rejects.toThrow(/100×100 = 10000 pixels, over the limit of 5000/);
     expect(() => VadImage.fromPixels({ data: new Uint8Array(5), width: 2, height: 2 })).toThrow(/expected 2×2×3 = 12/);
+    // Over sharp's own 268-megapixel guard too: still our message, naming the size.
+    const huge = blackPng(30000);
+    await expect(VadImage.fromBytes(huge, { name: 'bomb.png' })).rejects.toThrow(/bomb.png is 30000×30000 = 900000000 pixels, over the limit of 64000000/);
   });
 });

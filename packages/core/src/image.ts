@@ -71,7 +71,7 @@ export class VadImage {
     const what = options.name ?? 'image';
     let metadata;
     try {
-      metadata = await sharp(bytes).metadata();
+      metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
     } catch (cause) {
       throw new InvalidInputError({ message: `${what} is not a decodable image (${(cause as Error).message})`, property: options.name, cause });
     }
