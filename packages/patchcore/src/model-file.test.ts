@@ -34,7 +34,7 @@ describe('model file', () => {
     await expect(readModelFile(truncated)).rejects.toMatchObject({ name: 'VAD_ModelLoadError', path: truncated, message: expect.stringMatching(/truncated\.vad is truncated or corrupted/) });
     const altered = path.join(folder, 'altered.vad');
     const copy = Buffer.from(bytes);
-    copy[copy.length - 50] ^= 1;
+    copy[copy.length - 50] = copy[copy.length - 50]! ^ 1;
     await writeFile(altered, copy);
     await expect(readModelFile(altered)).rejects.toThrow(/checksum/);
     const foreign = path.join(folder, 'foreign.onnx');
