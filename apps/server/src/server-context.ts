@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from './config.js';
-import type { RegistryReport } from './block-registry.js';
+import type { StandardRegistry } from '@vad/standard';
 import type { Metrics } from './metrics.js';
 import type { RunQueue } from './run-queue.js';
 import type { WorkflowCache } from './workflow-cache.js';
@@ -18,7 +18,7 @@ export interface WarmupTask {
 /** Everything a route needs, built once per server. */
 export interface ServerContext {
   config: ServerConfig;
-  blocks: RegistryReport;
+  blocks: StandardRegistry;
   workflows: WorkflowCache;
   store: WorkflowStore;
   queue: RunQueue;

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { pino, type Logger } from 'pino';
 import { configFromEnv, publicDir, type ServerConfig } from './config.js';
-import { buildBlockRegistry } from './block-registry.js';
+import { createStandardRegistry } from '@vad/standard';
 import { createMetrics } from './metrics.js';
 import { createRunQueue } from './run-queue.js';
 import { createWorkflowCache } from './workflow-cache.js';
@@ -46,8 +46,7 @@ export interface VadServer {
 export async function createServer(options: CreateServerOptions = {}): Promise<VadServer> {
   const config: ServerConfig = { ...configFromEnv(), ...options.config };
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'vad-server' } });
-  const blocks = await buildBlockRegistry({ plugins: config.plugins, pluginsFrom: config.pluginsFrom });
-  for (const { packageName, reason } of blocks.skipped) logger.warn({ packageName, reason }, 'block package skipped');
+  const blocks = await createStandardRegistry({ plugins: config.plugins, from: config.pluginsFrom });
   if (blocks.plugins.length > 0) logger.info({ plugins: blocks.plugins }, 'plugins loaded');
 
   const metrics = createMetrics();

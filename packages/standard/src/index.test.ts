@@ -11,5 +11,8 @@ describe('the standard registry', () => {
     expect(registry.get('roboflow_core/identify_outliers@v1')?.type).toBe('vad/identify_outliers@v1');
     expect(registry.get('roboflow_core/image_slicer@v2')?.type).toBe('vad/image_slicer@v1');
     expect(registry.list()).toHaveLength(standardBlocks().length);
+    const { sources } = await createStandardRegistry({ plugins: [] });
+    expect(sources.get(registry.get('vad/patchcore@v1')!)).toBe('@vad/patchcore');
+    expect(sources.get(registry.get('vad/continue_if@v1')!)).toBe('@vad/core');
   });
 });
