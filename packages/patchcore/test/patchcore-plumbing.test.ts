@@ -103,4 +103,16 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     expect(calibrated.header.threshold.score).toBeLessThan(defect!);
     await backbone.dispose();
   });
+
+  it('adds flipped and rotated views to a few-shot bank, and fits on a single image', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const two = [0, 1].map((index) => path.join(folder, `good-${index}.png`));
+    const augmented = await fitPatchCore(two, { backbone, augmentations: ['flip-horizontal', 'rotate-90'] });
+    expect(augmented.header.bank.size).toBe(2 * 3 * 16 * 16);
+    expect(augmented.header.training.augmentations).toEqual(['flip-horizontal', 'rotate-90']);
+    const single = await fitPatchCore([two[0]!], { backbone });
+    expect(single.header.threshold.rule).toBe('second-neighbour-max');
+    expect(single.header.threshold.score).toBeGreaterThan(0);
+    await backbone.dispose();
+  });
 });

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { selectCoreset } from './coreset.js';
+import { createNearestNeighbourSearch } from './nearest-neighbour.js';
+import { createRandom, gaussianMatrix } from './random.js';
+
+function squaredDistance(a: Float32Array, b: Float32Array, dimensions: number, i: number, j: number): number {
+  let sum = 0;
+  for (let k = 0; k < dimensions; k++) sum += (a[i * dimensions + k]! - b[j * dimensions + k]!) ** 2;
+  return sum;
+}
+
+describe('selectCoreset', () => {
+  it('matches a direct greedy k-center on the same rows', async () => {
+    const rows = 300;
+    const dimensions = 8;
+    const features = gaussianMatrix(rows * dimensions, createRandom(5));
+    const selected = await selectCoreset(features, rows, dimensions, { size: 20, projectionDimensions: dimensions, seed: 2 });
+    // Reference: start from the same first point, then always take the row farthest from the selection.
+    const minimum = new Float64Array(rows).fill(Infinity);
+    const reference = [selected[0]!];
+    for (let step = 1; step < 20; step++) {
+      const last = reference[step - 1]!;
+      let best = -1;
+      for (let row = 0; row < rows; row++) {
+        minimum[row] = Math.min(minimum[row]!, squaredDistance(features, features, dimensions, row, last));
+        if (best < 0 || minimum[row]! > minimum[best]!) best = row;
+      }
+      reference.push(best);
+    }
+    expect(Array.from(selected)).toEqual(reference);
+  });
+
+  it('picks isolated points before dense ones', async () => {
+    // 100 points near the origin and 3 far away: the far ones are selected within the first 4.
+    const dimensions = 4;
+    const features = new Float32Array(103 * dimensions);
+    const random = createRandom(1);
+    for (let index = 0; index < 100 * dimensions; index++) features[index] = random() * 0.01;
+    [10, -10, 25].forEach((value, index) => features.fill(value, (100 + index) * dimensions, (101 + index) * dimensions));
+    const selected = Array.from(await selectCoreset(features, 103, dimensions, { size: 4, projectionDimensions: dimensions, seed: 0 }));
+    expect(selected.filter((row) => row >= 100).sort()).toEqual([100, 101, 102]);
+  });
+});
+
+describe('createNearestNeighbourSearch', () => {
+  it('finds the nearest bank row and its distance, in batches, like brute force', async () => {
+    const dimensions = 16;
+    const random = createRandom(9);
+    const bank = gaussianMatrix(50 * dimensions, random);
+    const queries = gaussianMatrix(37 * dimensions, random);
+    const search = await createNearestNeighbourSearch(bank, 50, dimensions, { batchRows: 10, neighbours: 3 });
+    const { distances, indices, neighbourDistances } = await search.search(queries, 37);
+    for (let query = 0; query < 37; query++) {
+      const all = Array.from({ length: 50 }, (_, row) => squaredDistance(queries, bank, dimensions, query, row));
+      const sorted = [...all].sort((a, b) => a - b);
+      expect(distances[query]).toBeCloseTo(Math.sqrt(sorted[0]!), 4);
+      expect(all[indices[query]!]).toBeCloseTo(sorted[0]!, 4);
+      expect(neighbourDistances![query * 3 + 2]).toBeCloseTo(Math.sqrt(sorted[2]!), 4);
+    }
+    await search.dispose();
+  });
+});
