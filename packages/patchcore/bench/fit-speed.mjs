@@ -6,7 +6,7 @@ import { fitPatchCore, loadFeatureBackbone, loadMvtecDataset } from '../dist/ind
 import { createRandom } from '../dist/random.js';
 
 const { values } = parseArgs({ options: {
-  data: { type: 'string', default: '/work/shared/datasets/magnetic_tile/MT' }, train: { type: 'string', default: '200' }, ratio: { type: 'string', default: '0.02' },
+  data: { type: 'string', default: '/work/shared/datasets/magnetic_tile/MT' }, train: { type: 'string', default: '200' }, ratio: { type: 'string', default: '0.02' }, projection: { type: 'string', default: '128' },
 } });
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
 const dataset = await loadMvtecDataset(values.data);
@@ -31,7 +31,7 @@ const close = () => {
 const start = performance.now();
 const cpuAll = process.cpuUsage();
 const model = await fitPatchCore(files, {
-  backbone, coresetRatio: Number(values.ratio),
+  backbone, coresetRatio: Number(values.ratio), projectionDimensions: Number(values.projection),
   onProgress: (event) => {
     if (event.stage !== stage) { close(); stage = event.stage; stageStart = performance.now(); cpuStart = process.cpuUsage(); }
   },
@@ -40,7 +40,7 @@ close();
 clearInterval(timer);
 const cpu = process.cpuUsage(cpuAll);
 console.log(JSON.stringify({
-  images: files.length, bank: model.header.bank.size, trainingPatches: model.header.bank.trainingPatches,
+  images: files.length, projection: Number(values.projection), bank: model.header.bank.size, trainingPatches: model.header.bank.trainingPatches,
   wallS: +((performance.now() - start) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), stages,
   peakRssGb: +(peak / 2 ** 30).toFixed(2), loadBefore, loadAfter: readFileSync('/proc/loadavg', 'utf8').trim(),
 }));
