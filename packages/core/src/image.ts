@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors.js';
+import { readImageSize } from './image-header.js';
 
 /** Decoded pixels: interleaved 8-bit RGB, row-major. */
 export interface RgbPixels {
@@ -65,18 +66,20 @@ export class VadImage {
     return typeof value === 'object' && value !== null && imageMarker in value;
   }
 
-  /** An image from encoded bytes (JPEG, PNG, WebP, TIFF, …); reads only the header now. */
+  /** An image from encoded bytes (JPEG, PNG, WebP, TIFF, …); reads only the header now (in JS for PNG and JPEG). */
   static async fromBytes(bytes: Uint8Array, options: { id?: string; name?: string; maxPixels?: number } = {}): Promise<VadImage> {
-    const sharp = await loadSharp();
     const what = options.name ?? 'image';
-    let metadata;
-    try {
-      metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
-    } catch (cause) {
-      throw new InvalidInputError({ message: `${what} is not a decodable image (${(cause as Error).message})`, property: options.name, cause });
+    let size = readImageSize(bytes);
+    if (!size) {
+      const sharp = await loadSharp();
+      try {
+        const metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+        size = { width: metadata.autoOrient?.width ?? metadata.width, height: metadata.autoOrient?.height ?? metadata.height };
+      } catch (cause) {
+        throw new InvalidInputError({ message: `${what} is not a decodable image (${(cause as Error).message})`, property: options.name, cause });
+      }
     }
-    const width = metadata.autoOrient?.width ?? metadata.width;
-    const height = metadata.autoOrient?.height ?? metadata.height;
+    const { width, height } = size;
     if (!width || !height) throw new InvalidInputError({ message: `${what} has no size in its header`, property: options.name });
     const maxPixels = options.maxPixels ?? defaultMaxPixels;
     if (width * height > maxPixels) {
