@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadSharp } from '@vad/core';
+import { createRandom } from '@vad/patchcore';
 
 /**
  * A small inspection set the server makes itself, so a newcomer can fit and try PatchCore with
@@ -23,18 +24,6 @@ export interface DemoDataset {
   root: string;
   train: DemoImage[];
   test: DemoImage[];
-}
-
-/** Mulberry32: a tiny seeded generator, so every run draws the same parts and defects. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function partSvg(next: () => number, defect: 'good' | 'scratch' | 'spot'): string {
@@ -77,7 +66,7 @@ function partSvg(next: () => number, defect: 'good' | 'scratch' | 'spot'): strin
 
 async function renderImage(seed: number, defect: 'good' | 'scratch' | 'spot'): Promise<Buffer> {
   const sharp = await loadSharp();
-  const next = random(seed);
+  const next = createRandom(seed); // seeded: every run draws the same parts and defects
   // Brushed metal: gaussian noise squeezed horizontally and stretched back gives long streaks.
   const noise = await sharp({ create: { width: 24, height: demoSize, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 150, sigma: 18 } } }).png().toBuffer();
   const brushed = await sharp(noise).resize(demoSize, demoSize, { fit: 'fill', kernel: 'cubic' }).modulate({ saturation: 0.15 }).png().toBuffer();

@@ -48,3 +48,4 @@ export type { FeaturePipeline } from './feature-extraction.js';
 export { buildPatchFeatureModel } from './patch-features.js';
 export type { TapShape } from './patch-features.js';
 export { createAnomalyMapRenderer, blurSigmaFor, gaussianKernel } from './anomaly-map.js';
+export { createRandom } from './random.js';

@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { labelComponents } from './connected-components.js';
 import { aupro, auroc, f1Max, pixelAuroc, rocCurve } from './metrics.js';
 import { argsortDescending } from './sort-scores.js';
+import { createRandom as seededRandom } from './random.js';
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function bruteForceAuroc(scores: Float32Array, labels: Uint8Array): number {
   let wins = 0;
