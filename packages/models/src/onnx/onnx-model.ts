@@ -158,9 +158,10 @@ export function encodeModel(model: OnnxModel): Uint8Array {
   return type.encode(type.fromObject(model as unknown as Record<string, unknown>)).finish();
 }
 
-type NumericArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Int16Array;
+export type NumericArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Int16Array;
 
-function elementTypeOf(data: NumericArray): TensorElementType {
+/** The ONNX element type name of a typed array. */
+export function elementTypeOf(data: NumericArray): TensorElementType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Int32Array) return 'int32';

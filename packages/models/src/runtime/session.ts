@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ModelLoadError, InvalidInputError } from '@vad/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { resolveModelSource, type ModelSource, type ModelSourceOptions } from './model-source.js';
+import { elementTypeOf, type NumericArray } from '../onnx/onnx-model.js';
 
 type OnnxRuntime = typeof import('onnxruntime-node');
 let runtimeModule: Promise<OnnxRuntime> | undefined;
@@ -100,16 +101,7 @@ function optionsKey(options: SessionOptions): string {
 }
 
 function tensorTypeOf(value: TensorValue): Tensor.Type {
-  if (value.type) return value.type;
-  const { data } = value;
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Float64Array) return 'float64';
-  if (data instanceof Int32Array) return 'int32';
-  if (data instanceof BigInt64Array) return 'int64';
-  if (data instanceof Uint8Array) return 'uint8';
-  if (data instanceof Int8Array) return 'int8';
-  if (data instanceof Uint16Array) return 'uint16';
-  return 'int16';
+  return value.type ?? (elementTypeOf(value.data as NumericArray) as Tensor.Type);
 }
 
 async function openSession(
