@@ -29,7 +29,7 @@ export function createBlockRegistry(blocks: Iterable<AnyBlock>, options: { sourc
   return { get: (type) => byName.get(type), list: () => unique };
 }
 
-function fieldJsonSchema(name: string, spec: FieldSpec): Record<string, unknown> {
+function fieldJsonSchema(spec: FieldSpec): Record<string, unknown> {
   const selector = { type: 'string', pattern: '^\\$(inputs|steps)\\.', 'x-kinds': spec.kinds };
   const description = spec.description ? { description: spec.description } : {};
   if (spec.accepts === 'selector') return { ...selector, ...description };
@@ -53,7 +53,7 @@ export function describeBlock(block: AnyBlock) {
   const properties: Record<string, unknown> = { type: { type: 'string', enum: [block.type, ...(block.aliases ?? [])] }, name: { type: 'string' } };
   const required = ['type', 'name'];
   for (const [name, spec] of Object.entries(block.manifest as Manifest)) {
-    properties[name] = fieldJsonSchema(name, spec);
+    properties[name] = fieldJsonSchema(spec);
     if (!spec.optional) required.push(name);
   }
   return {

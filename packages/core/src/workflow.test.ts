@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { coreBlocks } from './core-blocks/index.js';
-import type { WorkflowDefinition } from './definition.js';
 import { AbortedError, InvalidInputError, StepExecutionError } from './errors.js';
 import { VadImage } from './image.js';
 import { createBlockRegistry } from './registry.js';

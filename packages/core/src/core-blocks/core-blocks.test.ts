@@ -4,7 +4,7 @@ import { createWorkflow } from '../workflow.js';
 import { coreBlocks } from './index.js';
 import { makePng } from '../__fixtures__/test-blocks.js';
 import type { Detections } from '../values.js';
-import { defineBlock, field } from '../blocks.js';
+import { defineBlock } from '../blocks.js';
 
 const detections: Detections = {
   image: { width: 100, height: 100 },
