@@ -4,11 +4,11 @@
  * when a JPEG carries EXIF (its orientation may swap the sides), so the caller asks sharp instead.
  */
 export function readImageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
-  if (bytes.length >= 24 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47 && bytes[12] === 0x49 && bytes[13] === 0x48) {
+  if (bytes.length >= 24 && encodedFormat(bytes) === 'png' && bytes[12] === 0x49 && bytes[13] === 0x48) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return positive(view.getUint32(16), view.getUint32(20));
   }
-  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
+  if (bytes.length < 4 || encodedFormat(bytes) !== 'jpeg') return undefined;
   let offset = 2;
   while (offset + 9 < bytes.length) {
     if (bytes[offset] !== 0xff) return undefined;
@@ -29,4 +29,11 @@ export function readImageSize(bytes: Uint8Array): { width: number; height: numbe
 
 function positive(width: number, height: number) {
   return width > 0 && height > 0 ? { width, height } : undefined;
+}
+
+/** `png` or `jpeg` from the file signature, else undefined. */
+export function encodedFormat(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'jpeg';
+  return undefined;
 }

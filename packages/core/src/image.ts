@@ -1,5 +1,5 @@
 import { InvalidInputError } from './errors.js';
-import { readImageSize } from './image-header.js';
+import { encodedFormat, readImageSize } from './image-header.js';
 
 /** Decoded pixels: interleaved 8-bit RGB, row-major. */
 export interface RgbPixels {
@@ -120,11 +120,8 @@ export class VadImage {
 
   /** Encoded bytes. The original bytes are returned when the format matches and nothing changed. */
   async encode(format: 'jpeg' | 'png' = 'jpeg', options: { quality?: number } = {}): Promise<Buffer> {
+    if (this.#bytes && encodedFormat(this.#bytes) === format) return Buffer.from(this.#bytes);
     const sharp = await loadSharp();
-    if (this.#bytes) {
-      const { format: original } = await sharp(this.#bytes).metadata();
-      if (original === format) return Buffer.from(this.#bytes);
-    }
     const { data, width, height } = await this.pixels();
     const pipeline = sharp(data, { raw: { width, height, channels: 3 } });
     return format === 'png' ? pipeline.png({ compressionLevel: 6 }).toBuffer() : pipeline.jpeg({ quality: options.quality ?? 90 }).toBuffer();
