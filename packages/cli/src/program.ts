@@ -52,9 +52,10 @@ export function createProgram(io: Io): Command {
     .description('fit a PatchCore model from a folder of normal (defect-free) images')
     .requiredOption('-d, --data <dir>', 'folder of normal images, or an MVTec-layout category (uses train/good)')
     .requiredOption('-o, --out <file>', 'model file to write')
-    .option('--backbone <name>', 'inception_v3 (default) or mobilenet_v2')
-    .option('--coreset-ratio <ratio>', 'fraction of patch features kept in the memory bank', Number.parseFloat)
-    .action(async (options: { data: string; out: string; backbone?: string; coresetRatio?: number }) => fitAction(options, io));
+    .option('--preset <name>', 'default (InceptionV3 mixed5, 192 px), fine (mixed2+mixed5, 256 px: finer maps) or fast (MobileNetV2, 160 px)', 'default')
+    .option('--backbone <name>', "inception_v3 or mobilenet_v2 (default: the preset's)")
+    .option('--coreset-ratio <ratio>', "fraction of patch features kept in the memory bank (default: the preset's)", Number.parseFloat)
+    .action(async (options: { data: string; out: string; preset: string; backbone?: string; coresetRatio?: number }) => fitAction(options, io));
 
   program
     .command('eval')

@@ -69,6 +69,14 @@ describe('vad CLI', () => {
     expect((await cli('run', workflowFile, '--param', 'oops')).stderr).toMatch(/must look like name=value/);
   });
 
+  it('fit names an unknown preset and the presets it knows, and writes nothing', async () => {
+    const out = path.join(folder, 'preset.vad');
+    const result = await cli('fit', '--data', path.dirname(workflowFile), '--out', out, '--preset', 'huge');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown preset "huge"; known: default, fine, fast/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('blocks lists the standard blocks with their Roboflow aliases', async () => {
     const { code, stdout } = await cli('blocks');
     expect(code).toBe(0);

@@ -1,12 +1,12 @@
 // Fit time and memory on 200 images (default configuration), by stage.
-// /usr/bin/time -v node bench/fit-speed.mjs [--data <dir>] [--train 200] [--ratio 0.02]
+// /usr/bin/time -v node bench/fit-speed.mjs [--preset default|fine|fast] [--data <dir>] [--train 200] [--ratio R]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fitPatchCore, loadFeatureBackbone, loadMvtecDataset } from '../dist/index.js';
+import { fitPatchCore, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
 import { createRandom } from '../dist/random.js';
 
 const { values } = parseArgs({ options: {
-  data: { type: 'string', default: '/work/shared/datasets/magnetic_tile/MT' }, train: { type: 'string', default: '200' }, ratio: { type: 'string', default: '0.02' }, projection: { type: 'string', default: '128' },
+  data: { type: 'string', default: '/work/shared/datasets/magnetic_tile/MT' }, train: { type: 'string', default: '200' }, preset: { type: 'string', default: 'default' }, ratio: { type: 'string' }, projection: { type: 'string', default: '128' },
 } });
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
 const dataset = await loadMvtecDataset(values.data);
@@ -17,7 +17,8 @@ for (let index = indices.length - 1; index > 0; index--) {
   [indices[index], indices[other]] = [indices[other], indices[index]];
 }
 const files = indices.slice(0, Number(values.train)).sort((a, b) => a - b).map((index) => dataset.train[index]);
-const backbone = await loadFeatureBackbone('inception_v3');
+const preset = presets[values.preset];
+const backbone = await loadFeatureBackbone(preset.backbone, { inputSize: preset.inputSize, taps: preset.taps });
 let peak = 0;
 const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
 const stages = {};
@@ -31,7 +32,7 @@ const close = () => {
 const start = performance.now();
 const cpuAll = process.cpuUsage();
 const model = await fitPatchCore(files, {
-  backbone, coresetRatio: Number(values.ratio), projectionDimensions: Number(values.projection),
+  backbone, coresetRatio: Number(values.ratio ?? preset.coresetRatio), projectionDimensions: Number(values.projection),
   onProgress: (event) => {
     if (event.stage !== stage) { close(); stage = event.stage; stageStart = performance.now(); cpuStart = process.cpuUsage(); }
   },
@@ -40,7 +41,7 @@ close();
 clearInterval(timer);
 const cpu = process.cpuUsage(cpuAll);
 console.log(JSON.stringify({
-  images: files.length, projection: Number(values.projection), bank: model.header.bank.size, trainingPatches: model.header.bank.trainingPatches,
+  preset: values.preset, images: files.length, projection: Number(values.projection), bank: model.header.bank.size, trainingPatches: model.header.bank.trainingPatches,
   wallS: +((performance.now() - start) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), stages,
   peakRssGb: +(peak / 2 ** 30).toFixed(2), loadBefore, loadAfter: readFileSync('/proc/loadavg', 'utf8').trim(),
 }));

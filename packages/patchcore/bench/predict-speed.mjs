@@ -1,14 +1,14 @@
 // End-to-end predict speed (decode → features → nearest neighbour → blurred map at image size)
 // beside its FLOP bound: (backbone multiply-adds + patches × bank × dimensions) × 2 / the MatMul
 // rate ONNX Runtime reaches here, measured in the same run.
-// node bench/predict-speed.mjs [--backbone inception_v3] [--size 256] [--ratio 0.02] [--data <mvtec dir>] [--train 50]
+// node bench/predict-speed.mjs [--preset default|fine|fast] [--size N] [--ratio R] [--data <mvtec dir>] [--train 50]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildModel, countMultiplyAdds, createSessionFromBytes, decodeModel, importBackbone } from '@vad/models';
-import { backboneDefaults, createPatchCoreDetector, fitPatchCore, listImages, loadFeatureBackbone, loadMvtecDataset } from '../dist/index.js';
+import { createPatchCoreDetector, fitPatchCore, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
 
 const { values } = parseArgs({ options: {
-  backbone: { type: 'string', default: 'inception_v3' }, size: { type: 'string' }, ratio: { type: 'string', default: '0.02' },
+  preset: { type: 'string', default: 'default' }, size: { type: 'string' }, ratio: { type: 'string' },
   data: { type: 'string', default: '/work/shared/datasets/mvtec_ad_reduced/hazelnut' }, train: { type: 'string', default: '50' }, runs: { type: 'string', default: '3' },
 } });
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim();
@@ -35,13 +35,14 @@ const cpuRate = (8 * 2 * n ** 3) / ((matmulCpu.user + matmulCpu.system) / 1e6);
 await matmul.dispose();
 const rate = (2 * n ** 3) / (matmulMs / 1000);
 
-// 2. Model: the default configuration fitted on the dataset's training images.
-const id = values.backbone;
-const size = Number(values.size ?? backboneDefaults[id].inputSize);
-const taps = backboneDefaults[id].taps;
-const backbone = await loadFeatureBackbone(id, { inputSize: size });
+// 2. Model: the preset fitted on the dataset's training images.
+const preset = presets[values.preset];
+const id = preset.backbone;
+const size = Number(values.size ?? preset.inputSize);
+const taps = preset.taps;
+const backbone = await loadFeatureBackbone(id, { inputSize: size, taps });
 const dataset = await loadMvtecDataset(values.data);
-const model = await fitPatchCore(dataset.train.slice(0, Number(values.train)), { backbone, coresetRatio: Number(values.ratio) });
+const model = await fitPatchCore(dataset.train.slice(0, Number(values.train)), { backbone, coresetRatio: Number(values.ratio ?? preset.coresetRatio) });
 const detector = await createPatchCoreDetector(model, backbone);
 
 // 3. Multiply-adds: backbone at this size + nearest-neighbour MatMul.
@@ -73,7 +74,7 @@ const cpu = process.cpuUsage(cpuStart);
 // CPU time per prediction (all threads): on an idle 2-core machine the wall time is between cpu/2 and cpu.
 const predictCpuMs = (cpu.user + cpu.system) / 1000 / calls;
 console.log(JSON.stringify({
-  backbone: id, size, taps: taps.join('+'), bank: model.header.bank.size, dimensions: model.header.features.dimensions, patches,
+  preset: values.preset, backbone: id, size, taps: taps.join('+'), bank: model.header.bank.size, dimensions: model.header.features.dimensions, patches,
   matmulGflops: +(rate / 1e9).toFixed(1), backboneGmac: +(backboneMacs / 1e9).toFixed(3), searchGmac: +(searchMacs / 1e9).toFixed(3),
   boundMs: +boundMs.toFixed(1), boundAt160GflopsMs: +boundAt160Ms.toFixed(1), matmulGflopsPerCpuSecond: +(cpuRate / 1e9).toFixed(1), boundCpuMs: +boundCpuMs.toFixed(1), predictMs: +predictMs.toFixed(1), predictCpuMs: +predictCpuMs.toFixed(1), ratioToBound: +(predictMs / boundMs).toFixed(2), cpuRatioToCpuBound: +(predictCpuMs / boundCpuMs).toFixed(2), images: files.length,
   loadBefore, loadAfter: loadavg(),

@@ -1,14 +1,21 @@
+import { InvalidInputError } from '@vad/core';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionOptions } from '@vad/models';
 import type { FeatureBackbone } from './backbone.js';
 import { loadFeatureBackbone, presets, type BackboneLoadOptions, type PresetName } from './backbones.js';
 
-/** A preset's backbone at the preset's input size; another backbone id uses its own default size. */
+/** A preset's backbone with the preset's taps and input size; another backbone id uses its own defaults. */
 function loadPresetBackbone(preset: PresetName, backboneId: string | undefined, options: BackboneLoadOptions): Promise<FeatureBackbone> {
   const chosen = presets[preset];
+  if (!chosen) throw new InvalidInputError({ message: `unknown preset "${preset}"; known: ${Object.keys(presets).join(', ')}`, property: 'preset' });
   if (backboneId && backboneId !== chosen.backbone) return loadFeatureBackbone(backboneId, options);
-  return loadFeatureBackbone(chosen.backbone, { inputSize: chosen.inputSize, ...options });
+  return loadFeatureBackbone(chosen.backbone, { inputSize: chosen.inputSize, taps: chosen.taps, ...options });
+}
+
+/** The coreset ratio a fit uses: the caller's, else the preset's (a custom backbone gets the preset's too). */
+function presetCoresetRatio(preset: PresetName, coresetRatio: number | undefined): number {
+  return coresetRatio ?? presets[preset].coresetRatio;
 }
 import { loadMvtecDataset, readImageRgb } from './dataset.js';
 import { evaluateDetector, type EvaluationResult } from './evaluate.js';
@@ -31,7 +38,7 @@ export interface FitCommandOptions extends SessionOptions {
   data: string | readonly string[];
   /** Model file to write (atomically). */
   out: string;
-  /** `default` (InceptionV3, 256 px) or `fast` (MobileNetV2, 160 px); `backbone` overrides its backbone. */
+  /** `default` (InceptionV3 mixed5, 192 px), `fine` (InceptionV3 mixed2+mixed5, 256 px) or `fast` (MobileNetV2, 160 px); `backbone` overrides its backbone. */
   preset?: PresetName;
   /** `inception_v3` (default) or `mobilenet_v2`. */
   backbone?: string;
@@ -68,7 +75,7 @@ export async function fitCommand(options: FitCommandOptions): Promise<FitCommand
       await savePadimModel(out, model, { float16: float16 ?? false });
       return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: undefined, threshold: model.header.threshold, milliseconds: performance.now() - started };
     }
-    const model = await fitPatchCore(data, { backbone, ...sessionOptions, ...(coresetRatio !== undefined && { coresetRatio }), ...(onProgress && { onProgress }) });
+    const model = await fitPatchCore(data, { backbone, ...sessionOptions, coresetRatio: presetCoresetRatio(preset, coresetRatio), ...(onProgress && { onProgress }) });
     await savePatchCoreModel(out, model, { float16: float16 ?? false });
     return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: model.header.bank.size, threshold: model.header.threshold, milliseconds: performance.now() - started };
   } finally {
@@ -122,7 +129,7 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalComm
     detector =
       detectorKind === 'padim'
         ? await createPadimDetector(await fitPadim(dataset.train, fitOptions), backbone, sessionOptions)
-        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, ...(coresetRatio !== undefined && { coresetRatio }) }), backbone, sessionOptions);
+        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, coresetRatio: presetCoresetRatio(preset, coresetRatio) }), backbone, sessionOptions);
     fitMilliseconds = performance.now() - started;
   }
   try {

@@ -23,7 +23,7 @@ export interface FitProgress {
 /** Fits use the whole bank up to this many images ("few-shot"), a coreset above. */
 export const fullBankMaxImages = 16;
 /** Default share of training patches kept in the memory bank (see BENCHMARKS.md for how it was chosen). */
-export const defaultCoresetRatio = 0.02;
+export const defaultCoresetRatio = 0.1;
 
 /** What a fitted model records about the network that made its features. */
 export interface BackboneRecord {

@@ -1,0 +1,44 @@
+import { sharedPath } from '@vad/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeatureBackbone } from '../src/backbone.js';
+import { backboneDefaults, loadFeatureBackbone } from '../src/backbones.js';
+import { evaluateDetector } from '../src/evaluate.js';
+import { createPatchCoreDetector, defaultCoresetRatio, fitPatchCore } from '../src/patchcore.js';
+
+const mvtec = sharedPath('datasets/mvtec_ad_reduced');
+
+// The default configuration is chosen by the measurements in BENCHMARKS.md; this keeps it honest on
+// real data: a change of defaults that loses accuracy on MVTec AD fails here. With 2 good and
+// 8 defect test images, image AUROC moves in steps of 1/16, so the bounds leave room for one pair.
+describe.skipIf(!mvtec)('PatchCore defaults on MVTec AD (reduced, 50 training images)', () => {
+  let backbone: FeatureBackbone;
+  beforeAll(async () => {
+    backbone = await loadFeatureBackbone('inception_v3');
+  });
+  afterAll(async () => {
+    await backbone?.dispose();
+  });
+
+  it('uses InceptionV3 mixed5 at 192 px with a 10 % coreset', () => {
+    expect(backboneDefaults.inception_v3).toEqual({ taps: ['mixed5'], inputSize: 192 });
+    expect(backbone.tapShapes).toEqual([{ channels: 768, height: 10, width: 10 }]);
+    expect(defaultCoresetRatio).toBe(0.1);
+  });
+
+  it.each([
+    ['hazelnut', 0.93],
+    ['transistor', 0.8],
+  ])('%s: image AUROC ≥ 0.9 and pixel AUROC ≥ %d', async (category, pixelBound) => {
+    const root = `${mvtec}/${category}`;
+    const model = await fitPatchCore(root, { backbone });
+    expect(model.header.bank.size).toBe(Math.round(45 * 100 * defaultCoresetRatio));
+    const detector = await createPatchCoreDetector(model, backbone);
+    try {
+      const result = await evaluateDetector(detector, root);
+      expect(result.imageAuroc).toBeGreaterThanOrEqual(0.9);
+      expect(result.pixelAuroc).toBeGreaterThanOrEqual(pixelBound);
+    } finally {
+      await detector.dispose();
+    }
+  });
+});
