@@ -4,7 +4,7 @@ import { convertLayersModel, createSessionFromBytes, encodeModel, loadNsfwjsMode
 
 const artifactsCache = new Map();
 
-export async function createExperimentalBackbone({ name = 'inception_v3', taps = ['mixed2', 'mixed5'], inputSize = 256, id } = {}) {
+export async function createExperimentalBackbone({ name = 'inception_v3', taps = ['mixed5'], inputSize = 192, id } = {}) {
   if (!artifactsCache.has(name)) artifactsCache.set(name, await loadNsfwjsModel(name));
   const onnx = convertLayersModel(artifactsCache.get(name), { outputs: taps, dynamicSize: true });
   const session = await createSessionFromBytes(encodeModel(onnx), { cache: false, name: `${name} ${taps.join('+')}` });

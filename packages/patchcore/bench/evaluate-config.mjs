@@ -1,5 +1,5 @@
 // Fits and evaluates one configuration on an MVTec-layout dataset; prints one JSON line.
-// node bench/evaluate-config.mjs --data <dir> [--taps mixed2,mixed5] [--size 256] [--ratio 0.02]
+// node bench/evaluate-config.mjs --data <dir> [--taps mixed5] [--size 192] [--ratio 0.1]
 //   [--train 200] [--test-subset N] [--seed 0] [--detector patchcore|padim] [--image-only] [--pool 3]
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -9,8 +9,8 @@ import { createExperimentalBackbone } from './backbone-experiments.mjs';
 
 const { values } = parseArgs({
   options: {
-    data: { type: 'string' }, taps: { type: 'string', default: 'mixed2,mixed5' }, size: { type: 'string', default: '256' },
-    ratio: { type: 'string', default: '0.02' }, train: { type: 'string', default: '200' }, 'test-subset': { type: 'string' },
+    data: { type: 'string' }, taps: { type: 'string', default: 'mixed5' }, size: { type: 'string', default: '192' },
+    ratio: { type: 'string', default: '0.1' }, train: { type: 'string', default: '200' }, 'test-subset': { type: 'string' },
     seed: { type: 'string', default: '0' }, detector: { type: 'string', default: 'patchcore' }, 'image-only': { type: 'boolean', default: false },
     pool: { type: 'string', default: '3' }, backbone: { type: 'string', default: 'inception_v3' }, projection: { type: 'string', default: '128' },
     channels: { type: 'string', default: '128' }, scale: { type: 'string' }, augment: { type: 'string' }, weights: { type: 'string' }, contrast: { type: 'string', default: 'none' }, 'min-side': { type: 'string', default: '96' },

@@ -1,0 +1,41 @@
+// Dumps raw tap maps (float32 NCHW) for train(200 seeded) + test(all) of an MVTec-layout dataset.
+import { parseArgs } from 'node:util';
+import { openSync, writeSync, closeSync, writeFileSync, mkdirSync } from 'node:fs';
+import { loadMvtecDataset, readImageRgb } from '../../dist/index.js';
+import { createRandom } from '../../dist/random.js';
+import { preprocessImages } from '@vad/models';
+import { createExperimentalBackbone } from '../backbone-experiments.mjs';
+import sharp from 'sharp';
+const { values } = parseArgs({ options: { data: { type: 'string' }, taps: { type: 'string', default: 'mixed0,mixed1,mixed2,mixed3,mixed4,mixed5,mixed6,mixed7' }, size: { type: 'string', default: '256' }, train: { type: 'string', default: '200' }, out: { type: 'string' }, mask: { type: 'string', default: '64' } } });
+const size = Number(values.size);
+const dataset = await loadMvtecDataset(values.data);
+const pick = (list, count) => { if (list.length <= count) return list; const random = createRandom(0); const indices = list.map((_, i) => i); for (let i = indices.length - 1; i > 0; i--) { const o = Math.floor(random() * (i + 1)); [indices[i], indices[o]] = [indices[o], indices[i]]; } return indices.slice(0, count).sort((a, b) => a - b).map((i) => list[i]); };
+const train = pick(dataset.train, Number(values.train));
+const test = dataset.test;
+const taps = values.taps.split(',');
+const backbone = await createExperimentalBackbone({ taps, inputSize: size });
+mkdirSync(values.out, { recursive: true });
+const files = [...train, ...test.map((s) => s.path)];
+const fds = taps.map((t) => openSync(`${values.out}/${t}.f32`, 'w'));
+const shapes = {};
+const sizes = [];
+for (let start = 0; start < files.length; start += 8) {
+  const batch = files.slice(start, start + 8);
+  const images = await Promise.all(batch.map((f) => readImageRgb(f, () => ({ width: size, height: size }))));
+  for (const im of images) sizes.push([im.originalWidth ?? im.original?.width, im.originalHeight ?? im.original?.height]);
+  const { tensor } = await preprocessImages(images, { width: size, height: size, normalization: 'unit', kernel: 'cubic' });
+  const maps = await backbone.run(tensor.data, [images.length, 3, size, size]);
+  maps.forEach((m, i) => { shapes[taps[i]] = m.dims.slice(1); writeSync(fds[i], Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength)); });
+  if (start % 80 === 0) console.error(start, files.length);
+}
+fds.forEach(closeSync);
+const M = Number(values.mask);
+const masks = Buffer.alloc(test.length * M * M);
+for (const [i, s] of test.entries()) {
+  if (!s.maskPath) continue;
+  const { data } = await sharp(s.maskPath).greyscale().resize(M, M, { fit: 'fill', kernel: 'nearest' }).raw().toBuffer({ resolveWithObject: true });
+  for (let j = 0; j < M * M; j++) masks[i * M * M + j] = data[j] > 127 ? 1 : 0;
+}
+writeFileSync(`${values.out}/masks.u8`, masks);
+writeFileSync(`${values.out}/meta.json`, JSON.stringify({ size, taps, shapes, train: train.length, test: test.map((s) => s.defect), files, mask: M, sizes }));
+await backbone.dispose();
