@@ -1,9 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sharedPath } from '@vad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureBackbone } from '../src/backbone.js';
 import { backboneDefaults, loadFeatureBackbone } from '../src/backbones.js';
+import { fitCommand } from '../src/commands.js';
+import { listImages } from '../src/dataset.js';
 import { evaluateDetector } from '../src/evaluate.js';
-import { createPatchCoreDetector, defaultCoresetRatio, fitPatchCore } from '../src/patchcore.js';
+import { createPatchCoreDetector, defaultCoresetRatio, fitPatchCore, loadPatchCoreModel } from '../src/patchcore.js';
 
 const mvtec = sharedPath('datasets/mvtec_ad_reduced');
 
@@ -39,6 +44,21 @@ describe.skipIf(!mvtec)('PatchCore defaults on MVTec AD (reduced, 50 training im
       expect(result.pixelAuroc).toBeGreaterThanOrEqual(pixelBound);
     } finally {
       await detector.dispose();
+    }
+  });
+
+  it('fits the fine preset (the first default) with its own taps, size and coreset ratio', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'vad-fine-'));
+    try {
+      const train = (await listImages(`${mvtec}/hazelnut/train/good`)).slice(0, 20);
+      const out = path.join(folder, 'fine.vad');
+      await fitCommand({ data: train, out, preset: 'fine' });
+      const { header } = await loadPatchCoreModel(out);
+      expect(header.backbone).toMatchObject({ id: 'inception_v3', taps: ['mixed2', 'mixed5'], inputSize: 256 });
+      expect(header.bank.coresetRatio).toBe(0.02);
+      expect(header.features.dimensions).toBe(288 + 768);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
     }
   });
 });
