@@ -3,7 +3,7 @@ resolution ensembles, and a whole-image k-NN term.
 python3 combine.py <dump dir at 256> <dump dir at 192> [<dump dirs at other sizes>...]"""
 import itertools, sys
 import numpy as np
-from study import Data, auroc, evaluate, maps_to_mask_res, resize
+from study import Data, auroc, evaluate, maps_to_mask_res
 
 dirs = sys.argv[1:]
 data = Data(dirs[0]); ntr = data.ntrain

@@ -1,4 +1,6 @@
-import json, numpy as np, time, sys
+"""Shared pieces of the feature study: dumped maps, patch features, coreset, nearest neighbour, metrics."""
+import json
+import numpy as np
 from scipy import ndimage
 from scipy.stats import rankdata
 
@@ -106,24 +108,33 @@ def evaluate(data, image_scores, maps=None, name=''):
         out['pix'] = round(float(auroc(maps.ravel(), data.masks.ravel())), 4)
     return out
 
-def patchcore_scores(data, taps, pool=3, ratio=0.02, proj=128, weights=None, grid=None, k=1, bank_idx=None, chunk=32, train_rows=None):
+def score_two_fold(data, F, ratio, extra_bank_views=None, chunk=64):
+    """PatchCore distances of every test image (bank from all training images) and of every
+    training image scored two-fold (bank from the other half): the "cross" scores that
+    normalisations and ensembles standardise by. `F` is [images, patches, dims];
+    `extra_bank_views(indices)` may add rows (e.g. flipped views) to a bank."""
     ntr = data.ntrain
-    tr, g = features(data, taps, pool, weights, grid, idx=np.arange(ntr))
-    D = tr.shape[-1]
-    tr = tr.reshape(-1, D)
-    if ratio < 1:
-        sel = coreset(tr, ratio, proj)
-        bank = tr[sel]
-    else:
-        bank = tr
-    del tr
-    bn = (bank * bank).sum(1)
-    scores = []
-    for s in range(ntr, data.n, chunk):
-        idx = np.arange(s, min(s + chunk, data.n))
-        te, _ = features(data, taps, pool, weights, grid, idx=idx)
-        Q = te.reshape(-1, D)
-        d = nn_dist(Q, bank, bn, k)
-        if k > 1: d = d[:, 0]
-        scores.append(d.reshape(len(idx), -1))
-    return np.concatenate(scores), g, bank
+    dims, patches = F.shape[-1], F.shape[1]
+    half = np.random.default_rng(1).permutation(ntr)
+    a, b = half[:ntr // 2], half[ntr // 2:]
+    def bank_of(indices):
+        parts = [F[indices]] + (extra_bank_views(indices) if extra_bank_views else [])
+        rows = np.concatenate(parts).reshape(-1, dims)
+        return rows if ratio >= 1 else rows[coreset(rows, ratio)]
+    def score(bank, indices):
+        norms = (bank * bank).sum(1)
+        return np.concatenate([nn_dist(F[indices[s:s + chunk]].reshape(-1, dims), bank, norms).reshape(-1, patches)
+                               for s in range(0, len(indices), chunk)])
+    test = score(bank_of(np.arange(ntr)), np.arange(ntr, data.n))
+    cross = np.empty((ntr, patches), np.float32)
+    cross[b] = score(bank_of(a), b)
+    cross[a] = score(bank_of(b), a)
+    return test, cross
+
+def report(data, test, cross, grid):
+    """Image and pixel AUROC of raw distances and of distances divided by each cell's cross mean."""
+    ratio = test / cross.mean(0)
+    raw_result = evaluate(data, test.max(1), maps_to_mask_res(test, grid, data.meta['mask']))
+    ratio_result = evaluate(data, ratio.max(1), maps_to_mask_res(ratio, grid, data.meta['mask']))
+    per = {k[:5]: v for k, v in raw_result['per'].items()}
+    return f"raw {raw_result['img']} / {raw_result['pix']}  ratio {ratio_result['img']} / {ratio_result['pix']}  per defect {per}"

@@ -1,6 +1,6 @@
 import sys
 import numpy as np
-from study import *
+from study import Data, auroc, coreset, evaluate, features, maps_to_mask_res, nn_dist
 data = Data(sys.argv[1] if len(sys.argv) > 1 else 'mt192'); ntr = data.ntrain
 F, g = features(data, ['mixed5'], 3); D = F.shape[-1]; P = F.shape[1]
 tr = F[:ntr].reshape(-1, D)
