@@ -6,7 +6,7 @@ import { createRandom } from '../../dist/random.js';
 import { preprocessImages } from '@vad/models';
 import { createExperimentalBackbone } from '../backbone-experiments.mjs';
 import sharp from 'sharp';
-const { values } = parseArgs({ options: { data: { type: 'string' }, taps: { type: 'string', default: 'mixed0,mixed1,mixed2,mixed3,mixed4,mixed5,mixed6,mixed7' }, size: { type: 'string', default: '256' }, train: { type: 'string', default: '200' }, out: { type: 'string' }, mask: { type: 'string', default: '64' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, taps: { type: 'string', default: 'mixed0,mixed1,mixed2,mixed3,mixed4,mixed5,mixed6,mixed7' }, size: { type: 'string', default: '256' }, train: { type: 'string', default: '200' }, out: { type: 'string' }, mask: { type: 'string', default: '64' }, flip: { type: 'boolean', default: false } } });
 const size = Number(values.size);
 const dataset = await loadMvtecDataset(values.data);
 const pick = (list, count) => { if (list.length <= count) return list; const random = createRandom(0); const indices = list.map((_, i) => i); for (let i = indices.length - 1; i > 0; i--) { const o = Math.floor(random() * (i + 1)); [indices[i], indices[o]] = [indices[o], indices[i]]; } return indices.slice(0, count).sort((a, b) => a - b).map((i) => list[i]); };
@@ -21,7 +21,8 @@ const shapes = {};
 const sizes = [];
 for (let start = 0; start < files.length; start += 8) {
   const batch = files.slice(start, start + 8);
-  const images = await Promise.all(batch.map((f) => readImageRgb(f, () => ({ width: size, height: size }))));
+  let images = await Promise.all(batch.map((f) => readImageRgb(f, () => ({ width: size, height: size }))));
+  if (values.flip) images = images.map(mirrored);
   for (const im of images) sizes.push([im.originalWidth ?? im.original?.width, im.originalHeight ?? im.original?.height]);
   const { tensor } = await preprocessImages(images, { width: size, height: size, normalization: 'unit', kernel: 'cubic' });
   const maps = await backbone.run(tensor.data, [images.length, 3, size, size]);
@@ -29,6 +30,15 @@ for (let start = 0; start < files.length; start += 8) {
   if (start % 80 === 0) console.error(start, files.length);
 }
 fds.forEach(closeSync);
+
+/** The image mirrored left to right (`--flip`: features of the mirrored dataset, for test-time flips). */
+function mirrored(image) {
+  const out = new Uint8Array(image.data.length);
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) out.set(image.data.subarray((y * image.width + image.width - 1 - x) * 3, (y * image.width + image.width - x) * 3), (y * image.width + x) * 3);
+  }
+  return { ...image, data: out };
+}
 const M = Number(values.mask);
 const masks = Buffer.alloc(test.length * M * M);
 for (const [i, s] of test.entries()) {
