@@ -1,6 +1,7 @@
 import { InvalidInputError } from '@vad/core';
 import { loadBackbone, type BackboneName, type SessionOptions } from '@vad/models';
 import type { FeatureBackbone } from './backbone.js';
+import { defaultCoresetRatio } from './patchcore.js';
 
 /** Default backbone of new fits. */
 export const defaultBackboneId = 'inception_v3';
@@ -67,8 +68,23 @@ export async function loadFeatureBackbone(id: string, options: BackboneLoadOptio
  * - `fast`: MobileNetV2 at 160 px — the cheapest, with much lower accuracy.
  */
 export const presets = {
-  default: { backbone: 'inception_v3', inputSize: 192, taps: ['mixed5'], coresetRatio: 0.1 },
+  default: { backbone: 'inception_v3', ...backboneDefaults.inception_v3, coresetRatio: defaultCoresetRatio },
   fine: { backbone: 'inception_v3', inputSize: 256, taps: ['mixed2', 'mixed5'], coresetRatio: 0.02 },
-  fast: { backbone: 'mobilenet_v2', inputSize: 160, taps: ['block_6_expand_relu', 'block_13_expand_relu'], coresetRatio: 0.1 },
-} as const satisfies Record<string, { backbone: BackboneId; inputSize: number; taps: readonly string[]; coresetRatio: number }>;
+  fast: { backbone: 'mobilenet_v2', inputSize: 160, taps: backboneDefaults.mobilenet_v2.taps, coresetRatio: defaultCoresetRatio },
+} satisfies Record<string, Preset>;
 export type PresetName = keyof typeof presets;
+
+export interface Preset {
+  readonly backbone: BackboneId;
+  readonly inputSize: number;
+  readonly taps: readonly string[];
+  readonly coresetRatio: number;
+}
+
+/** The preset called `name`; an unknown name is an error listing the known ones. */
+export function presetNamed(name: string): Preset {
+  if (!Object.hasOwn(presets, name)) {
+    throw new InvalidInputError({ message: `unknown preset "${name}"; known: ${Object.keys(presets).join(', ')}`, property: 'preset' });
+  }
+  return presets[name as PresetName];
+}

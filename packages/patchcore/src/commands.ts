@@ -1,21 +1,13 @@
-import { InvalidInputError } from '@vad/core';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionOptions } from '@vad/models';
 import type { FeatureBackbone } from './backbone.js';
-import { loadFeatureBackbone, presets, type BackboneLoadOptions, type PresetName } from './backbones.js';
+import { loadFeatureBackbone, presetNamed, type BackboneLoadOptions, type Preset, type PresetName } from './backbones.js';
 
 /** A preset's backbone with the preset's taps and input size; another backbone id uses its own defaults. */
-function loadPresetBackbone(preset: PresetName, backboneId: string | undefined, options: BackboneLoadOptions): Promise<FeatureBackbone> {
-  const chosen = presets[preset];
-  if (!chosen) throw new InvalidInputError({ message: `unknown preset "${preset}"; known: ${Object.keys(presets).join(', ')}`, property: 'preset' });
-  if (backboneId && backboneId !== chosen.backbone) return loadFeatureBackbone(backboneId, options);
-  return loadFeatureBackbone(chosen.backbone, { inputSize: chosen.inputSize, taps: chosen.taps, ...options });
-}
-
-/** The coreset ratio a fit uses: the caller's, else the preset's (a custom backbone gets the preset's too). */
-function presetCoresetRatio(preset: PresetName, coresetRatio: number | undefined): number {
-  return coresetRatio ?? presets[preset].coresetRatio;
+function loadPresetBackbone(preset: Preset, backboneId: string | undefined, options: BackboneLoadOptions): Promise<FeatureBackbone> {
+  if (backboneId && backboneId !== preset.backbone) return loadFeatureBackbone(backboneId, options);
+  return loadFeatureBackbone(preset.backbone, { inputSize: preset.inputSize, taps: preset.taps, ...options });
 }
 import { loadMvtecDataset, readImageRgb } from './dataset.js';
 import { evaluateDetector, type EvaluationResult } from './evaluate.js';
@@ -65,7 +57,8 @@ export interface FitCommandResult {
 
 /** `vad fit --data <dir> --out <model>`: fits and writes a model file. */
 export async function fitCommand(options: FitCommandOptions): Promise<FitCommandResult> {
-  const { data, out, preset = 'default', backbone: backboneId, detector = 'patchcore', coresetRatio, float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
+  const { data, out, preset: presetName = 'default', backbone: backboneId, detector = 'patchcore', coresetRatio, float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
+  const preset = presetNamed(presetName);
   const started = performance.now();
   const backbone = loaded ?? (await loadPresetBackbone(preset, backboneId, { cacheDir, ...sessionOptions }));
   try {
@@ -75,7 +68,7 @@ export async function fitCommand(options: FitCommandOptions): Promise<FitCommand
       await savePadimModel(out, model, { float16: float16 ?? false });
       return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: undefined, threshold: model.header.threshold, milliseconds: performance.now() - started };
     }
-    const model = await fitPatchCore(data, { backbone, ...sessionOptions, coresetRatio: presetCoresetRatio(preset, coresetRatio), ...(onProgress && { onProgress }) });
+    const model = await fitPatchCore(data, { backbone, ...sessionOptions, coresetRatio: coresetRatio ?? preset.coresetRatio, ...(onProgress && { onProgress }) });
     await savePatchCoreModel(out, model, { float16: float16 ?? false });
     return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: model.header.bank.size, threshold: model.header.threshold, milliseconds: performance.now() - started };
   } finally {
@@ -114,7 +107,8 @@ export interface EvalCommandResult extends EvaluationResult {
  * of heat-map overlays (written to the report folder).
  */
 export async function evalCommand(options: EvalCommandOptions): Promise<EvalCommandResult> {
-  const { data, model, report, preset = 'default', backbone: backboneId, detector: detectorKind = 'patchcore', coresetRatio, galleryPerDefect = 4, cacheDir, featureBackbone, onProgress, ...sessionOptions } = options;
+  const { data, model, report, preset: presetName = 'default', backbone: backboneId, detector: detectorKind = 'patchcore', coresetRatio, galleryPerDefect = 4, cacheDir, featureBackbone, onProgress, ...sessionOptions } = options;
+  const preset = presetNamed(presetName);
   const dataset = await loadMvtecDataset(data);
   let fitMilliseconds: number | undefined;
   let detector;
@@ -129,7 +123,7 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalComm
     detector =
       detectorKind === 'padim'
         ? await createPadimDetector(await fitPadim(dataset.train, fitOptions), backbone, sessionOptions)
-        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, coresetRatio: presetCoresetRatio(preset, coresetRatio) }), backbone, sessionOptions);
+        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, coresetRatio: coresetRatio ?? preset.coresetRatio }), backbone, sessionOptions);
     fitMilliseconds = performance.now() - started;
   }
   try {

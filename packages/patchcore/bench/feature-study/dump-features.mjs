@@ -23,7 +23,7 @@ for (let start = 0; start < files.length; start += 8) {
   const batch = files.slice(start, start + 8);
   let images = await Promise.all(batch.map((f) => readImageRgb(f, () => ({ width: size, height: size }))));
   if (values.flip) images = images.map(mirrored);
-  for (const im of images) sizes.push([im.originalWidth ?? im.original?.width, im.originalHeight ?? im.original?.height]);
+  for (const im of images) sizes.push([im.originalWidth, im.originalHeight]);
   const { tensor } = await preprocessImages(images, { width: size, height: size, normalization: 'unit', kernel: 'cubic' });
   const maps = await backbone.run(tensor.data, [images.length, 3, size, size]);
   maps.forEach((m, i) => { shapes[taps[i]] = m.dims.slice(1); writeSync(fds[i], Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength)); });

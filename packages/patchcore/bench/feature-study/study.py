@@ -97,7 +97,6 @@ def maps_to_mask_res(patch_scores, grid, M, sigma_at256=4.0):
     return ndimage.gaussian_filter(x, sigma=(0, s, s), truncate=4.0)
 
 def evaluate(data, image_scores, maps=None, name=''):
-    te = slice(data.ntrain, data.n)
     out = {'name': name, 'img': round(float(auroc(image_scores, data.labels)), 4)}
     per = {}
     for dft in sorted(set(data.defects) - {'good'}):
