@@ -148,7 +148,8 @@ async function scoreRows(model: PadimModel, rows: Float32Array, images: number, 
 
 /**
  * Fits PaDiM on normal images (at least 2). Threshold rule as PatchCore's: more than 16 images,
- * 10 % held out and the highest held-out score; 2–16 images, leave-one-out.
+ * 10 % held out and the highest held-out score (they then join the Gaussians); 2–16 images,
+ * leave-one-out.
  */
 export async function fitPadim(source: string | readonly string[], options: PadimFitOptions): Promise<PadimModel> {
   const { backbone, channels: channelCount = 128, regularisation = 0.01, seed = 0, batchSize = 8, onProgress, ...sessionOptions } = options;
@@ -166,10 +167,11 @@ export async function fitPadim(source: string | readonly string[], options: Padi
       [all[index], all[other]] = [all[other]!, all[index]!];
     }
     const channels = all.slice(0, Math.min(channelCount, dimensions)).sort((a, b) => a - b);
-    const images = await extractAll(pipeline, bankFiles, [], batchSize, onProgress && ((progress) => onProgress({ ...progress, total: files.length })));
+    // Held-out images come last: the threshold's Gaussians are fitted on the first `bankFiles` images.
+    const images = await extractAll(pipeline, [...bankFiles, ...heldOutFiles], [], batchSize, onProgress);
     const grid = { height: images[0]!.gridHeight, width: images[0]!.gridWidth };
     const patchesPerImage = grid.height * grid.width;
-    const features = concatenateRows(images);
+    const features = concatenateRows(images.slice(0, bankFiles.length));
     const headerBase = {
       format: 'vad-anomaly-model' as const,
       detector: 'padim' as const,
@@ -179,13 +181,15 @@ export async function fitPadim(source: string | readonly string[], options: Padi
       mapSigmaAt256: 4,
       training: { images: files.length, heldOut: heldOutFiles.length },
     };
-    const gaussians = await fitGaussians(features, bankFiles.length, patchesPerImage, dimensions, channels, regularisation, sessionOptions);
+    let gaussians = await fitGaussians(features, bankFiles.length, patchesPerImage, dimensions, channels, regularisation, sessionOptions);
     let threshold: ThresholdRecord;
     if (heldOutFiles.length > 0) {
-      const rows = concatenateRows(await extractAll(pipeline, heldOutFiles, [], batchSize, undefined));
+      const rows = concatenateRows(images.slice(bankFiles.length));
       const distances = await scoreRows({ header: { ...headerBase, threshold: { score: 1, rule: 'user' } }, ...gaussians }, rows, heldOutFiles.length, sessionOptions);
       const scores = heldOutFiles.map((_, index) => maxOf(distances.subarray(index * patchesPerImage, (index + 1) * patchesPerImage)));
       threshold = { score: Math.max(...scores), rule: 'held-out-max', basis: scores };
+      // Then the held-out images join the Gaussians (as in PatchCore's bank).
+      gaussians = await fitGaussians(concatenateRows(images), files.length, patchesPerImage, dimensions, channels, regularisation, sessionOptions);
     } else {
       const scores: number[] = [];
       const rowSize = patchesPerImage * dimensions;

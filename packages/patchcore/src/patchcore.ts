@@ -2,9 +2,9 @@ import { InvalidInputError, ModelLoadError } from '@vad/core';
 import type { SessionOptions, Normalization } from '@vad/models';
 import type { Augmentation } from './augment.js';
 import type { FeatureBackbone, InputGeometry } from './backbone.js';
-import { createRandomProjector, selectCoresetProjected } from './coreset.js';
+import { createRandomProjector, selectCoresetProjected, type CoresetOptions } from './coreset.js';
 import { readImageRgb, resizeRgb, resolveTrainingImages, type LoadedImage } from './dataset.js';
-import { concatenateRows, createFeaturePipeline, extractAll, type ContrastMode } from './feature-extraction.js';
+import { concatenateRows, createFeaturePipeline, extractAll, type ContrastMode, type ImageFeatures } from './feature-extraction.js';
 import { createAnomalyMapRenderer, type AnomalyMapRenderer } from './anomaly-map.js';
 import { readModelFile, writeModelFile } from './model-file.js';
 import { createNearestNeighbourSearch, type NearestNeighbourSearch } from './nearest-neighbour.js';
@@ -117,8 +117,10 @@ export function maxOf(values: Float32Array): number {
  *
  * Memory bank: every patch feature of up to `fullBankMaxImages` images, else a greedy k-center
  * coreset of `coresetRatio` of them. Threshold (raw distance, normalised to 0.5), by rule:
- * - more than 16 images: 10 % of them (at least 2, seeded choice) are held out of the bank and
- *   scored; the threshold is the highest held-out image score (`held-out-max`);
+ * - more than 16 images: 10 % of them (at least 2, seeded choice) are held out of a first bank
+ *   and scored; the threshold is the highest held-out image score (`held-out-max`). The model's
+ *   bank is then selected from all images (the threshold errs a little high: a bigger bank
+ *   scores normal images slightly lower);
  * - 2–16 images: each image is scored against a bank of the others (`leave-one-out-max`);
  * - 1 image: the largest distance of its patches to their second-nearest bank patch
  *   (`second-neighbour-max`; rough — calibrate with labelled images when you can).
@@ -146,92 +148,48 @@ export async function fitPatchCore(source: string | readonly string[], options: 
   const pipeline = await createFeaturePipeline(backbone, { poolSize, geometry, contrast, ...(tapWeights && { tapWeights }), ...sessionOptions });
   try {
     const { dimensions } = pipeline;
-    const progressTotal = files.length;
-    const images = await extractAll(pipeline, bankFiles, augmentationList, batchSize, onProgress && ((progress) => onProgress({ ...progress, total: progressTotal })));
-    const trainingPatches = images.reduce((sum, image) => sum + image.rows.length, 0) / dimensions;
-    let bank: Float32Array;
-    let ratio = 1;
-    if (fewShot || coresetRatio >= 1) {
-      bank = concatenateRows(images);
-    } else {
-      ratio = coresetRatio;
-      const size = Math.max(1, Math.round(trainingPatches * coresetRatio));
-      // Project image by image (the full features are never copied into one array), then select.
+    const views = 1 + augmentationList.length;
+    // Held-out images come last: the threshold's bank is built from the first `bankFiles` images.
+    const images = await extractAll(pipeline, [...bankFiles, ...heldOutFiles], augmentationList, batchSize, onProgress);
+    const bankImages = images.slice(0, bankFiles.length * views);
+    const trainingPatches = rowCount(images, dimensions);
+    const useCoreset = !fewShot && coresetRatio < 1;
+    const ratio = useCoreset ? coresetRatio : 1;
+    let buildBank: (parts: readonly ImageFeatures[]) => Promise<Float32Array> = async (parts) => concatenateRows(parts);
+    if (useCoreset) {
+      // Each image is projected once; both banks (without and with the held-out images) select from those rows.
       const target = Math.min(projectionDimensions, dimensions);
+      const projected = new Map<ImageFeatures, Float32Array>();
       const projector = await createRandomProjector(dimensions, target, createRandom(seed), sessionOptions);
-      const projected = new Float32Array(trainingPatches * target);
       try {
-        let offset = 0;
-        for (const image of images) {
-          const count = image.rows.length / dimensions;
-          projected.set(await projector.project(image.rows, count), offset * target);
-          offset += count;
-        }
+        for (const image of images) projected.set(image, await projector.project(image.rows, image.rows.length / dimensions));
       } finally {
         await projector.dispose();
       }
-      const selected = await selectCoresetProjected(projected, trainingPatches, target, {
-        size,
-        seed,
-        ...sessionOptions,
-        onProgress: onProgress && ((done, total) => onProgress({ stage: 'coreset', done, total })),
-      });
-      // Global row index → (image, row): prefix sums over the images' row counts.
-      const starts = new Int32Array(images.length + 1);
-      images.forEach((image, index) => (starts[index + 1] = starts[index]! + image.rows.length / dimensions));
-      bank = new Float32Array(size * dimensions);
-      selected.forEach((row, index) => {
-        let low = 0;
-        let high = images.length - 1;
-        while (low < high) {
-          const middle = (low + high + 1) >> 1;
-          if (starts[middle]! <= row) low = middle;
-          else high = middle - 1;
-        }
-        const local = row - starts[low]!;
-        bank.set(images[low]!.rows.subarray(local * dimensions, (local + 1) * dimensions), index * dimensions);
-      });
+      const sizeOf = (parts: readonly ImageFeatures[]) => Math.max(1, Math.round(rowCount(parts, dimensions) * coresetRatio));
+      const total = (heldOutFiles.length > 0 ? sizeOf(bankImages) : 0) + sizeOf(images);
+      let reported = 0;
+      buildBank = async (parts) => {
+        const size = sizeOf(parts);
+        const offset = reported;
+        reported += size;
+        return coresetBank(parts, (image) => projected.get(image)!, dimensions, target, {
+          size,
+          seed,
+          ...sessionOptions,
+          onProgress: onProgress && ((done) => onProgress({ stage: 'coreset', done: offset + done, total })),
+        });
+      };
     }
-    const bankSize = bank.length / dimensions;
-
     let threshold: ThresholdRecord;
+    let bank: Float32Array;
     if (heldOutFiles.length > 0) {
-      const heldOut = await extractAll(pipeline, heldOutFiles, [], batchSize, undefined);
-      const search = await createNearestNeighbourSearch(bank, bankSize, dimensions, sessionOptions);
-      try {
-        const scores: number[] = [];
-        for (const image of heldOut) scores.push(maxOf((await search.search(image.rows, image.rows.length / dimensions)).distances));
-        threshold = { score: Math.max(...scores), rule: 'held-out-max', basis: scores };
-      } finally {
-        await search.dispose();
-      }
-    } else if (bankFiles.length >= 2) {
-      const views = 1 + augmentationList.length;
-      const scores: number[] = [];
-      for (let index = 0; index < bankFiles.length; index++) {
-        onProgress?.({ stage: 'threshold', done: index, total: bankFiles.length });
-        const others = concatenateRows(images.filter((_, position) => Math.floor(position / views) !== index));
-        const search = await createNearestNeighbourSearch(others, others.length / dimensions, dimensions, sessionOptions);
-        try {
-          const own = images[index * views]!;
-          scores.push(maxOf((await search.search(own.rows, own.rows.length / dimensions)).distances));
-        } finally {
-          await search.dispose();
-        }
-      }
-      threshold = { score: Math.max(...scores), rule: 'leave-one-out-max', basis: scores };
+      // The threshold is measured on images the bank has not seen; then they join the bank.
+      threshold = await heldOutThreshold(await buildBank(bankImages), images.slice(bankFiles.length * views).filter((_, index) => index % views === 0), dimensions, sessionOptions);
+      bank = await buildBank(images);
     } else {
-      const search = await createNearestNeighbourSearch(bank, bankSize, dimensions, { ...sessionOptions, neighbours: 2 });
-      try {
-        const own = images[0]!;
-        const count = own.rows.length / dimensions;
-        const { neighbourDistances } = await search.search(own.rows, count);
-        let best = 0;
-        for (let row = 0; row < count; row++) best = Math.max(best, neighbourDistances![row * 2 + 1]!);
-        threshold = { score: best, rule: 'second-neighbour-max' };
-      } finally {
-        await search.dispose();
-      }
+      bank = await buildBank(images);
+      threshold = await fewShotThreshold(bank, images, views, dimensions, onProgress, sessionOptions);
     }
     onProgress?.({ stage: 'threshold', done: 1, total: 1 });
     if (!(threshold.score > 0)) threshold = { ...threshold, score: 1e-6 };
@@ -242,7 +200,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
         createdAt: new Date().toISOString(),
         backbone: backboneRecord(backbone),
         features: { poolSize, geometry, dimensions, contrast, ...(tapWeights && { tapWeights: [...tapWeights] }) },
-        bank: { size: bankSize, trainingPatches, coresetRatio: ratio, projectionDimensions, seed },
+        bank: { size: bank.length / dimensions, trainingPatches, coresetRatio: ratio, projectionDimensions, seed },
         threshold,
         mapSigmaAt256: 4,
         training: { images: files.length, heldOut: heldOutFiles.length, augmentations: [...augmentationList] },
@@ -251,6 +209,95 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     };
   } finally {
     await pipeline.dispose();
+  }
+}
+
+function rowCount(images: readonly ImageFeatures[], dimensions: number): number {
+  return images.reduce((sum, image) => sum + image.rows.length, 0) / dimensions;
+}
+
+/** The greedy coreset of the images' rows, selected on their projections, as full-dimension rows. */
+async function coresetBank(
+  images: readonly ImageFeatures[],
+  projectionOf: (image: ImageFeatures) => Float32Array,
+  dimensions: number,
+  target: number,
+  options: CoresetOptions,
+): Promise<Float32Array> {
+  const count = rowCount(images, dimensions);
+  const projected = new Float32Array(count * target);
+  // Global row index → (image, row): prefix sums over the images' row counts.
+  const starts = new Int32Array(images.length + 1);
+  images.forEach((image, index) => {
+    projected.set(projectionOf(image), starts[index]! * target);
+    starts[index + 1] = starts[index]! + image.rows.length / dimensions;
+  });
+  const selected = await selectCoresetProjected(projected, count, target, options);
+  const bank = new Float32Array(selected.length * dimensions);
+  selected.forEach((row, index) => {
+    let low = 0;
+    let high = images.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= row) low = middle;
+      else high = middle - 1;
+    }
+    const local = row - starts[low]!;
+    bank.set(images[low]!.rows.subarray(local * dimensions, (local + 1) * dimensions), index * dimensions);
+  });
+  return bank;
+}
+
+/** `held-out-max`: the highest image score of normal images the bank has not seen. */
+async function heldOutThreshold(bank: Float32Array, heldOut: readonly ImageFeatures[], dimensions: number, sessionOptions: SessionOptions): Promise<ThresholdRecord> {
+  const search = await createNearestNeighbourSearch(bank, bank.length / dimensions, dimensions, sessionOptions);
+  try {
+    const scores: number[] = [];
+    for (const image of heldOut) scores.push(maxOf((await search.search(image.rows, image.rows.length / dimensions)).distances));
+    return { score: Math.max(...scores), rule: 'held-out-max', basis: scores };
+  } finally {
+    await search.dispose();
+  }
+}
+
+/**
+ * 2–16 images: `leave-one-out-max`, each image scored against the others' views. One image:
+ * `second-neighbour-max`, its patches' largest distance to their second-nearest bank patch.
+ */
+async function fewShotThreshold(
+  bank: Float32Array,
+  images: readonly ImageFeatures[],
+  views: number,
+  dimensions: number,
+  onProgress: ((progress: FitProgress) => void) | undefined,
+  sessionOptions: SessionOptions,
+): Promise<ThresholdRecord> {
+  const imageCount = images.length / views;
+  if (imageCount >= 2) {
+    const scores: number[] = [];
+    for (let index = 0; index < imageCount; index++) {
+      onProgress?.({ stage: 'threshold', done: index, total: imageCount });
+      const others = concatenateRows(images.filter((_, position) => Math.floor(position / views) !== index));
+      const search = await createNearestNeighbourSearch(others, others.length / dimensions, dimensions, sessionOptions);
+      try {
+        const own = images[index * views]!;
+        scores.push(maxOf((await search.search(own.rows, own.rows.length / dimensions)).distances));
+      } finally {
+        await search.dispose();
+      }
+    }
+    return { score: Math.max(...scores), rule: 'leave-one-out-max', basis: scores };
+  }
+  const search = await createNearestNeighbourSearch(bank, bank.length / dimensions, dimensions, { ...sessionOptions, neighbours: 2 });
+  try {
+    const own = images[0]!;
+    const count = own.rows.length / dimensions;
+    const { neighbourDistances } = await search.search(own.rows, count);
+    let best = 0;
+    for (let row = 0; row < count; row++) best = Math.max(best, neighbourDistances![row * 2 + 1]!);
+    return { score: best, rule: 'second-neighbour-max' };
+  } finally {
+    await search.dispose();
   }
 }
 

@@ -56,6 +56,34 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     await backbone.dispose();
   });
 
+  it('above 16 images, measures the threshold on held-out images and then adds them to the bank', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const train: string[] = [];
+    for (let index = 0; index < 20; index++) {
+      const file = path.join(folder, `many-${index}.png`);
+      await writeFile(file, await sharp(texture(200 + index, false), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
+      train.push(file);
+    }
+    const coreset: number[] = [];
+    const model = await fitPatchCore(train, { backbone, coresetRatio: 0.25, onProgress: (event) => event.stage === 'coreset' && coreset.push(event.done / event.total) });
+    expect(model.header.threshold.rule).toBe('held-out-max');
+    expect(model.header.threshold.basis).toHaveLength(2);
+    expect(model.header.training).toMatchObject({ images: 20, heldOut: 2 });
+    // The bank is a quarter of all 20 images' patches, not of the 18 the threshold's bank saw.
+    expect(model.header.bank).toMatchObject({ trainingPatches: 20 * 16 * 16, size: 20 * 16 * 16 * 0.25 });
+    expect(coreset.at(-1)).toBe(1);
+    expect(coreset.every((value, index) => index === 0 || value >= coreset[index - 1]!)).toBe(true);
+    // With the whole bank kept, every training image (held-out ones included) finds its own patches.
+    const whole = await fitPatchCore(train, { backbone, coresetRatio: 1 });
+    expect(whole.header.bank.size).toBe(20 * 16 * 16);
+    const detector = await createPatchCoreDetector(whole, backbone);
+    const scores = await Promise.all(train.map(async (file) => (await detector.predict(file)).rawScore));
+    // (Without them the held-out images would score up to the threshold itself; float round-off leaves ~2 %.)
+    expect(Math.max(...scores)).toBeLessThan(0.1 * whole.header.threshold.score);
+    await detector.dispose();
+    await backbone.dispose();
+  });
+
   it('PaDiM fits on the same features and separates the defect image', async () => {
     const backbone = await createTinyBackbone({ inputSize: size });
     const train = [0, 1, 2, 3, 4, 5].map((index) => path.join(folder, `good-${index}.png`));
