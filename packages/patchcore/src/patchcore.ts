@@ -155,32 +155,18 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     const trainingPatches = rowCount(images, dimensions);
     const useCoreset = !fewShot && coresetRatio < 1;
     const ratio = useCoreset ? coresetRatio : 1;
-    let buildBank: (parts: readonly ImageFeatures[]) => Promise<Float32Array> = async (parts) => concatenateRows(parts);
-    if (useCoreset) {
-      // Each image is projected once; both banks (without and with the held-out images) select from those rows.
-      const target = Math.min(projectionDimensions, dimensions);
-      const projected = new Map<ImageFeatures, Float32Array>();
-      const projector = await createRandomProjector(dimensions, target, createRandom(seed), sessionOptions);
-      try {
-        for (const image of images) projected.set(image, await projector.project(image.rows, image.rows.length / dimensions));
-      } finally {
-        await projector.dispose();
-      }
-      const sizeOf = (parts: readonly ImageFeatures[]) => Math.max(1, Math.round(rowCount(parts, dimensions) * coresetRatio));
-      const total = (heldOutFiles.length > 0 ? sizeOf(bankImages) : 0) + sizeOf(images);
-      let reported = 0;
-      buildBank = async (parts) => {
-        const size = sizeOf(parts);
-        const offset = reported;
-        reported += size;
-        return coresetBank(parts, (image) => projected.get(image)!, dimensions, target, {
-          size,
+    const sizeOf = (parts: readonly ImageFeatures[]) => Math.max(1, Math.round(rowCount(parts, dimensions) * coresetRatio));
+    const buildBank = useCoreset
+      ? await createCoresetSelector(images, dimensions, {
+          projectionDimensions,
           seed,
+          sizeOf,
+          // Progress runs over both selections when a first bank measures the threshold.
+          totalSize: (heldOutFiles.length > 0 ? sizeOf(bankImages) : 0) + sizeOf(images),
+          ...(onProgress && { onProgress }),
           ...sessionOptions,
-          onProgress: onProgress && ((done) => onProgress({ stage: 'coreset', done: offset + done, total })),
-        });
-      };
-    }
+        })
+      : async (parts: readonly ImageFeatures[]) => concatenateRows(parts);
     let threshold: ThresholdRecord;
     let bank: Float32Array;
     if (heldOutFiles.length > 0) {
@@ -214,6 +200,44 @@ export async function fitPatchCore(source: string | readonly string[], options: 
 
 function rowCount(images: readonly ImageFeatures[], dimensions: number): number {
   return images.reduce((sum, image) => sum + image.rows.length, 0) / dimensions;
+}
+
+/**
+ * Projects every image's rows once (random projection in ONNX Runtime) and returns a function that
+ * selects the greedy coreset of any subset of those images, as full-dimension rows.
+ */
+async function createCoresetSelector(
+  images: readonly ImageFeatures[],
+  dimensions: number,
+  options: SessionOptions & {
+    projectionDimensions: number;
+    seed: number;
+    sizeOf: (parts: readonly ImageFeatures[]) => number;
+    totalSize: number;
+    onProgress?: (progress: FitProgress) => void;
+  },
+): Promise<(parts: readonly ImageFeatures[]) => Promise<Float32Array>> {
+  const { projectionDimensions, seed, sizeOf, totalSize, onProgress, ...sessionOptions } = options;
+  const target = Math.min(projectionDimensions, dimensions);
+  const projected = new Map<ImageFeatures, Float32Array>();
+  const projector = await createRandomProjector(dimensions, target, createRandom(seed), sessionOptions);
+  try {
+    for (const image of images) projected.set(image, await projector.project(image.rows, image.rows.length / dimensions));
+  } finally {
+    await projector.dispose();
+  }
+  let reported = 0;
+  return async (parts) => {
+    const size = sizeOf(parts);
+    const offset = reported;
+    reported += size;
+    return coresetBank(parts, (image) => projected.get(image)!, dimensions, target, {
+      size,
+      seed,
+      ...sessionOptions,
+      onProgress: onProgress && ((done) => onProgress({ stage: 'coreset', done: offset + done, total: totalSize })),
+    });
+  };
 }
 
 /** The greedy coreset of the images' rows, selected on their projections, as full-dimension rows. */
