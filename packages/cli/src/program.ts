@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InvalidInputError, ModelLoadError, PluginLoadError, VadError, WorkflowCompileError } from '@vad/core';
 import { blocksCommand } from './commands/blocks.js';
-import { fitAction, evalAction } from './commands/patchcore.js';
+import { calibrateAction, evalAction, fitAction } from './commands/patchcore.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -17,7 +17,7 @@ export interface Io {
 
 export function createProgram(io: Io): Command {
   const program = new Command('vad')
-    .description('Visual anomaly detection workflows: run, validate, list blocks, fit and evaluate PatchCore models.')
+    .description('Visual anomaly detection workflows: run, validate, list blocks, fit, evaluate and calibrate PatchCore models.')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.print(text.trimEnd()), writeErr: (text) => io.error(text.trimEnd()) });
 
@@ -64,6 +64,14 @@ export function createProgram(io: Io): Command {
     .option('-m, --model <file>', 'a fitted model (default: fit on train/good first)')
     .requiredOption('-r, --report <dir>', 'folder for report.html, metrics.json and the heat-map gallery')
     .action(async (options: { data: string; model?: string; report: string }) => evalAction(options, io));
+
+  program
+    .command('calibrate')
+    .description('set a model\'s threshold to the one that maximises F1 on labelled images, written to a model file')
+    .requiredOption('-m, --model <file>', 'a fitted model')
+    .requiredOption('-d, --data <dir>', 'labelled images: good/ normal, any other sub-folder anomalous (an MVTec category: its test/)')
+    .requiredOption('-o, --out <file>', 'model file to write (may be the model itself; written atomically)')
+    .action(async (options: { model: string; data: string; out: string }) => calibrateAction(options, io));
 
   return program;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { sharedPath } from '@vad/testing';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/program.js';
 
@@ -75,6 +76,31 @@ describe('vad CLI', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown preset "huge"; known: default, fine, fast/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('calibrate names a missing model and a folder without labelled sub-folders, and writes nothing', async () => {
+    const out = path.join(folder, 'calibrated.vad');
+    const missing = await cli('calibrate', '--model', path.join(folder, 'none.vad'), '--data', folder, '--out', out);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/needs a good\/ sub-folder/);
+    const hazelnut = sharedPath('datasets/mvtec_ad_reduced/hazelnut');
+    if (hazelnut) {
+      const noModel = await cli('calibrate', '--model', path.join(folder, 'none.vad'), '--data', hazelnut, '--out', out);
+      expect(noModel.code).toBe(2);
+      expect(noModel.stderr).toMatch(/anomaly model ".*none\.vad" not found/);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.skipIf(!sharedPath('datasets/mvtec_ad_reduced/hazelnut'))('fit then calibrate on MVTec hazelnut prints the old and new thresholds and F1', async () => {
+    const hazelnut = sharedPath('datasets/mvtec_ad_reduced/hazelnut')!;
+    const model = path.join(folder, 'hazelnut.vad');
+    expect((await cli('fit', '--data', hazelnut, '--out', model, '--preset', 'fast')).code).toBe(0);
+    const out = path.join(folder, 'hazelnut-calibrated.vad');
+    const result = await cli('calibrate', '--model', model, '--data', hazelnut, '--out', out);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/held-out-max\) → [0-9.]+ \(f1-max\) on 2 normal and 8 anomalous images: F1 (0\.[5-9]|1\.0)/);
+    expect(existsSync(out)).toBe(true);
   });
 
   it('blocks lists the standard blocks with their Roboflow aliases', async () => {

@@ -9,18 +9,21 @@ function loadPresetBackbone(preset: Preset, backboneId: string | undefined, opti
   if (backboneId && backboneId !== preset.backbone) return loadFeatureBackbone(backboneId, options);
   return loadFeatureBackbone(preset.backbone, { inputSize: preset.inputSize, taps: preset.taps, ...options });
 }
-import { loadMvtecDataset, readImageRgb } from './dataset.js';
+import { loadLabelledImages, loadMvtecDataset, readImageRgb } from './dataset.js';
+import { f1MaxCalibration } from './calibrate.js';
 import { evaluateDetector, type EvaluationResult } from './evaluate.js';
 import { renderOverlay } from './heatmap.js';
-import { loadDetector } from './load-detector.js';
+import { loadDetector, resolveModelPath } from './load-detector.js';
 import { createPadimDetector, fitPadim, savePadimModel } from './padim.js';
 import { createPatchCoreDetector, fitPatchCore, savePatchCoreModel, type FitProgress } from './patchcore.js';
+import { readModelFile, writeModelFile } from './model-file.js';
+import type { ThresholdRecord } from './patchcore.js';
 import { writeReport, type GalleryItem } from './report.js';
 import { writeFile } from 'node:fs/promises';
 
 /** Progress of a CLI command: a stage and how far it is. */
 export interface CommandProgress {
-  readonly stage: FitProgress['stage'] | 'evaluate' | 'report';
+  readonly stage: FitProgress['stage'] | 'evaluate' | 'report' | 'calibrate';
   readonly done: number;
   readonly total: number;
 }
@@ -163,4 +166,53 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalComm
     await detector.dispose();
     await ownBackbone?.dispose();
   }
+}
+
+export interface CalibrateCommandOptions extends SessionOptions {
+  /** The fitted model (PatchCore or PaDiM). */
+  model: string;
+  /** Labelled images: `good/` normal, other sub-folders anomalous (an MVTec category's `test/` is used). */
+  data: string;
+  /** Model file to write (atomically), with the F1-maximising threshold; may be the model itself. */
+  out: string;
+  cacheDir?: string;
+  /** A backbone already loaded, used instead of loading one (and not released). */
+  featureBackbone?: FeatureBackbone;
+  onProgress?: (progress: CommandProgress) => void;
+}
+
+export interface CalibrateCommandResult {
+  readonly out: string;
+  readonly images: { readonly normal: number; readonly anomalous: number };
+  /** The threshold the model had, and the one written. */
+  readonly before: ThresholdRecord;
+  readonly after: ThresholdRecord;
+  /** F1, precision and recall on the validation images at the new threshold. */
+  readonly f1: number;
+  readonly precision: number;
+  readonly recall: number;
+}
+
+/**
+ * `vad calibrate --model m --data <labelled dir> --out m2`: scores labelled validation images and
+ * writes the model again with the F1-maximising threshold (`rule: 'f1-max'`, the scores kept as its
+ * basis). Everything else in the file, half-precision arrays included, is kept as it was.
+ */
+export async function calibrateCommand(options: CalibrateCommandOptions): Promise<CalibrateCommandResult> {
+  const { model, data, out, cacheDir, featureBackbone, onProgress, ...sessionOptions } = options;
+  const validation = await loadLabelledImages(data);
+  const file = resolveModelPath(model);
+  const detector = await loadDetector(file, { cacheDir, ...sessionOptions, ...(featureBackbone && { backbone: featureBackbone }) });
+  let best;
+  try {
+    best = await f1MaxCalibration(detector, validation, onProgress && ((done, total) => onProgress({ stage: 'calibrate', done, total })));
+  } finally {
+    await detector.dispose();
+  }
+  const contents = await readModelFile<{ threshold: ThresholdRecord }>(file);
+  const after: ThresholdRecord = { score: best.threshold, rule: 'f1-max', basis: best.basis };
+  await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+  await writeModelFile(out, { header: { ...contents.header, threshold: after }, arrays: contents.arrays }, { float16: contents.float16 ?? [] });
+  const anomalous = validation.filter((item) => item.anomalous).length;
+  return { out, images: { normal: validation.length - anomalous, anomalous }, before: contents.header.threshold, after, f1: best.f1, precision: best.precision, recall: best.recall };
 }

@@ -49,6 +49,36 @@ async function isDirectory(folder: string): Promise<boolean> {
   return stat(folder).then((info) => info.isDirectory(), () => false);
 }
 
+/** A labelled image for calibration: `anomalous` is false for images in a `good` folder. */
+export interface LabelledImage {
+  readonly path: string;
+  readonly anomalous: boolean;
+}
+
+/**
+ * Labelled images from the sub-folders of `root` (of `root/test` for an MVTec category): `good`
+ * holds normal images, every other sub-folder anomalous ones. Without a `good` folder and at least
+ * one other, the error names the folder and what it found.
+ */
+export async function loadLabelledImages(root: string): Promise<LabelledImage[]> {
+  const base = (await isDirectory(path.join(root, 'test'))) ? path.join(root, 'test') : root;
+  let folders: string[];
+  try {
+    folders = (await readdir(base, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  } catch (cause) {
+    throw new InvalidInputError({ message: `labelled image folder ${base} cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause})`, path: base, cause });
+  }
+  if (!folders.includes('good') || folders.length < 2) {
+    throw new InvalidInputError({
+      message: `labelled image folder ${base} needs a good/ sub-folder of normal images and at least one sub-folder of anomalous ones (found: ${folders.join(', ') || 'no sub-folders'})`,
+      path: base,
+    });
+  }
+  const images: LabelledImage[] = [];
+  for (const folder of folders) for (const image of await listImages(path.join(base, folder))) images.push({ path: image, anomalous: folder !== 'good' });
+  return images;
+}
+
 /** One test image of an MVTec-layout dataset. */
 export interface TestSample {
   readonly path: string;

@@ -1,6 +1,8 @@
 export { patchcoreBlocks, patchcoreBlock, anomalyRegionsBlock } from './blocks.js';
-export { fitCommand, evalCommand } from './commands.js';
-export type { FitCommandOptions, FitCommandResult, EvalCommandOptions, EvalCommandResult, CommandProgress } from './commands.js';
+export { fitCommand, evalCommand, calibrateCommand } from './commands.js';
+export type { FitCommandOptions, FitCommandResult, EvalCommandOptions, EvalCommandResult, CalibrateCommandOptions, CalibrateCommandResult, CommandProgress } from './commands.js';
+export { f1MaxCalibration } from './calibrate.js';
+export type { F1MaxCalibration } from './calibrate.js';
 export {
   fitPatchCore,
   createPatchCoreDetector,
@@ -35,8 +37,8 @@ export { labelComponents } from './connected-components.js';
 export type { Component, ComponentLabels } from './connected-components.js';
 export { rocCurve, auroc, f1Max, pixelAuroc, aupro, flattenMasks } from './metrics.js';
 export type { RocCurve, F1Max, ScoredMask } from './metrics.js';
-export { imageExtensions, isImageFile, listImages, resolveTrainingImages, loadMvtecDataset, readImageRgb, readMask, resizeRgb } from './dataset.js';
-export type { TestSample, MvtecDataset, LoadedImage } from './dataset.js';
+export { imageExtensions, isImageFile, listImages, resolveTrainingImages, loadMvtecDataset, loadLabelledImages, readImageRgb, readMask, resizeRgb } from './dataset.js';
+export type { TestSample, MvtecDataset, LoadedImage, LabelledImage } from './dataset.js';
 export { readModelFile, writeModelFile, modelFileMagic, modelFileVersion } from './model-file.js';
 export type { ModelFileContents, StoredArray, StoredType } from './model-file.js';
 export { selectCoreset, selectCoresetProjected, createRandomProjector } from './coreset.js';

@@ -17,8 +17,9 @@ describe('model file', () => {
   it('round-trips header and arrays, float16 within half precision', async () => {
     const file = path.join(folder, 'model.vad');
     await writeModelFile(file, { header: { detector: 'patchcore', threshold: 1.5 }, arrays: { bank: { data: bank, shape: [6, 5] }, mean: { data: mean, shape: [3] } } }, { float16: ['bank'] });
-    const { header, arrays } = await readModelFile<{ detector: string; threshold: number }>(file);
+    const { header, arrays, float16 } = await readModelFile<{ detector: string; threshold: number }>(file);
     expect(header).toEqual({ detector: 'patchcore', threshold: 1.5 });
+    expect(float16).toEqual(['bank']);
     expect(arrays.mean!.data).toEqual(mean);
     expect(arrays.bank!.shape).toEqual([6, 5]);
     arrays.bank!.data.forEach((value, index) => expect(value).toBeCloseTo(bank[index]!, 2));

@@ -37,6 +37,8 @@ export interface StoredArray {
 export interface ModelFileContents<Header> {
   readonly header: Header;
   readonly arrays: Record<string, StoredArray>;
+  /** On read: the arrays the file stores in half precision (pass them back as `float16` to rewrite it alike). */
+  readonly float16?: readonly string[];
 }
 
 const align = (value: number) => Math.ceil(value / 8) * 8;
@@ -130,6 +132,7 @@ export async function readModelFile<Header = Record<string, unknown>>(file: stri
   const bodyStart = align(16 + headerLength);
   const bodyEnd = buffer.byteLength - 32;
   const arrays: Record<string, StoredArray> = {};
+  const float16: string[] = [];
   for (const entry of header.arrays) {
     const { name, type, shape, offset, byteLength } = entry;
     const count = Array.isArray(shape) ? shape.reduce((product, dimension) => product * dimension, 1) : Number.NaN;
@@ -140,7 +143,8 @@ export async function readModelFile<Header = Record<string, unknown>>(file: stri
     const bytes = buffer.slice(bodyStart + offset, bodyStart + offset + byteLength);
     const data = type === 'float32' ? new Float32Array(bytes.buffer) : float16ToFloat32(new Uint16Array(bytes.buffer));
     arrays[name] = { data, shape };
+    if (type === 'float16') float16.push(name);
   }
   const { arrays: _table, ...rest } = header;
-  return { header: rest as Header, arrays };
+  return { header: rest as Header, arrays, float16 };
 }

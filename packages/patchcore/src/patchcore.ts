@@ -3,14 +3,14 @@ import type { SessionOptions, Normalization } from '@vad/models';
 import type { Augmentation } from './augment.js';
 import type { FeatureBackbone, InputGeometry } from './backbone.js';
 import { createRandomProjector, selectCoresetProjected, type CoresetOptions } from './coreset.js';
-import { readImageRgb, resizeRgb, resolveTrainingImages, type LoadedImage } from './dataset.js';
+import { readImageRgb, resizeRgb, resolveTrainingImages, type LabelledImage, type LoadedImage } from './dataset.js';
 import { concatenateRows, createFeaturePipeline, extractAll, type ContrastMode, type ImageFeatures } from './feature-extraction.js';
 import { createAnomalyMapRenderer, type AnomalyMapRenderer } from './anomaly-map.js';
 import { readModelFile, writeModelFile } from './model-file.js';
 import { createNearestNeighbourSearch, type NearestNeighbourSearch } from './nearest-neighbour.js';
 import { createRandom } from './random.js';
 import type { TapShape } from './patch-features.js';
-import { f1Max } from './metrics.js';
+import { f1MaxCalibration } from './calibrate.js';
 import { mapSizeFor, type AnomalyDetector, type AnomalyPrediction, type PredictOptions } from './detector.js';
 
 /** Progress of a fit, for progress bars: `done` of `total` in the current stage. */
@@ -456,21 +456,11 @@ export async function createPatchCoreDetector(
  * The F1-maximising threshold from labelled validation images (`anomalous: true` for defects):
  * their raw scores are ranked and the threshold that maximises F1 is stored (`rule: 'f1-max'`).
  */
-export async function calibratePatchCore(
-  model: PatchCoreModel,
-  backbone: FeatureBackbone,
-  validation: readonly { path: string; anomalous: boolean }[],
-  options: SessionOptions = {},
-): Promise<PatchCoreModel> {
-  if (!validation.some((item) => item.anomalous) || !validation.some((item) => !item.anomalous)) {
-    throw new InvalidInputError({ message: 'calibrating a threshold needs both normal and anomalous validation images', property: 'validation' });
-  }
+export async function calibratePatchCore(model: PatchCoreModel, backbone: FeatureBackbone, validation: readonly LabelledImage[], options: SessionOptions = {}): Promise<PatchCoreModel> {
   const detector = await createPatchCoreDetector(model, backbone, options);
   try {
-    const scores = new Float32Array(validation.length);
-    for (const [index, item] of validation.entries()) scores[index] = (await detector.predict(item.path, { mapMaxSide: 1 })).rawScore;
-    const best = f1Max(scores, Uint8Array.from(validation, (item) => (item.anomalous ? 1 : 0)));
-    return withThreshold(model, best.threshold, 'f1-max', Array.from(scores));
+    const best = await f1MaxCalibration(detector, validation);
+    return withThreshold(model, best.threshold, 'f1-max', best.basis);
   } finally {
     await detector.dispose();
   }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evalCommand, fitCommand } from '../src/commands.js';
+import { calibrateCommand, evalCommand, fitCommand } from '../src/commands.js';
+import { loadDetector } from '../src/load-detector.js';
+import { readModelFile } from '../src/model-file.js';
 import type { FeatureBackbone } from '../src/backbone.js';
 import { texture } from './synthetic-textures.js';
 import { createTinyBackbone } from './tiny-backbone.js';
@@ -33,7 +35,7 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-describe('fitCommand and evalCommand', () => {
+describe('fit, eval and calibrate commands', () => {
   it('fits a model file, then evaluates it into an HTML report with overlays', async () => {
     const stages = new Set<string>();
     const fit = await fitCommand({ data: folder, out: path.join(folder, 'models', 'spot.vad'), featureBackbone: backbone, onProgress: (event) => stages.add(event.stage) });
@@ -51,5 +53,56 @@ describe('fitCommand and evalCommand', () => {
     expect((await readdir(path.join(report, 'gallery'))).sort()).toEqual(['good-0.png', 'spot-0.png']);
     const metrics = JSON.parse(await readFile(path.join(report, 'metrics.json'), 'utf8'));
     expect(metrics.samples).toHaveLength(6);
+  });
+
+  it('calibrates the F1-max threshold on labelled images into a new file, keeping the original and its float16 bank', async () => {
+    const original = path.join(folder, 'models', 'half.vad');
+    await fitCommand({ data: folder, out: original, featureBackbone: backbone, float16: true });
+    const before = await readFile(original);
+    const out = path.join(folder, 'models', 'calibrated.vad');
+    const stages: number[] = [];
+    const result = await calibrateCommand({ model: original, data: folder, out, featureBackbone: backbone, onProgress: (event) => stages.push(event.done) });
+    expect(result.images).toEqual({ normal: 3, anomalous: 3 });
+    expect(result.before.rule).toBe('leave-one-out-max');
+    expect(result.after.rule).toBe('f1-max');
+    expect(result.f1).toBe(1);
+    expect(stages.at(-1)).toBe(6);
+    // The threshold sits between the highest normal and the lowest anomalous validation score.
+    const basis = result.after.basis!;
+    expect(result.after.score).toBeGreaterThan(Math.max(...basis.slice(0, 3)));
+    expect(result.after.score).toBeLessThan(Math.min(...basis.slice(3)));
+    expect(await readFile(original)).toEqual(before);
+    const written = await readModelFile<{ threshold: { rule: string } }>(out);
+    expect(written.header.threshold.rule).toBe('f1-max');
+    expect(written.float16).toEqual(['bank']);
+    const detector = await loadDetector(out, { backbone });
+    try {
+      for (const defect of ['good', 'spot']) {
+        for (let index = 0; index < 3; index++) expect((await detector.predict(path.join(folder, 'test', defect, `${index}.png`))).isAnomalous).toBe(defect === 'spot');
+      }
+    } finally {
+      await detector.dispose();
+    }
+  });
+
+  it('calibrates a PaDiM model file the same way', async () => {
+    const model = path.join(folder, 'models', 'padim.vad');
+    await fitCommand({ data: folder, out: model, featureBackbone: backbone, detector: 'padim' });
+    const result = await calibrateCommand({ model, data: folder, out: model, featureBackbone: backbone });
+    expect(result.after.rule).toBe('f1-max');
+    const written = await readModelFile<{ detector: string; threshold: { rule: string; score: number } }>(model);
+    expect(written.header).toMatchObject({ detector: 'padim', threshold: { rule: 'f1-max', score: result.after.score } });
+  });
+
+  it('names the folder when calibration images lack a good/ folder or an anomalous one', async () => {
+    const model = path.join(folder, 'models', 'half.vad');
+    const onlyGood = path.join(folder, 'only-good');
+    await mkdir(path.join(onlyGood, 'good'), { recursive: true });
+    await writeFile(path.join(onlyGood, 'good', 'a.png'), await png(texture(7, false), 64, 64));
+    await expect(calibrateCommand({ model, data: onlyGood, out: path.join(folder, 'x.vad'), featureBackbone: backbone })).rejects.toThrow(
+      /only-good needs a good\/ sub-folder of normal images and at least one sub-folder of anomalous ones \(found: good\)/,
+    );
+    await expect(calibrateCommand({ model, data: path.join(folder, 'test', 'spot'), out: path.join(folder, 'x.vad'), featureBackbone: backbone })).rejects.toThrow(/found: no sub-folders/);
+    await expect(readFile(path.join(folder, 'x.vad'))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -1,4 +1,4 @@
-import { evalCommand, fitCommand, type CommandProgress, type PresetName } from '@vad/patchcore';
+import { calibrateCommand, evalCommand, fitCommand, type CommandProgress, type PresetName } from '@vad/patchcore';
 import type { Io } from '../program.js';
 import { createProgressBar } from '../progress-bar.js';
 
@@ -23,4 +23,14 @@ export async function evalAction(options: { data: string; model?: string; report
   const result = await evalCommand({ data: options.data, model: options.model, report: options.report, onProgress }).finally(() => bar.finish());
   const { samples: _samples, imageRoc: _imageRoc, pixelRoc: _pixelRoc, ...metrics } = result;
   io.print(JSON.stringify(metrics, null, 2));
+}
+
+/** `vad calibrate`: the F1-maximising threshold on labelled images, written into a model file. */
+export async function calibrateAction(options: { model: string; data: string; out: string }, io: Io): Promise<void> {
+  const { bar, onProgress } = progressReporter();
+  const result = await calibrateCommand({ ...options, onProgress }).finally(() => bar.finish());
+  io.print(
+    `wrote ${result.out}: threshold ${result.before.score.toPrecision(4)} (${result.before.rule}) → ${result.after.score.toPrecision(4)} (f1-max) ` +
+      `on ${result.images.normal} normal and ${result.images.anomalous} anomalous images: F1 ${result.f1.toFixed(3)}, precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}`,
+  );
 }
