@@ -75,6 +75,9 @@ describe('vad CLI', () => {
     const result = await cli('fit', '--data', path.dirname(workflowFile), '--out', out, '--preset', 'huge');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown preset "huge"; known: default, fine, fast/);
+    const augmented = await cli('fit', '--data', path.dirname(workflowFile), '--out', out, '--augment', 'darker,sharper');
+    expect(augmented.code).toBe(2);
+    expect(augmented.stderr).toMatch(/unknown augmentation "sharper"; known: .*darker, brighter/);
     expect(existsSync(out)).toBe(false);
   });
 

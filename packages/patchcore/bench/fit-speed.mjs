@@ -1,12 +1,12 @@
 // Fit time and memory on 200 images (default configuration), by stage.
-// /usr/bin/time -v node bench/fit-speed.mjs [--preset default|fine|fast] [--data <dir>] [--train 200] [--ratio R]
+// /usr/bin/time -v node bench/fit-speed.mjs [--preset default|fine|fast] [--data <dir>] [--train 200] [--ratio R] [--augment darker,brighter]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fitPatchCore, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
 import { createRandom } from '../dist/random.js';
 
 const { values } = parseArgs({ options: {
-  data: { type: 'string', default: '/work/shared/datasets/magnetic_tile/MT' }, train: { type: 'string', default: '200' }, preset: { type: 'string', default: 'default' }, ratio: { type: 'string' }, projection: { type: 'string', default: '128' },
+  data: { type: 'string', default: '/work/shared/datasets/magnetic_tile/MT' }, train: { type: 'string', default: '200' }, preset: { type: 'string', default: 'default' }, ratio: { type: 'string' }, projection: { type: 'string', default: '128' }, augment: { type: 'string' },
 } });
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
 const dataset = await loadMvtecDataset(values.data);
@@ -33,6 +33,7 @@ const start = performance.now();
 const cpuAll = process.cpuUsage();
 const model = await fitPatchCore(files, {
   backbone, coresetRatio: Number(values.ratio ?? preset.coresetRatio), projectionDimensions: Number(values.projection),
+  ...(values.augment && { augmentations: values.augment.split(',') }),
   onProgress: (event) => {
     if (event.stage !== stage) { close(); stage = event.stage; stageStart = performance.now(); cpuStart = process.cpuUsage(); }
   },
@@ -41,7 +42,7 @@ close();
 clearInterval(timer);
 const cpu = process.cpuUsage(cpuAll);
 console.log(JSON.stringify({
-  preset: values.preset, images: files.length, projection: Number(values.projection), bank: model.header.bank.size, trainingPatches: model.header.bank.trainingPatches,
+  preset: values.preset, augment: values.augment, images: files.length, projection: Number(values.projection), bank: model.header.bank.size, trainingPatches: model.header.bank.trainingPatches,
   wallS: +((performance.now() - start) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), stages,
   peakRssGb: +(peak / 2 ** 30).toFixed(2), loadBefore, loadAfter: readFileSync('/proc/loadavg', 'utf8').trim(),
 }));

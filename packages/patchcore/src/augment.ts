@@ -1,15 +1,33 @@
-import { loadSharp } from '@vad/core';
+import { InvalidInputError, loadSharp } from '@vad/core';
 import type { LoadedImage } from './dataset.js';
 
-/** Extra views of each training image for few-shot fits. */
-export type Augmentation = 'flip-horizontal' | 'flip-vertical' | 'rotate-90' | 'rotate-180' | 'rotate-270';
-export const augmentations: readonly Augmentation[] = ['flip-horizontal', 'flip-vertical', 'rotate-90', 'rotate-180', 'rotate-270'];
+/**
+ * Extra views of each training image: flips and rotations (few-shot), and exposure changes
+ * (`darker` × 0.65, `brighter` × 1.5 on pixel values, clipped) for scenes whose lighting varies.
+ */
+export type Augmentation = 'flip-horizontal' | 'flip-vertical' | 'rotate-90' | 'rotate-180' | 'rotate-270' | 'darker' | 'brighter';
+export const augmentations: readonly Augmentation[] = ['flip-horizontal', 'flip-vertical', 'rotate-90', 'rotate-180', 'rotate-270', 'darker', 'brighter'];
+
+/** Pixel-value factors of the exposure augmentations (chosen on magnetic tile; BENCHMARKS.md). */
+const exposureGains: Partial<Record<Augmentation, number>> = { darker: 0.65, brighter: 1.5 };
+
+/** Checks augmentation names, naming an unknown one and those that exist. */
+export function checkAugmentations(names: readonly string[]): Augmentation[] {
+  for (const name of names) {
+    if (!(augmentations as readonly string[]).includes(name)) {
+      throw new InvalidInputError({ message: `unknown augmentation "${name}"; known: ${augmentations.join(', ')}`, property: 'augmentations' });
+    }
+  }
+  return names as Augmentation[];
+}
 
 /** The image transformed by sharp (rotations of a square input keep its size). */
 export async function augmentImage(image: LoadedImage, augmentation: Augmentation): Promise<LoadedImage> {
   const sharp = await loadSharp();
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
-  if (augmentation === 'flip-horizontal') pipeline = pipeline.flop();
+  const gain = exposureGains[augmentation];
+  if (gain !== undefined) pipeline = pipeline.linear(gain, 0);
+  else if (augmentation === 'flip-horizontal') pipeline = pipeline.flop();
   else if (augmentation === 'flip-vertical') pipeline = pipeline.flip();
   else pipeline = pipeline.rotate(Number(augmentation.slice('rotate-'.length)));
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });

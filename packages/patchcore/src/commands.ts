@@ -1,25 +1,25 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { InvalidInputError } from '@vad/core';
 import type { SessionOptions } from '@vad/models';
+import { checkAugmentations, type Augmentation } from './augment.js';
 import type { FeatureBackbone } from './backbone.js';
 import { loadFeatureBackbone, presetNamed, type BackboneLoadOptions, type Preset, type PresetName } from './backbones.js';
+import { f1MaxCalibration } from './calibrate.js';
+import { loadLabelledImages, loadMvtecDataset, readImageRgb } from './dataset.js';
+import { evaluateDetector, type EvaluationResult } from './evaluate.js';
+import { renderOverlay } from './heatmap.js';
+import { loadDetector, resolveModelPath } from './load-detector.js';
+import { readModelFile, writeModelFile } from './model-file.js';
+import { createPadimDetector, fitPadim, savePadimModel } from './padim.js';
+import { createPatchCoreDetector, fitPatchCore, savePatchCoreModel, type FitProgress, type ThresholdRecord } from './patchcore.js';
+import { writeReport, type GalleryItem } from './report.js';
 
 /** A preset's backbone with the preset's taps and input size; another backbone id uses its own defaults. */
 function loadPresetBackbone(preset: Preset, backboneId: string | undefined, options: BackboneLoadOptions): Promise<FeatureBackbone> {
   if (backboneId && backboneId !== preset.backbone) return loadFeatureBackbone(backboneId, options);
   return loadFeatureBackbone(preset.backbone, { inputSize: preset.inputSize, taps: preset.taps, ...options });
 }
-import { loadLabelledImages, loadMvtecDataset, readImageRgb } from './dataset.js';
-import { f1MaxCalibration } from './calibrate.js';
-import { evaluateDetector, type EvaluationResult } from './evaluate.js';
-import { renderOverlay } from './heatmap.js';
-import { loadDetector, resolveModelPath } from './load-detector.js';
-import { createPadimDetector, fitPadim, savePadimModel } from './padim.js';
-import { createPatchCoreDetector, fitPatchCore, savePatchCoreModel, type FitProgress } from './patchcore.js';
-import { readModelFile, writeModelFile } from './model-file.js';
-import type { ThresholdRecord } from './patchcore.js';
-import { writeReport, type GalleryItem } from './report.js';
-import { writeFile } from 'node:fs/promises';
 
 /** Progress of a CLI command: a stage and how far it is. */
 export interface CommandProgress {
@@ -40,6 +40,8 @@ export interface FitCommandOptions extends SessionOptions {
   /** `patchcore` (default) or `padim`. */
   detector?: 'patchcore' | 'padim';
   coresetRatio?: number;
+  /** Extra views of every training image in the bank (PatchCore only), e.g. `['darker', 'brighter']` for varying lighting. */
+  augmentations?: readonly Augmentation[];
   /** Store the bank in float16 (half the file). */
   float16?: boolean;
   cacheDir?: string;
@@ -60,8 +62,10 @@ export interface FitCommandResult {
 
 /** `vad fit --data <dir> --out <model>`: fits and writes a model file. */
 export async function fitCommand(options: FitCommandOptions): Promise<FitCommandResult> {
-  const { data, out, preset: presetName = 'default', backbone: backboneId, detector = 'patchcore', coresetRatio, float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
+  const { data, out, preset: presetName = 'default', backbone: backboneId, detector = 'patchcore', coresetRatio, augmentations = [], float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
   const preset = presetNamed(presetName);
+  checkAugmentations(augmentations);
+  if (detector === 'padim' && augmentations.length > 0) throw new InvalidInputError({ message: 'augmentations apply to PatchCore only, not PaDiM', property: 'augmentations' });
   const started = performance.now();
   const backbone = loaded ?? (await loadPresetBackbone(preset, backboneId, { cacheDir, ...sessionOptions }));
   try {
@@ -71,7 +75,7 @@ export async function fitCommand(options: FitCommandOptions): Promise<FitCommand
       await savePadimModel(out, model, { float16: float16 ?? false });
       return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: undefined, threshold: model.header.threshold, milliseconds: performance.now() - started };
     }
-    const model = await fitPatchCore(data, { backbone, ...sessionOptions, coresetRatio: coresetRatio ?? preset.coresetRatio, ...(onProgress && { onProgress }) });
+    const model = await fitPatchCore(data, { backbone, ...sessionOptions, coresetRatio: coresetRatio ?? preset.coresetRatio, augmentations, ...(onProgress && { onProgress }) });
     await savePatchCoreModel(out, model, { float16: float16 ?? false });
     return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: model.header.bank.size, threshold: model.header.threshold, milliseconds: performance.now() - started };
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectCoreset } from './coreset.js';
+import { greedyCoreset, selectCoreset } from './coreset.js';
 import { createNearestNeighbourSearch } from './nearest-neighbour.js';
 import { createRandom, gaussianMatrix } from './random.js';
 
@@ -39,6 +39,36 @@ describe('selectCoreset', () => {
     [10, -10, 25].forEach((value, index) => features.fill(value, (100 + index) * dimensions, (101 + index) * dimensions));
     const selected = Array.from(await selectCoreset(features, 103, dimensions, { size: 4, projectionDimensions: dimensions, seed: 0 }));
     expect(selected.filter((row) => row >= 100).sort()).toEqual([100, 101, 102]);
+  });
+});
+
+describe('greedyCoreset', () => {
+  it('continued from an earlier selection picks what one longer selection picks', async () => {
+    const rows = 400;
+    const dimensions = 6;
+    const features = gaussianMatrix(rows * dimensions, createRandom(9));
+    const whole = await greedyCoreset(features, rows, dimensions, { size: 30, seed: 4 });
+    const start = await greedyCoreset(features, rows, dimensions, { size: 12, seed: 4 });
+    const continued = await greedyCoreset(features, rows, dimensions, { size: 30, seed: 4, start });
+    expect(Array.from(continued.selected)).toEqual(Array.from(whole.selected));
+    continued.minDistances.forEach((value, index) => expect(value).toBeCloseTo(whole.minDistances[index]!, 4));
+  });
+
+  it('continues over rows added after the first selection, starting from their distance to it', async () => {
+    // 200 points near the origin selected first; then 2 far rows join: they are the next two picks.
+    const dimensions = 3;
+    const features = new Float32Array(202 * dimensions);
+    const random = createRandom(3);
+    for (let index = 0; index < 200 * dimensions; index++) features[index] = random();
+    features.fill(40, 200 * dimensions, 201 * dimensions);
+    features.fill(-40, 201 * dimensions);
+    const first = await greedyCoreset(features.subarray(0, 200 * dimensions), 200, dimensions, { size: 5, seed: 1 });
+    const minDistances = new Float32Array(202);
+    minDistances.set(first.minDistances);
+    for (const row of [200, 201]) minDistances[row] = Math.min(...Array.from(first.selected, (chosen) => squaredDistance(features, features, dimensions, row, chosen)));
+    const all = await greedyCoreset(features, 202, dimensions, { size: 7, seed: 1, start: { selected: first.selected, minDistances } });
+    expect(Array.from(all.selected.subarray(0, 5))).toEqual(Array.from(first.selected));
+    expect(Array.from(all.selected.subarray(5)).sort()).toEqual([200, 201]);
   });
 });
 

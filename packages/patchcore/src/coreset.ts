@@ -35,9 +35,29 @@ export async function selectCoreset(features: Float32Array, count: number, dimen
 
 /** The greedy selection on rows already projected (`count × projectionDimensions`). */
 export async function selectCoresetProjected(projected: Float32Array, count: number, projectionDimensions: number, options: CoresetOptions): Promise<Int32Array> {
+  return (await greedyCoreset(projected, count, projectionDimensions, options)).selected;
+}
+
+/** Where a greedy selection stands: the rows selected, and each row's squared distance to the nearest of them. */
+export interface CoresetState {
+  readonly selected: Int32Array;
+  readonly minDistances: Float32Array;
+}
+
+/**
+ * Greedy k-center selection of `options.size` rows. With `start`, the selection continues from an
+ * earlier one on the same rows (its `selected` come first; its `minDistances` cover all `count`
+ * rows), so a bank grown by a few images costs only the new selections.
+ */
+export async function greedyCoreset(
+  projected: Float32Array,
+  count: number,
+  projectionDimensions: number,
+  options: CoresetOptions & { start?: CoresetState },
+): Promise<CoresetState> {
   const size = Math.min(options.size, count);
   const random = createRandom((options.seed ?? 0) + 1);
-  const { size: _size, projectionDimensions: _projection, seed: _seed, onProgress, ...sessionOptions } = options;
+  const { size: _size, projectionDimensions: _projection, seed: _seed, onProgress, start, ...sessionOptions } = options;
   const norms = new Float32Array(count);
   for (let row = 0; row < count; row++) {
     let norm = 0;
@@ -76,20 +96,32 @@ export async function selectCoresetProjected(projected: Float32Array, count: num
     { cache: false, name: 'coreset step graph', ...sessionOptions },
   );
   try {
-    const selected = new Int32Array(size);
-    let minDistances: Float32Array = new Float32Array(count).fill(Infinity);
+    const selected = new Int32Array(Math.max(size, start?.selected.length ?? 0));
+    let minDistances: Float32Array = start ? start.minDistances.slice() : new Float32Array(count).fill(Infinity);
+    let first = 0;
     let next = Math.floor(random() * count);
-    for (let index = 0; index < size; index++) {
+    if (start) {
+      selected.set(start.selected);
+      first = start.selected.length;
+      next = argMax(minDistances);
+    }
+    for (let index = first; index < size; index++) {
       selected[index] = next;
       const outputs = await step.run({ min_distances: { data: minDistances, dims: [count] }, selected: { data: BigInt64Array.from([BigInt(next)]), dims: [1] } });
       minDistances = outputs.updated!.data as Float32Array;
       next = Number((outputs.next!.data as BigInt64Array)[0]);
       if (onProgress && (index % 256 === 255 || index === size - 1)) onProgress(index + 1, size);
     }
-    return selected;
+    return { selected, minDistances };
   } finally {
     await step.dispose();
   }
+}
+
+function argMax(values: Float32Array): number {
+  let best = 0;
+  for (let index = 1; index < values.length; index++) if (values[index]! > values[best]!) best = index;
+  return best;
 }
 
 export interface RandomProjector {

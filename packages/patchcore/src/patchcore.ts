@@ -1,8 +1,8 @@
 import { InvalidInputError, ModelLoadError } from '@vad/core';
 import type { SessionOptions, Normalization } from '@vad/models';
-import type { Augmentation } from './augment.js';
+import { checkAugmentations, type Augmentation } from './augment.js';
 import type { FeatureBackbone, InputGeometry } from './backbone.js';
-import { createRandomProjector, selectCoresetProjected, type CoresetOptions } from './coreset.js';
+import { createRandomProjector, greedyCoreset } from './coreset.js';
 import { readImageRgb, resizeRgb, resolveTrainingImages, type LabelledImage, type LoadedImage } from './dataset.js';
 import { concatenateRows, createFeaturePipeline, extractAll, type ContrastMode, type ImageFeatures } from './feature-extraction.js';
 import { createAnomalyMapRenderer, type AnomalyMapRenderer } from './anomaly-map.js';
@@ -141,6 +141,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     ...sessionOptions
   } = options;
   if (!(coresetRatio > 0 && coresetRatio <= 1)) throw new InvalidInputError({ message: `coresetRatio must be in (0, 1], got ${coresetRatio}`, property: 'coresetRatio' });
+  checkAugmentations(augmentationList);
   const files = await resolveTrainingImages(source);
   const fewShot = files.length <= fullBankMaxImages;
   const { bankFiles, heldOutFiles } = splitHeldOut(files, fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1)), seed);
@@ -149,32 +150,21 @@ export async function fitPatchCore(source: string | readonly string[], options: 
   try {
     const { dimensions } = pipeline;
     const views = 1 + augmentationList.length;
-    // Held-out images come last: the threshold's bank is built from the first `bankFiles` images.
+    // Held-out images come last: the threshold's bank covers the first `bankFiles` images, the model's all.
     const images = await extractAll(pipeline, [...bankFiles, ...heldOutFiles], augmentationList, batchSize, onProgress);
     const bankImages = images.slice(0, bankFiles.length * views);
     const trainingPatches = rowCount(images, dimensions);
     const useCoreset = !fewShot && coresetRatio < 1;
     const ratio = useCoreset ? coresetRatio : 1;
-    const sizeOf = (parts: readonly ImageFeatures[]) => Math.max(1, Math.round(rowCount(parts, dimensions) * coresetRatio));
-    const buildBank = useCoreset
-      ? await createCoresetSelector(images, dimensions, {
-          projectionDimensions,
-          seed,
-          sizeOf,
-          // Progress runs over both selections when a first bank measures the threshold.
-          totalSize: (heldOutFiles.length > 0 ? sizeOf(bankImages) : 0) + sizeOf(images),
-          ...(onProgress && { onProgress }),
-          ...sessionOptions,
-        })
-      : async (parts: readonly ImageFeatures[]) => concatenateRows(parts);
+    const banks = useCoreset
+      ? await coresetBanks(images, bankImages.length, dimensions, { coresetRatio, projectionDimensions, seed, ...(onProgress && { onProgress }), ...sessionOptions })
+      : prefixBanks(images, bankImages.length, dimensions);
+    const bank = banks.all;
     let threshold: ThresholdRecord;
-    let bank: Float32Array;
     if (heldOutFiles.length > 0) {
-      // The threshold is measured on images the bank has not seen; then they join the bank.
-      threshold = await heldOutThreshold(await buildBank(bankImages), images.slice(bankFiles.length * views).filter((_, index) => index % views === 0), dimensions, sessionOptions);
-      bank = await buildBank(images);
+      // The threshold is measured on images the first bank has not seen; then they join the bank.
+      threshold = await heldOutThreshold(banks.first, images.slice(bankImages.length).filter((_, index) => index % views === 0), dimensions, sessionOptions);
     } else {
-      bank = await buildBank(images);
       threshold = await fewShotThreshold(bank, images, views, dimensions, onProgress, sessionOptions);
     }
     onProgress?.({ stage: 'threshold', done: 1, total: 1 });
@@ -202,61 +192,68 @@ function rowCount(images: readonly ImageFeatures[], dimensions: number): number 
   return images.reduce((sum, image) => sum + image.rows.length, 0) / dimensions;
 }
 
+/** The memory banks of a fit: of the first `firstCount` images (the threshold's), and of all of them. */
+interface Banks {
+  readonly first: Float32Array;
+  readonly all: Float32Array;
+}
+
+/** Every patch of the images, in one array; the first images' patches are its prefix. */
+function prefixBanks(images: readonly ImageFeatures[], firstCount: number, dimensions: number): Banks {
+  const all = concatenateRows(images);
+  return { first: all.subarray(0, rowCount(images.slice(0, firstCount), dimensions) * dimensions), all };
+}
+
 /**
- * Projects every image's rows once (random projection in ONNX Runtime) and returns a function that
- * selects the greedy coreset of any subset of those images, as full-dimension rows.
+ * Greedy k-center coresets (`coresetRatio` of the rows) of the first `firstCount` images and of all
+ * images, selected on a random projection of each image's rows (ONNX Runtime). The second selection
+ * continues the first: the remaining images' rows start at their distance to the first bank, and
+ * only the extra points are selected, so holding images out for the threshold costs little.
  */
-async function createCoresetSelector(
+async function coresetBanks(
   images: readonly ImageFeatures[],
+  firstCount: number,
   dimensions: number,
-  options: SessionOptions & {
-    projectionDimensions: number;
-    seed: number;
-    sizeOf: (parts: readonly ImageFeatures[]) => number;
-    totalSize: number;
-    onProgress?: (progress: FitProgress) => void;
-  },
-): Promise<(parts: readonly ImageFeatures[]) => Promise<Float32Array>> {
-  const { projectionDimensions, seed, sizeOf, totalSize, onProgress, ...sessionOptions } = options;
+  options: SessionOptions & { coresetRatio: number; projectionDimensions: number; seed: number; onProgress?: (progress: FitProgress) => void },
+): Promise<Banks> {
+  const { coresetRatio, projectionDimensions, seed, onProgress, ...sessionOptions } = options;
   const target = Math.min(projectionDimensions, dimensions);
-  const projected = new Map<ImageFeatures, Float32Array>();
+  // Global row index → (image, row): prefix sums over the images' row counts.
+  const starts = new Int32Array(images.length + 1);
+  images.forEach((image, index) => (starts[index + 1] = starts[index]! + image.rows.length / dimensions));
+  const count = starts[images.length]!;
+  const firstRows = starts[firstCount]!;
+  const projected = new Float32Array(count * target);
   const projector = await createRandomProjector(dimensions, target, createRandom(seed), sessionOptions);
   try {
-    for (const image of images) projected.set(image, await projector.project(image.rows, image.rows.length / dimensions));
+    for (const [index, image] of images.entries()) projected.set(await projector.project(image.rows, image.rows.length / dimensions), starts[index]! * target);
   } finally {
     await projector.dispose();
   }
-  let reported = 0;
-  return async (parts) => {
-    const size = sizeOf(parts);
-    const offset = reported;
-    reported += size;
-    return coresetBank(parts, (image) => projected.get(image)!, dimensions, target, {
-      size,
-      seed,
-      ...sessionOptions,
-      onProgress: onProgress && ((done) => onProgress({ stage: 'coreset', done: offset + done, total: totalSize })),
-    });
-  };
+  const sizeOf = (rows: number) => Math.max(1, Math.round(rows * coresetRatio));
+  const total = sizeOf(count);
+  const progress = onProgress && ((done: number) => onProgress({ stage: 'coreset', done: Math.min(done, total), total }));
+  const first = await greedyCoreset(projected.subarray(0, firstRows * target), firstRows, target, { size: sizeOf(firstRows), seed, ...sessionOptions, ...(progress && { onProgress: progress }) });
+  const firstBank = gatherRows(images, starts, first.selected, dimensions);
+  if (firstRows === count) return { first: firstBank, all: firstBank };
+  // The remaining rows' squared distances to the first selection, in the same projection.
+  const selectedProjected = new Float32Array(first.selected.length * target);
+  first.selected.forEach((row, index) => selectedProjected.set(projected.subarray(row * target, (row + 1) * target), index * target));
+  const search = await createNearestNeighbourSearch(selectedProjected, first.selected.length, target, sessionOptions);
+  const minDistances = new Float32Array(count);
+  minDistances.set(first.minDistances);
+  try {
+    const { distances } = await search.search(projected.subarray(firstRows * target), count - firstRows);
+    distances.forEach((distance, index) => (minDistances[firstRows + index] = distance * distance));
+  } finally {
+    await search.dispose();
+  }
+  const all = await greedyCoreset(projected, count, target, { size: total, seed, start: { selected: first.selected, minDistances }, ...sessionOptions, ...(progress && { onProgress: progress }) });
+  return { first: firstBank, all: gatherRows(images, starts, all.selected, dimensions) };
 }
 
-/** The greedy coreset of the images' rows, selected on their projections, as full-dimension rows. */
-async function coresetBank(
-  images: readonly ImageFeatures[],
-  projectionOf: (image: ImageFeatures) => Float32Array,
-  dimensions: number,
-  target: number,
-  options: CoresetOptions,
-): Promise<Float32Array> {
-  const count = rowCount(images, dimensions);
-  const projected = new Float32Array(count * target);
-  // Global row index → (image, row): prefix sums over the images' row counts.
-  const starts = new Int32Array(images.length + 1);
-  images.forEach((image, index) => {
-    projected.set(projectionOf(image), starts[index]! * target);
-    starts[index + 1] = starts[index]! + image.rows.length / dimensions;
-  });
-  const selected = await selectCoresetProjected(projected, count, target, options);
+/** Full-dimension rows at global row indices (`starts`: each image's first global row). */
+function gatherRows(images: readonly ImageFeatures[], starts: Int32Array, selected: Int32Array, dimensions: number): Float32Array {
   const bank = new Float32Array(selected.length * dimensions);
   selected.forEach((row, index) => {
     let low = 0;

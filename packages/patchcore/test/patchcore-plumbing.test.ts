@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPadimDetector, fitPadim, loadPadimModel, savePadimModel } from '../src/padim.js';
+import type { Augmentation } from '../src/augment.js';
 import { calibratePatchCore, createPatchCoreDetector, fitPatchCore, loadPatchCoreModel, savePatchCoreModel } from '../src/patchcore.js';
 import { texture } from './synthetic-textures.js';
 import { createTinyBackbone } from './tiny-backbone.js';
@@ -138,9 +139,33 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     const augmented = await fitPatchCore(two, { backbone, augmentations: ['flip-horizontal', 'rotate-90'] });
     expect(augmented.header.bank.size).toBe(2 * 3 * 16 * 16);
     expect(augmented.header.training.augmentations).toEqual(['flip-horizontal', 'rotate-90']);
+    await expect(fitPatchCore(two, { backbone, augmentations: ['blur' as never] })).rejects.toThrow(/unknown augmentation "blur"; known: flip-horizontal, .*, darker, brighter/);
     const single = await fitPatchCore([two[0]!], { backbone });
     expect(single.header.threshold.rule).toBe('second-neighbour-max');
     expect(single.header.threshold.score).toBeGreaterThan(0);
+    await backbone.dispose();
+  });
+
+  it('with darker and brighter views in the bank, a normal image under another exposure stays normal', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const train = [0, 1, 2, 3].map((index) => path.join(folder, `good-${index}.png`));
+    const dim = path.join(folder, 'clean-dim.png');
+    await sharp(path.join(folder, 'clean.png')).linear(0.65, 0).toFile(dim);
+    const scoreOf = async (augmentations: Augmentation[]) => {
+      const model = await fitPatchCore(train, { backbone, augmentations });
+      expect(model.header.bank.size).toBe(4 * (1 + augmentations.length) * 16 * 16);
+      const detector = await createPatchCoreDetector(model, backbone);
+      try {
+        return { dim: (await detector.predict(dim)).rawScore, clean: (await detector.predict(path.join(folder, 'clean.png'))).rawScore };
+      } finally {
+        await detector.dispose();
+      }
+    };
+    const plain = await scoreOf([]);
+    const exposed = await scoreOf(['darker', 'brighter']);
+    // The dimmed copy is far from a bank of normal exposures, and close to one with darker views.
+    expect(plain.dim).toBeGreaterThan(3 * plain.clean);
+    expect(exposed.dim).toBeLessThan(0.5 * plain.dim);
     await backbone.dispose();
   });
 });

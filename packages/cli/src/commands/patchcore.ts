@@ -1,4 +1,4 @@
-import { calibrateCommand, evalCommand, fitCommand, type CommandProgress, type PresetName } from '@vad/patchcore';
+import { calibrateCommand, evalCommand, fitCommand, type Augmentation, type CommandProgress, type PresetName } from '@vad/patchcore';
 import type { Io } from '../program.js';
 import { createProgressBar } from '../progress-bar.js';
 
@@ -8,9 +8,12 @@ function progressReporter() {
 }
 
 /** `vad fit`: fits PatchCore on normal images with a progress bar, then writes the model. */
-export async function fitAction(options: { data: string; out: string; preset: string; backbone?: string; coresetRatio?: number }, io: Io): Promise<void> {
+export async function fitAction(options: { data: string; out: string; preset: string; backbone?: string; coresetRatio?: number; augment?: string }, io: Io): Promise<void> {
   const { bar, onProgress } = progressReporter();
-  const result = await fitCommand({ data: options.data, out: options.out, preset: options.preset as PresetName, backbone: options.backbone, coresetRatio: options.coresetRatio, onProgress }).finally(() => bar.finish());
+  const augmentations = (options.augment ?? '').split(',').map((name) => name.trim()).filter(Boolean) as Augmentation[];
+  const result = await fitCommand({ data: options.data, out: options.out, preset: options.preset as PresetName, backbone: options.backbone, coresetRatio: options.coresetRatio, augmentations, onProgress }).finally(() =>
+    bar.finish(),
+  );
   io.print(
     `wrote ${result.out}: ${result.detector} on ${result.backbone}, ${result.images} images, bank ${result.bankSize ?? '-'} patches, ` +
       `threshold ${result.threshold.score.toPrecision(4)} (${result.threshold.rule}), ${(result.milliseconds / 1000).toFixed(1)} s`,
