@@ -55,7 +55,7 @@ export function createProgram(io: Io): Command {
     .option('--preset <name>', 'default (InceptionV3 mixed5, 192 px), fine (mixed2+mixed5, 256 px: finer maps) or fast (MobileNetV2, 160 px)', 'default')
     .option('--backbone <name>', "inception_v3 or mobilenet_v2 (default: the preset's)")
     .option('--coreset-ratio <ratio>', "fraction of patch features kept in the memory bank (default: the preset's)", Number.parseFloat)
-    .option('--augment <views>', 'extra views of every training image, comma-separated: darker,brighter (varying lighting; ~3× the fit time), flip-horizontal, flip-vertical, rotate-90, rotate-180, rotate-270')
+    .option('--augment <views>', 'extra views of every training image, comma-separated: darker,brighter (varying lighting; ~4× the fit time), flip-horizontal, flip-vertical, rotate-90, rotate-180, rotate-270')
     .action(async (options: { data: string; out: string; preset: string; backbone?: string; coresetRatio?: number; augment?: string }) => fitAction(options, io));
 
   program

@@ -12,13 +12,12 @@ export const augmentations: readonly Augmentation[] = ['flip-horizontal', 'flip-
 const exposureGains: Partial<Record<Augmentation, number>> = { darker: 0.65, brighter: 1.5 };
 
 /** Checks augmentation names, naming an unknown one and those that exist. */
-export function checkAugmentations(names: readonly string[]): Augmentation[] {
+export function checkAugmentations(names: readonly string[]): void {
   for (const name of names) {
     if (!(augmentations as readonly string[]).includes(name)) {
       throw new InvalidInputError({ message: `unknown augmentation "${name}"; known: ${augmentations.join(', ')}`, property: 'augmentations' });
     }
   }
-  return names as Augmentation[];
 }
 
 /** The image transformed by sharp (rotations of a square input keep its size). */

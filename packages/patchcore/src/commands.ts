@@ -64,6 +64,7 @@ export interface FitCommandResult {
 export async function fitCommand(options: FitCommandOptions): Promise<FitCommandResult> {
   const { data, out, preset: presetName = 'default', backbone: backboneId, detector = 'patchcore', coresetRatio, augmentations = [], float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
   const preset = presetNamed(presetName);
+  // Bad names fail here, before the backbone loads (fitPatchCore checks them too, for API callers).
   checkAugmentations(augmentations);
   if (detector === 'padim' && augmentations.length > 0) throw new InvalidInputError({ message: 'augmentations apply to PatchCore only, not PaDiM', property: 'augmentations' });
   const started = performance.now();
