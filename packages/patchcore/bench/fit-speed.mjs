@@ -32,7 +32,7 @@ const close = () => {
 const start = performance.now();
 const cpuAll = process.cpuUsage();
 const model = await fitPatchCore(files, {
-  backbone, coresetRatio: Number(values.ratio ?? preset.coresetRatio), projectionDimensions: Number(values.projection),
+  backbone, coresetRatio: Number(values.ratio ?? preset.coresetRatio), projectionDimensions: Number(values.projection), scoring: preset.scoring,
   ...(values.augment && { augmentations: values.augment.split(',') }),
   onProgress: (event) => {
     if (event.stage !== stage) { close(); stage = event.stage; stageStart = performance.now(); cpuStart = process.cpuUsage(); }

@@ -1,6 +1,7 @@
 // End-to-end predict speed (decode → features → nearest neighbour → blurred map at image size)
-// beside its FLOP bound: (backbone multiply-adds + patches × bank × dimensions) × 2 / the MatMul
-// rate ONNX Runtime reaches here, measured in the same run.
+// beside its FLOP bound: views × (backbone multiply-adds + patches × bank × dimensions) × 2 / the
+// MatMul rate ONNX Runtime reaches here, measured in the same run (views: the image and its
+// exposure-search views, 3 for the default preset).
 // node bench/predict-speed.mjs [--preset default|fine|fast] [--size N] [--ratio R] [--data <mvtec dir>] [--train 50]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -42,14 +43,15 @@ const size = Number(values.size ?? preset.inputSize);
 const taps = preset.taps;
 const backbone = await loadFeatureBackbone(id, { inputSize: size, taps });
 const dataset = await loadMvtecDataset(values.data);
-const model = await fitPatchCore(dataset.train.slice(0, Number(values.train)), { backbone, coresetRatio: Number(values.ratio ?? preset.coresetRatio) });
+const model = await fitPatchCore(dataset.train.slice(0, Number(values.train)), { backbone, coresetRatio: Number(values.ratio ?? preset.coresetRatio), scoring: preset.scoring });
 const detector = await createPatchCoreDetector(model, backbone);
 
-// 3. Multiply-adds: backbone at this size + nearest-neighbour MatMul.
+// 3. Multiply-adds: backbone at this size + nearest-neighbour MatMul, for every view scored.
+const views = 1 + preset.scoring.exposureGains.length;
 const graph = decodeModel(readFileSync(await importBackbone(id, { taps })));
-const backboneMacs = countMultiplyAdds(graph, { input: [1, 3, size, size] }).total;
+const backboneMacs = views * countMultiplyAdds(graph, { input: [1, 3, size, size] }).total;
 const patches = backbone.tapShapes[0].height * backbone.tapShapes[0].width;
-const searchMacs = patches * model.header.bank.size * model.header.features.dimensions;
+const searchMacs = views * patches * model.header.bank.size * model.header.features.dimensions;
 const boundMs = ((2 * (backboneMacs + searchMacs)) / rate) * 1000;
 const boundCpuMs = ((2 * (backboneMacs + searchMacs)) / cpuRate) * 1000;
 const boundAt160Ms = ((2 * (backboneMacs + searchMacs)) / 160e9) * 1000;
@@ -74,7 +76,7 @@ const cpu = process.cpuUsage(cpuStart);
 // CPU time per prediction (all threads): on an idle 2-core machine the wall time is between cpu/2 and cpu.
 const predictCpuMs = (cpu.user + cpu.system) / 1000 / calls;
 console.log(JSON.stringify({
-  preset: values.preset, backbone: id, size, taps: taps.join('+'), bank: model.header.bank.size, dimensions: model.header.features.dimensions, patches,
+  preset: values.preset, backbone: id, size, taps: taps.join('+'), views, bank: model.header.bank.size, dimensions: model.header.features.dimensions, patches,
   matmulGflops: +(rate / 1e9).toFixed(1), backboneGmac: +(backboneMacs / 1e9).toFixed(3), searchGmac: +(searchMacs / 1e9).toFixed(3),
   boundMs: +boundMs.toFixed(1), boundAt160GflopsMs: +boundAt160Ms.toFixed(1), matmulGflopsPerCpuSecond: +(cpuRate / 1e9).toFixed(1), boundCpuMs: +boundCpuMs.toFixed(1), predictMs: +predictMs.toFixed(1), predictCpuMs: +predictCpuMs.toFixed(1), ratioToBound: +(predictMs / boundMs).toFixed(2), cpuRatioToCpuBound: +(predictCpuMs / boundCpuMs).toFixed(2), images: files.length,
   loadBefore, loadAfter: loadavg(),

@@ -22,13 +22,20 @@ export function checkAugmentations(names: readonly string[]): void {
 
 /** The image transformed by sharp (rotations of a square input keep its size). */
 export async function augmentImage(image: LoadedImage, augmentation: Augmentation): Promise<LoadedImage> {
+  const gain = exposureGains[augmentation];
+  if (gain !== undefined) return withGain(image, gain);
   const sharp = await loadSharp();
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
-  const gain = exposureGains[augmentation];
-  if (gain !== undefined) pipeline = pipeline.linear(gain, 0);
-  else if (augmentation === 'flip-horizontal') pipeline = pipeline.flop();
+  if (augmentation === 'flip-horizontal') pipeline = pipeline.flop();
   else if (augmentation === 'flip-vertical') pipeline = pipeline.flip();
   else pipeline = pipeline.rotate(Number(augmentation.slice('rotate-'.length)));
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   return { ...image, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+}
+
+/** Pixel values times `gain`, clipped to 0–255 (sharp `linear`, libvips). */
+export async function withGain<Image extends Pick<LoadedImage, 'data' | 'width' | 'height'>>(image: Image, gain: number): Promise<Image> {
+  const sharp = await loadSharp();
+  const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).linear(gain, 0).raw().toBuffer({ resolveWithObject: true });
+  return { ...image, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }

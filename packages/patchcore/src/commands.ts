@@ -42,6 +42,8 @@ export interface FitCommandOptions extends SessionOptions {
   coresetRatio?: number;
   /** Extra views of every training image in the bank (PatchCore only), e.g. `['darker', 'brighter']` for varying lighting. */
   augmentations?: readonly Augmentation[];
+  /** Gains at which PatchCore also scores each image (default: the preset's, `[0.65, 1.5]`); `[]` scores one exposure, ~3× faster. */
+  exposureGains?: readonly number[];
   /** Store the bank in float16 (half the file). */
   float16?: boolean;
   cacheDir?: string;
@@ -62,11 +64,12 @@ export interface FitCommandResult {
 
 /** `vad fit --data <dir> --out <model>`: fits and writes a model file. */
 export async function fitCommand(options: FitCommandOptions): Promise<FitCommandResult> {
-  const { data, out, preset: presetName = 'default', backbone: backboneId, detector = 'patchcore', coresetRatio, augmentations = [], float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
+  const { data, out, preset: presetName = 'default', backbone: backboneId, detector = 'patchcore', coresetRatio, augmentations = [], exposureGains, float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
   const preset = presetNamed(presetName);
   // Bad names fail here, before the backbone loads (fitPatchCore checks them too, for API callers).
   checkAugmentations(augmentations);
   if (detector === 'padim' && augmentations.length > 0) throw new InvalidInputError({ message: 'augmentations apply to PatchCore only, not PaDiM', property: 'augmentations' });
+  if (detector === 'padim' && exposureGains) throw new InvalidInputError({ message: 'exposure gains apply to PatchCore only, not PaDiM', property: 'exposureGains' });
   const started = performance.now();
   const backbone = loaded ?? (await loadPresetBackbone(preset, backboneId, { cacheDir, ...sessionOptions }));
   try {
@@ -76,7 +79,7 @@ export async function fitCommand(options: FitCommandOptions): Promise<FitCommand
       await savePadimModel(out, model, { float16: float16 ?? false });
       return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: undefined, threshold: model.header.threshold, milliseconds: performance.now() - started };
     }
-    const model = await fitPatchCore(data, { backbone, ...sessionOptions, coresetRatio: coresetRatio ?? preset.coresetRatio, augmentations, ...(onProgress && { onProgress }) });
+    const model = await fitPatchCore(data, { backbone, ...sessionOptions, coresetRatio: coresetRatio ?? preset.coresetRatio, augmentations, scoring: { ...preset.scoring, ...(exposureGains && { exposureGains }) }, ...(onProgress && { onProgress }) });
     await savePatchCoreModel(out, model, { float16: float16 ?? false });
     return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: model.header.bank.size, threshold: model.header.threshold, milliseconds: performance.now() - started };
   } finally {
@@ -131,7 +134,7 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalComm
     detector =
       detectorKind === 'padim'
         ? await createPadimDetector(await fitPadim(dataset.train, fitOptions), backbone, sessionOptions)
-        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, coresetRatio: coresetRatio ?? preset.coresetRatio }), backbone, sessionOptions);
+        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, coresetRatio: coresetRatio ?? preset.coresetRatio, scoring: preset.scoring }), backbone, sessionOptions);
     fitMilliseconds = performance.now() - started;
   }
   try {

@@ -4,7 +4,7 @@ import { checkAugmentations, type Augmentation } from './augment.js';
 import type { FeatureBackbone, InputGeometry } from './backbone.js';
 import { createRandomProjector, greedyCoreset } from './coreset.js';
 import { readImageRgb, resizeRgb, resolveTrainingImages, type LabelledImage, type LoadedImage } from './dataset.js';
-import { concatenateRows, createFeaturePipeline, extractAll, type ContrastMode, type ImageFeatures } from './feature-extraction.js';
+import { concatenateRows, createFeaturePipeline, extractAll, type ContrastMode, type FeaturePipeline, type ImageFeatures } from './feature-extraction.js';
 import { createAnomalyMapRenderer, type AnomalyMapRenderer } from './anomaly-map.js';
 import { readModelFile, writeModelFile } from './model-file.js';
 import { createNearestNeighbourSearch, type NearestNeighbourSearch } from './nearest-neighbour.js';
@@ -12,6 +12,7 @@ import { createRandom } from './random.js';
 import type { TapShape } from './patch-features.js';
 import { f1MaxCalibration } from './calibrate.js';
 import { mapSizeFor, type AnomalyDetector, type AnomalyPrediction, type PredictOptions } from './detector.js';
+import { checkScoring, combineViews, defaultScoring, plainScoring, scoreImages, type GridScores, type ScoringRecord } from './scoring.js';
 
 /** Progress of a fit, for progress bars: `done` of `total` in the current stage. */
 export interface FitProgress {
@@ -50,6 +51,8 @@ export interface PatchCoreHeader {
   readonly features: { readonly poolSize: number; readonly geometry: InputGeometry; readonly dimensions: number; readonly tapWeights?: readonly number[]; readonly contrast?: ContrastMode };
   readonly bank: { readonly size: number; readonly trainingPatches: number; readonly coresetRatio: number; readonly projectionDimensions: number; readonly seed: number };
   readonly threshold: ThresholdRecord;
+  /** How distances become scores; absent in files written before it was recorded (then `plainScoring`). */
+  readonly scoring?: ScoringRecord;
   /** Gaussian σ of the map blur at 256 px; it scales with the image's size. */
   readonly mapSigmaAt256: number;
   readonly training: { readonly images: number; readonly heldOut: number; readonly augmentations: readonly Augmentation[] };
@@ -76,6 +79,8 @@ export interface PatchCoreFitOptions extends SessionOptions {
   geometry?: InputGeometry;
   /** Extra views per training image (few-shot); none by default. */
   augmentations?: readonly Augmentation[];
+  /** How distances become scores (default `defaultScoring`: exposure search and the image's median added). */
+  scoring?: ScoringRecord;
   seed?: number;
   /** Images per backbone call (default 8). */
   batchSize?: number;
@@ -124,6 +129,7 @@ export function maxOf(values: Float32Array): number {
  * - 2–16 images: each image is scored against a bank of the others (`leave-one-out-max`);
  * - 1 image: the largest distance of its patches to their second-nearest bank patch
  *   (`second-neighbour-max`; rough — calibrate with labelled images when you can).
+ * Threshold images are scored as predictions will be (`scoring`: exposure search, image median).
  */
 export async function fitPatchCore(source: string | readonly string[], options: PatchCoreFitOptions): Promise<PatchCoreModel> {
   const {
@@ -135,6 +141,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     tapWeights,
     contrast = 'none',
     augmentations: augmentationList = [],
+    scoring = defaultScoring,
     seed = 0,
     batchSize = 8,
     onProgress,
@@ -142,6 +149,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
   } = options;
   if (!(coresetRatio > 0 && coresetRatio <= 1)) throw new InvalidInputError({ message: `coresetRatio must be in (0, 1], got ${coresetRatio}`, property: 'coresetRatio' });
   checkAugmentations(augmentationList);
+  checkScoring(scoring);
   const files = await resolveTrainingImages(source);
   const fewShot = files.length <= fullBankMaxImages;
   const { bankFiles, heldOutFiles } = splitHeldOut(files, fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1)), seed);
@@ -163,9 +171,9 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     let threshold: ThresholdRecord;
     if (heldOutFiles.length > 0) {
       // The threshold is measured on images the first bank has not seen; then they join the bank.
-      threshold = await heldOutThreshold(banks.first, images.slice(bankImages.length).filter((_, index) => index % views === 0), dimensions, sessionOptions);
+      threshold = await heldOutThreshold(pipeline, banks.first, heldOutFiles, scoring, onProgress, sessionOptions);
     } else {
-      threshold = await fewShotThreshold(bank, images, views, dimensions, onProgress, sessionOptions);
+      threshold = await fewShotThreshold(pipeline, bank, files, images, views, scoring, onProgress, sessionOptions);
     }
     onProgress?.({ stage: 'threshold', done: 1, total: 1 });
     if (!(threshold.score > 0)) threshold = { ...threshold, score: 1e-6 };
@@ -178,6 +186,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
         features: { poolSize, geometry, dimensions, contrast, ...(tapWeights && { tapWeights: [...tapWeights] }) },
         bank: { size: bank.length / dimensions, trainingPatches, coresetRatio: ratio, projectionDimensions, seed },
         threshold,
+        scoring,
         mapSigmaAt256: 4,
         training: { images: files.length, heldOut: heldOutFiles.length, augmentations: [...augmentationList] },
       },
@@ -270,11 +279,21 @@ function gatherRows(images: readonly ImageFeatures[], starts: Int32Array, select
 }
 
 /** `held-out-max`: the highest image score of normal images the bank has not seen. */
-async function heldOutThreshold(bank: Float32Array, heldOut: readonly ImageFeatures[], dimensions: number, sessionOptions: SessionOptions): Promise<ThresholdRecord> {
-  const search = await createNearestNeighbourSearch(bank, bank.length / dimensions, dimensions, sessionOptions);
+async function heldOutThreshold(
+  pipeline: FeaturePipeline,
+  bank: Float32Array,
+  heldOutFiles: readonly string[],
+  scoring: ScoringRecord,
+  onProgress: ((progress: FitProgress) => void) | undefined,
+  sessionOptions: SessionOptions,
+): Promise<ThresholdRecord> {
+  const search = await createNearestNeighbourSearch(bank, bank.length / pipeline.dimensions, pipeline.dimensions, sessionOptions);
   try {
     const scores: number[] = [];
-    for (const image of heldOut) scores.push(maxOf((await search.search(image.rows, image.rows.length / dimensions)).distances));
+    for (const [index, file] of heldOutFiles.entries()) {
+      onProgress?.({ stage: 'threshold', done: index, total: heldOutFiles.length });
+      scores.push(maxOf((await scoreImages(pipeline, search, [await pipeline.prepare(file)], scoring))[0]!.scores));
+    }
     return { score: Math.max(...scores), rule: 'held-out-max', basis: scores };
   } finally {
     await search.dispose();
@@ -286,23 +305,24 @@ async function heldOutThreshold(bank: Float32Array, heldOut: readonly ImageFeatu
  * `second-neighbour-max`, its patches' largest distance to their second-nearest bank patch.
  */
 async function fewShotThreshold(
+  pipeline: FeaturePipeline,
   bank: Float32Array,
+  files: readonly string[],
   images: readonly ImageFeatures[],
   views: number,
-  dimensions: number,
+  scoring: ScoringRecord,
   onProgress: ((progress: FitProgress) => void) | undefined,
   sessionOptions: SessionOptions,
 ): Promise<ThresholdRecord> {
-  const imageCount = images.length / views;
-  if (imageCount >= 2) {
+  const { dimensions } = pipeline;
+  if (files.length >= 2) {
     const scores: number[] = [];
-    for (let index = 0; index < imageCount; index++) {
-      onProgress?.({ stage: 'threshold', done: index, total: imageCount });
+    for (const [index, file] of files.entries()) {
+      onProgress?.({ stage: 'threshold', done: index, total: files.length });
       const others = concatenateRows(images.filter((_, position) => Math.floor(position / views) !== index));
       const search = await createNearestNeighbourSearch(others, others.length / dimensions, dimensions, sessionOptions);
       try {
-        const own = images[index * views]!;
-        scores.push(maxOf((await search.search(own.rows, own.rows.length / dimensions)).distances));
+        scores.push(maxOf((await scoreImages(pipeline, search, [await pipeline.prepare(file)], scoring))[0]!.scores));
       } finally {
         await search.dispose();
       }
@@ -314,9 +334,9 @@ async function fewShotThreshold(
     const own = images[0]!;
     const count = own.rows.length / dimensions;
     const { neighbourDistances } = await search.search(own.rows, count);
-    let best = 0;
-    for (let row = 0; row < count; row++) best = Math.max(best, neighbourDistances![row * 2 + 1]!);
-    return { score: best, rule: 'second-neighbour-max' };
+    // Its own patches are in the bank: the second neighbour stands in for an unseen image's nearest.
+    const secondNearest = Float32Array.from({ length: count }, (_, row) => neighbourDistances![row * 2 + 1]!);
+    return { score: maxOf(combineViews([secondNearest], scoring.imageMedianWeight)), rule: 'second-neighbour-max' };
   } finally {
     await search.dispose();
   }
@@ -346,6 +366,13 @@ export async function loadPatchCoreModel(file: string, options: { backbone?: Pic
   if (!bank || bank.shape.length !== 2 || bank.shape[0] !== header.bank.size || bank.shape[1] !== header.features.dimensions) {
     throw new ModelLoadError({ message: `model file ${file} has no memory bank of ${header.bank?.size}×${header.features?.dimensions}`, path: file });
   }
+  if (header.scoring) {
+    try {
+      checkScoring(header.scoring);
+    } catch (error) {
+      throw new ModelLoadError({ message: `model file ${file} has a bad scoring record: ${(error as Error).message}`, path: file, cause: error });
+    }
+  }
   if (options.backbone) checkBackbone(file, header.backbone, options.backbone);
   return { header, bank: bank.data };
 }
@@ -365,11 +392,12 @@ export function checkBackbone(file: string, recorded: BackboneRecord, backbone: 
 }
 
 /**
- * One image scored by PatchCore: `rawScore` is the largest patch distance to the bank, `score` is
- * `rawScore / (2 · threshold)` (0.5 at the threshold); the map is normalised the same way.
+ * One image scored by PatchCore: `rawScore` is the largest patch score (its distance to the bank,
+ * combined as the model's `scoring` says), `score` is `rawScore / (2 · threshold)` (0.5 at the
+ * threshold); the map is normalised the same way.
  */
 export interface PatchCorePrediction extends AnomalyPrediction {
-  /** Raw patch distances on the feature grid. */
+  /** Raw patch scores on the feature grid. */
   readonly gridScores: Float32Array;
 }
 
@@ -377,10 +405,10 @@ export interface PatchCoreDetector extends AnomalyDetector {
   readonly kind: 'patchcore';
   readonly model: PatchCoreModel;
   predict(image: string | { data: Uint8Array; width: number; height: number }, options?: PredictOptions): Promise<PatchCorePrediction>;
-  /** Raw patch distances of prepared images (no map). */
-  scoreGrid(images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]): Promise<{ scores: Float32Array; gridWidth: number; gridHeight: number }[]>;
-  /** Map of grid distances at `width × height`, normalised, blurred. */
-  renderMap(grid: { scores: Float32Array; gridWidth: number; gridHeight: number }, width: number, height: number): Promise<Float32Array>;
+  /** Raw patch scores of prepared images (no map), by the model's `scoring`. */
+  scoreGrid(images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]): Promise<GridScores[]>;
+  /** Map of grid scores at `width × height`, normalised, blurred. */
+  renderMap(grid: GridScores, width: number, height: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
@@ -414,16 +442,9 @@ export async function createPatchCoreDetector(
     throw error;
   }
   const scale = 1 / (2 * header.threshold.score);
-  const scoreGrid = async (images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]) => {
-    const features = await pipeline.extract(images);
-    const scored: { scores: Float32Array; gridWidth: number; gridHeight: number }[] = [];
-    for (const image of features) {
-      const { distances } = await search!.search(image.rows, image.rows.length / header.features.dimensions);
-      scored.push({ scores: distances, gridWidth: image.gridWidth, gridHeight: image.gridHeight });
-    }
-    return scored;
-  };
-  const renderMap = async (grid: { scores: Float32Array; gridWidth: number; gridHeight: number }, width: number, height: number) => {
+  const scoring = header.scoring ?? plainScoring;
+  const scoreGrid = (images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]) => scoreImages(pipeline, search!, images, scoring);
+  const renderMap = async (grid: GridScores, width: number, height: number) => {
     const map = await renderer!.render(grid.scores, grid.gridWidth, grid.gridHeight, width, height, (header.mapSigmaAt256 * Math.sqrt(width * height)) / 256);
     for (let index = 0; index < map.length; index++) map[index]! *= scale;
     return map;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calibrateCommand, evalCommand, fitCommand } from '../src/commands.js';
 import { loadDetector } from '../src/load-detector.js';
 import { readModelFile } from '../src/model-file.js';
+import { loadPatchCoreModel } from '../src/patchcore.js';
 import type { FeatureBackbone } from '../src/backbone.js';
 import { texture } from './synthetic-textures.js';
 import { createTinyBackbone } from './tiny-backbone.js';
@@ -53,6 +54,16 @@ describe('fit, eval and calibrate commands', () => {
     expect((await readdir(path.join(report, 'gallery'))).sort()).toEqual(['good-0.png', 'spot-0.png']);
     const metrics = JSON.parse(await readFile(path.join(report, 'metrics.json'), 'utf8'));
     expect(metrics.samples).toHaveLength(6);
+  });
+
+  it("records the scoring in the model: the preset's, or one exposure when asked; PaDiM refuses exposure gains", async () => {
+    const searched = await fitCommand({ data: folder, out: path.join(folder, 'models', 'searched.vad'), featureBackbone: backbone });
+    const single = await fitCommand({ data: folder, out: path.join(folder, 'models', 'single.vad'), featureBackbone: backbone, exposureGains: [] });
+    expect((await loadPatchCoreModel(searched.out)).header.scoring).toEqual({ exposureGains: [0.65, 1.5], imageMedianWeight: 0.5 });
+    expect((await loadPatchCoreModel(single.out)).header.scoring).toEqual({ exposureGains: [], imageMedianWeight: 0.5 });
+    await expect(fitCommand({ data: folder, out: path.join(folder, 'models', 'padim-gains.vad'), featureBackbone: backbone, detector: 'padim', exposureGains: [] })).rejects.toThrow(
+      /exposure gains apply to PatchCore only/,
+    );
   });
 
   it('calibrates the F1-max threshold on labelled images into a new file, keeping the original and its float16 bank', async () => {

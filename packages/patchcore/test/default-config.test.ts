@@ -9,6 +9,7 @@ import { fitCommand } from '../src/commands.js';
 import { listImages } from '../src/dataset.js';
 import { evaluateDetector } from '../src/evaluate.js';
 import { createPatchCoreDetector, defaultCoresetRatio, fitPatchCore, loadPatchCoreModel } from '../src/patchcore.js';
+import { defaultScoring } from '../src/scoring.js';
 
 const mvtec = sharedPath('datasets/mvtec_ad_reduced');
 
@@ -24,15 +25,16 @@ describe.skipIf(!mvtec)('PatchCore defaults on MVTec AD (reduced, 50 training im
     await backbone?.dispose();
   });
 
-  it('uses InceptionV3 mixed5 at 192 px with a 10 % coreset', () => {
+  it('uses InceptionV3 mixed5 at 192 px with a 10 % coreset, exposure search and half the image median', () => {
     expect(backboneDefaults.inception_v3).toEqual({ taps: ['mixed5'], inputSize: 192 });
     expect(backbone.tapShapes).toEqual([{ channels: 768, height: 10, width: 10 }]);
     expect(defaultCoresetRatio).toBe(0.1);
+    expect(defaultScoring).toEqual({ exposureGains: [0.65, 1.5], imageMedianWeight: 0.5 });
   });
 
   it.each([
     ['hazelnut', 0.93],
-    ['transistor', 0.8],
+    ['transistor', 0.85],
   ])('%s: image AUROC ≥ 0.9 and pixel AUROC ≥ %d', async (category, pixelBound) => {
     const root = `${mvtec}/${category}`;
     const model = await fitPatchCore(root, { backbone });

@@ -5,7 +5,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPadimDetector, fitPadim, loadPadimModel, savePadimModel } from '../src/padim.js';
 import type { Augmentation } from '../src/augment.js';
-import { calibratePatchCore, createPatchCoreDetector, fitPatchCore, loadPatchCoreModel, savePatchCoreModel } from '../src/patchcore.js';
+import { calibratePatchCore, createPatchCoreDetector, fitPatchCore, loadPatchCoreModel, savePatchCoreModel, type PatchCoreModel } from '../src/patchcore.js';
+import { defaultScoring, plainScoring, type ScoringRecord } from '../src/scoring.js';
 import { texture } from './synthetic-textures.js';
 import { createTinyBackbone } from './tiny-backbone.js';
 
@@ -151,8 +152,9 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     const train = [0, 1, 2, 3].map((index) => path.join(folder, `good-${index}.png`));
     const dim = path.join(folder, 'clean-dim.png');
     await sharp(path.join(folder, 'clean.png')).linear(0.65, 0).toFile(dim);
+    // Plain scoring: only the bank's views can make the dimmed image normal here.
     const scoreOf = async (augmentations: Augmentation[]) => {
-      const model = await fitPatchCore(train, { backbone, augmentations });
+      const model = await fitPatchCore(train, { backbone, augmentations, scoring: plainScoring });
       expect(model.header.bank.size).toBe(4 * (1 + augmentations.length) * 16 * 16);
       const detector = await createPatchCoreDetector(model, backbone);
       try {
@@ -168,4 +170,63 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     expect(exposed.dim).toBeLessThan(0.5 * plain.dim);
     await backbone.dispose();
   });
+
+  it('scores each image at other exposures too (default scoring): a dimmed normal image stays normal, a defect does not', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const train = [0, 1, 2, 3].map((index) => path.join(folder, `good-${index}.png`));
+    const dim = path.join(folder, 'clean-dimmer.png');
+    await sharp(path.join(folder, 'clean.png')).linear(0.65, 0).toFile(dim);
+    const model = await fitPatchCore(train, { backbone });
+    expect(model.header.scoring).toEqual(defaultScoring);
+    const scoresOf = async (scored: PatchCoreModel) => {
+      const detector = await createPatchCoreDetector(scored, backbone);
+      try {
+        const [dimmed, clean, defect] = await Promise.all([dim, path.join(folder, 'clean.png'), path.join(folder, 'defect.png')].map((file) => detector.predict(file)));
+        return { dim: dimmed!.rawScore, clean: clean!.rawScore, defect: defect!.rawScore };
+      } finally {
+        await detector.dispose();
+      }
+    };
+    const searched = await scoresOf(withScoring(model, { exposureGains: defaultScoring.exposureGains, imageMedianWeight: 0 }));
+    const plain = await scoresOf(withScoring(model, plainScoring));
+    expect(plain.dim).toBeGreaterThan(3 * plain.clean);
+    // × 1.5 brings the dimmed copy back to within 2.5 % of its own exposure; the bright defect square stays.
+    expect(searched.dim).toBeLessThan(0.5 * plain.dim);
+    expect(searched.defect).toBeGreaterThan(3 * searched.dim);
+    expect(searched.clean).toBeCloseTo(plain.clean, 5);
+    await backbone.dispose();
+  });
+
+  it('adds the image median to every patch score, and reads models without a scoring record as plain', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const train = [0, 1, 2, 3].map((index) => path.join(folder, `good-${index}.png`));
+    const model = await fitPatchCore(train, { backbone, scoring: plainScoring });
+    const gridOf = async (scored: PatchCoreModel) => {
+      const detector = await createPatchCoreDetector(scored, backbone);
+      try {
+        return (await detector.predict(path.join(folder, 'defect.png'))).gridScores;
+      } finally {
+        await detector.dispose();
+      }
+    };
+    const plain = await gridOf(model);
+    const withMedian = await gridOf(withScoring(model, { exposureGains: [], imageMedianWeight: 1 }));
+    const sorted = Float32Array.from(plain).sort();
+    const median = (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+    expect(median).toBeGreaterThan(0);
+    for (let patch = 0; patch < plain.length; patch += 37) expect(withMedian[patch]).toBeCloseTo(plain[patch]! + median, 4);
+    // A file written before scoring was recorded has no `scoring`: it is scored plainly, as it was fitted.
+    const { scoring: _unused, ...older } = model.header;
+    expect(Array.from(await gridOf({ ...model, header: older }))).toEqual(Array.from(plain));
+    await expect(fitPatchCore(train, { backbone, scoring: { exposureGains: [0], imageMedianWeight: 0 } })).rejects.toThrow(/exposure gains must be positive numbers other than 1, got 0/);
+    await expect(fitPatchCore(train, { backbone, scoring: { exposureGains: [], imageMedianWeight: -1 } })).rejects.toThrow(/image median weight must be a number ≥ 0, got -1/);
+    const edited = path.join(folder, 'bad-scoring.vad');
+    await savePatchCoreModel(edited, withScoring(model, { exposureGains: [-2], imageMedianWeight: 0 }));
+    await expect(loadPatchCoreModel(edited)).rejects.toThrow(/bad-scoring\.vad has a bad scoring record: exposure gains must be positive numbers other than 1, got -2/);
+    await backbone.dispose();
+  });
 });
+
+function withScoring(model: PatchCoreModel, scoring: ScoringRecord): PatchCoreModel {
+  return { ...model, header: { ...model.header, scoring } };
+}

@@ -7,7 +7,7 @@ import { createRandom } from '../../dist/random.js';
 import { preprocessImages } from '@vad/models';
 import { createExperimentalBackbone } from '../backbone-experiments.mjs';
 import sharp from 'sharp';
-const { values } = parseArgs({ options: { data: { type: 'string' }, taps: { type: 'string', default: 'mixed0,mixed1,mixed2,mixed3,mixed4,mixed5,mixed6,mixed7' }, size: { type: 'string', default: '256' }, train: { type: 'string', default: '200' }, out: { type: 'string' }, mask: { type: 'string', default: '64' }, flip: { type: 'boolean', default: false }, gain: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, taps: { type: 'string', default: 'mixed0,mixed1,mixed2,mixed3,mixed4,mixed5,mixed6,mixed7' }, size: { type: 'string', default: '256' }, train: { type: 'string', default: '200' }, out: { type: 'string' }, mask: { type: 'string', default: '64' }, flip: { type: 'boolean', default: false }, gain: { type: 'string', default: '1' }, 'match-mean': { type: 'string' } } });
 const size = Number(values.size);
 const dataset = await loadMvtecDataset(values.data);
 const pick = (list, count) => { if (list.length <= count) return list; const random = createRandom(0); const indices = list.map((_, i) => i); for (let i = indices.length - 1; i > 0; i--) { const o = Math.floor(random() * (i + 1)); [indices[i], indices[o]] = [indices[o], indices[i]]; } return indices.slice(0, count).sort((a, b) => a - b).map((i) => list[i]); };
@@ -24,6 +24,7 @@ for (let start = 0; start < files.length; start += 8) {
   const batch = files.slice(start, start + 8);
   let images = await Promise.all(batch.map((f) => readImageRgb(f, () => ({ width: size, height: size }))));
   if (values.flip) images = images.map(mirrored);
+  if (values['match-mean']) images = images.map((image) => brighter(image, Number(values['match-mean']) / meanOf(image)));
   if (values.gain !== '1') images = images.map((image) => brighter(image, Number(values.gain)));
   for (const im of images) sizes.push([im.originalWidth, im.originalHeight]);
   const { tensor } = await preprocessImages(images, { width: size, height: size, normalization: 'unit', kernel: 'cubic' });
@@ -44,6 +45,12 @@ function mirrored(image) {
 /** Pixel values times `gain`, clamped (`--gain`: features of a darker or brighter dataset, for exposure-augmented banks). */
 function brighter(image, gain) {
   return { ...image, data: Uint8Array.from(image.data, (value) => Math.min(255, Math.round(value * gain))) };
+}
+/** Mean pixel value (`--match-mean t`: every image scaled so that its mean is t, an exposure normalisation). */
+function meanOf(image) {
+  let sum = 0;
+  for (const value of image.data) sum += value;
+  return sum / image.data.length;
 }
 const M = Number(values.mask);
 const masks = Buffer.alloc(test.length * M * M);
