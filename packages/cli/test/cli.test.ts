@@ -78,6 +78,9 @@ describe('vad CLI', () => {
     const augmented = await cli('fit', '--data', path.dirname(workflowFile), '--out', out, '--augment', 'darker,sharper');
     expect(augmented.code).toBe(2);
     expect(augmented.stderr).toMatch(/unknown augmentation "sharper"; known: .*darker, brighter/);
+    const exposures = await cli('fit', '--data', path.dirname(workflowFile), '--out', out, '--exposures', '0.65,bright');
+    expect(exposures.code).toBe(2);
+    expect(exposures.stderr).toMatch(/--exposures: "bright" is not a number/);
     expect(existsSync(out)).toBe(false);
   });
 

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '@vad/core';
 import { calibrateCommand, evalCommand, fitCommand, type Augmentation, type CommandProgress, type PresetName } from '@vad/patchcore';
 import type { Io } from '../program.js';
 import { createProgressBar } from '../progress-bar.js';
@@ -7,13 +8,23 @@ function progressReporter() {
   return { bar, onProgress: (progress: CommandProgress) => bar.update(progress.stage, progress.done, progress.total) };
 }
 
+export interface FitOptions {
+  data: string;
+  out: string;
+  preset: string;
+  backbone?: string;
+  coresetRatio?: number;
+  augment?: string;
+  exposures?: string;
+}
+
 /** `vad fit`: fits PatchCore on normal images with a progress bar, then writes the model. */
-export async function fitAction(options: { data: string; out: string; preset: string; backbone?: string; coresetRatio?: number; augment?: string }, io: Io): Promise<void> {
+export async function fitAction(options: FitOptions, io: Io): Promise<void> {
   const { bar, onProgress } = progressReporter();
-  const augmentations = (options.augment ?? '').split(',').map((name) => name.trim()).filter(Boolean) as Augmentation[];
-  const result = await fitCommand({ data: options.data, out: options.out, preset: options.preset as PresetName, backbone: options.backbone, coresetRatio: options.coresetRatio, augmentations, onProgress }).finally(() =>
-    bar.finish(),
-  );
+  const augmentations = listOf(options.augment) as Augmentation[];
+  const exposureGains = options.exposures === undefined ? undefined : parseGains(options.exposures);
+  const { data, out, backbone, coresetRatio } = options;
+  const result = await fitCommand({ data, out, preset: options.preset as PresetName, backbone, coresetRatio, augmentations, ...(exposureGains && { exposureGains }), onProgress }).finally(() => bar.finish());
   io.print(
     `wrote ${result.out}: ${result.detector} on ${result.backbone}, ${result.images} images, bank ${result.bankSize ?? '-'} patches, ` +
       `threshold ${result.threshold.score.toPrecision(4)} (${result.threshold.rule}), ${(result.milliseconds / 1000).toFixed(1)} s`,
@@ -36,4 +47,19 @@ export async function calibrateAction(options: { model: string; data: string; ou
     `wrote ${result.out}: threshold ${result.before.score.toPrecision(4)} (${result.before.rule}) → ${result.after.score.toPrecision(4)} (f1-max) ` +
       `on ${result.images.normal} normal and ${result.images.anomalous} anomalous images: F1 ${result.f1.toFixed(3)}, precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}`,
   );
+}
+
+/** Comma-separated names or numbers, trimmed, empty ones dropped. */
+function listOf(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+/** `--exposures`: `none`, or comma-separated gains; a word that is not a number is named. */
+function parseGains(value: string): number[] {
+  if (value.trim() === 'none') return [];
+  return listOf(value).map((text) => {
+    const gain = Number(text);
+    if (!Number.isFinite(gain)) throw new InvalidInputError({ message: `--exposures: "${text}" is not a number (give gains such as 0.65,1.5, or none)`, property: 'exposures' });
+    return gain;
+  });
 }
