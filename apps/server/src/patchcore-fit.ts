@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InvalidInputError } from '@vad/core';
+import type { Augmentation, FitCommandOptions, PresetName } from '@vad/patchcore';
 import type { FitFunction, FitProgress } from './fit-jobs.js';
 
 /** The file a fitted model folder holds; `vad/patchcore@v1` finds `<modelsDir>/<name>/model.vad`. */
@@ -11,10 +12,12 @@ const extensions: Record<string, string> = { jpeg: '.jpg', png: '.png', webp: '.
 /**
  * Fits a PatchCore (or PaDiM) model with @vad/patchcore from uploaded normal images: each upload
  * is checked to be an image within the pixel limit, written to a scratch folder, fitted, and
- * the model written as `<folder>/model.vad`. Options: `backbone`, `detector`, `coreset_ratio`.
+ * the model written as `<folder>/model.vad`. Options: `preset`, `backbone`, `detector`,
+ * `coreset_ratio`, `augmentations` (e.g. `["darker", "brighter"]`), `exposure_gains` (`[]`: one exposure).
  */
 export async function fitPatchcoreModel(request: Parameters<FitFunction>[0], host: { cacheDir: string; maxImagePixels: number }): Promise<Record<string, unknown>> {
   const { fitCommand } = await import('@vad/patchcore');
+  const fitOptions = fitOptionsFrom(request.options);
   const sharp = (await import('sharp')).default;
   const scratch = path.join(request.folder, '.training');
   await fs.mkdir(scratch, { recursive: true });
@@ -36,14 +39,11 @@ export async function fitPatchcoreModel(request: Parameters<FitFunction>[0], hos
       request.onProgress({ phase: 'decode', done: index + 1, total: request.images.length });
     }
     const phases: Record<string, FitProgress['phase']> = { features: 'features', coreset: 'coreset', threshold: 'calibrate' };
-    const options = request.options;
     const result = await fitCommand({
       data: files,
       out: path.join(request.folder, modelFileName),
       cacheDir: host.cacheDir,
-      ...(typeof options.backbone === 'string' && { backbone: options.backbone }),
-      ...((options.detector === 'patchcore' || options.detector === 'padim') && { detector: options.detector }),
-      ...(typeof options.coreset_ratio === 'number' && { coresetRatio: options.coreset_ratio }),
+      ...fitOptions,
       onProgress: (progress) => {
         request.signal.throwIfAborted();
         request.onProgress({ phase: phases[progress.stage] ?? progress.stage, done: progress.done, total: progress.total });
@@ -53,6 +53,28 @@ export async function fitPatchcoreModel(request: Parameters<FitFunction>[0], hos
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The fit's JSON options as `fitCommand` options; a value of the wrong type is named (names and numbers are checked by the fit). */
+function fitOptionsFrom(options: Record<string, unknown>): Partial<FitCommandOptions> {
+  const fail = (name: string, expected: string) => {
+    throw new InvalidInputError({ message: `options.${name} must be ${expected}, got ${JSON.stringify(options[name])}`, property: `options.${name}` });
+  };
+  const { preset, backbone, detector, coreset_ratio: coresetRatio, augmentations, exposure_gains: exposureGains } = options;
+  if (preset !== undefined && typeof preset !== 'string') fail('preset', 'a preset name (default, fine or fast)');
+  if (backbone !== undefined && typeof backbone !== 'string') fail('backbone', 'a backbone name');
+  if (detector !== undefined && detector !== 'patchcore' && detector !== 'padim') fail('detector', '"patchcore" or "padim"');
+  if (coresetRatio !== undefined && typeof coresetRatio !== 'number') fail('coreset_ratio', 'a number in (0, 1]');
+  if (augmentations !== undefined && !(Array.isArray(augmentations) && augmentations.every((name) => typeof name === 'string'))) fail('augmentations', 'a list of names such as ["darker", "brighter"]');
+  if (exposureGains !== undefined && !(Array.isArray(exposureGains) && exposureGains.every((gain) => typeof gain === 'number'))) fail('exposure_gains', 'a list of numbers such as [0.65, 1.5], or []');
+  return {
+    ...(preset !== undefined && { preset: preset as PresetName }),
+    ...(backbone !== undefined && { backbone: backbone as string }),
+    ...(detector !== undefined && { detector: detector as 'patchcore' | 'padim' }),
+    ...(coresetRatio !== undefined && { coresetRatio: coresetRatio as number }),
+    ...(augmentations !== undefined && { augmentations: augmentations as Augmentation[] }),
+    ...(exposureGains !== undefined && { exposureGains: exposureGains as number[] }),
+  };
 }
 
 /**

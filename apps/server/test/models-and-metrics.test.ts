@@ -45,6 +45,21 @@ describe('models API, metrics and readiness', () => {
     expect(((await (await fetch(`${server.base}/vad/models`)).json()) as { models: unknown[] }).models).toEqual([]);
   });
 
+  it('names a fit option of the wrong type, and an unknown augmentation, in the failed fit', async () => {
+    const failure = async (options: unknown) => {
+      const form = new FormData();
+      form.append('name', 'options');
+      form.append('options', JSON.stringify(options));
+      form.append('images', new Blob([new Uint8Array(await sampleJpeg())]), 'ok.jpg');
+      const events = await readSse(await fetch(`${server.base}/vad/models/fit`, { method: 'POST', body: form, headers: { accept: 'text/event-stream' } }));
+      return events.at(-1)!;
+    };
+    expect(await failure({ augmentations: 'darker' })).toMatchObject({ type: 'error', error_type: 'InvalidInputError', message: expect.stringContaining('options.augmentations must be a list of names') });
+    expect((await failure({ exposure_gains: ['bright'] })).message).toContain('options.exposure_gains must be a list of numbers');
+    expect((await failure({ augmentations: ['sharper'] })).message).toMatch(/unknown augmentation "sharper"; known: .*darker, brighter/);
+    expect(((await (await fetch(`${server.base}/vad/models`)).json()) as { models: unknown[] }).models).toEqual([]);
+  });
+
   it('refuses a fit without a name, without images, or with a bad name', async () => {
     const noName = new FormData();
     noName.append('images', new Blob([new Uint8Array(await sampleJpeg())]), 'a.jpg');
