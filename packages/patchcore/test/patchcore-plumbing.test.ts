@@ -20,6 +20,8 @@ beforeAll(async () => {
   }
   await writeFile(path.join(folder, 'defect.png'), await sharp(texture(99, true, 96, 80), { raw: { width: 96, height: 80, channels: 3 } }).png().toBuffer());
   await writeFile(path.join(folder, 'clean.png'), await sharp(texture(98, false), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer());
+  // The clean image under a dimmer light (pixel values × 0.65), for the exposure tests.
+  await sharp(path.join(folder, 'clean.png')).linear(0.65, 0).toFile(path.join(folder, 'clean-dim.png'));
 });
 afterAll(() => rm(folder, { recursive: true, force: true }));
 
@@ -151,7 +153,6 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     const backbone = await createTinyBackbone({ inputSize: size });
     const train = [0, 1, 2, 3].map((index) => path.join(folder, `good-${index}.png`));
     const dim = path.join(folder, 'clean-dim.png');
-    await sharp(path.join(folder, 'clean.png')).linear(0.65, 0).toFile(dim);
     // Plain scoring: only the bank's views can make the dimmed image normal here.
     const scoreOf = async (augmentations: Augmentation[]) => {
       const model = await fitPatchCore(train, { backbone, augmentations, scoring: plainScoring });
@@ -174,8 +175,7 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
   it('scores each image at other exposures too (default scoring): a dimmed normal image stays normal, a defect does not', async () => {
     const backbone = await createTinyBackbone({ inputSize: size });
     const train = [0, 1, 2, 3].map((index) => path.join(folder, `good-${index}.png`));
-    const dim = path.join(folder, 'clean-dimmer.png');
-    await sharp(path.join(folder, 'clean.png')).linear(0.65, 0).toFile(dim);
+    const dim = path.join(folder, 'clean-dim.png');
     const model = await fitPatchCore(train, { backbone });
     expect(model.header.scoring).toEqual(defaultScoring);
     const scoresOf = async (scored: PatchCoreModel) => {
