@@ -8,8 +8,9 @@ import type { LoadedImage } from './dataset.js';
 export type Augmentation = 'flip-horizontal' | 'flip-vertical' | 'rotate-90' | 'rotate-180' | 'rotate-270' | 'darker' | 'brighter';
 export const augmentations: readonly Augmentation[] = ['flip-horizontal', 'flip-vertical', 'rotate-90', 'rotate-180', 'rotate-270', 'darker', 'brighter'];
 
-/** Pixel-value factors of the exposure augmentations (chosen on magnetic tile; BENCHMARKS.md). */
-const exposureGains: Partial<Record<Augmentation, number>> = { darker: 0.65, brighter: 1.5 };
+/** Pixel-value factors of the exposure views, in the bank (`darker`, `brighter`) and in the default scoring's search (chosen on magnetic tile; BENCHMARKS.md). */
+export const exposureViewGains = { darker: 0.65, brighter: 1.5 } as const;
+const exposureGains: Partial<Record<Augmentation, number>> = exposureViewGains;
 
 /** Checks augmentation names, naming an unknown one and those that exist. */
 export function checkAugmentations(names: readonly string[]): void {

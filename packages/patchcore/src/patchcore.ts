@@ -278,6 +278,12 @@ function gatherRows(images: readonly ImageFeatures[], starts: Int32Array, select
   return bank;
 }
 
+/** One image file's raw score against a bank, as a prediction would score it. */
+async function imageScore(pipeline: FeaturePipeline, search: NearestNeighbourSearch, file: string, scoring: ScoringRecord): Promise<number> {
+  const [scored] = await scoreImages(pipeline, search, [await pipeline.prepare(file)], scoring);
+  return maxOf(scored!.scores);
+}
+
 /** `held-out-max`: the highest image score of normal images the bank has not seen. */
 async function heldOutThreshold(
   pipeline: FeaturePipeline,
@@ -292,7 +298,7 @@ async function heldOutThreshold(
     const scores: number[] = [];
     for (const [index, file] of heldOutFiles.entries()) {
       onProgress?.({ stage: 'threshold', done: index, total: heldOutFiles.length });
-      scores.push(maxOf((await scoreImages(pipeline, search, [await pipeline.prepare(file)], scoring))[0]!.scores));
+      scores.push(await imageScore(pipeline, search, file, scoring));
     }
     return { score: Math.max(...scores), rule: 'held-out-max', basis: scores };
   } finally {
@@ -322,7 +328,7 @@ async function fewShotThreshold(
       const others = concatenateRows(images.filter((_, position) => Math.floor(position / views) !== index));
       const search = await createNearestNeighbourSearch(others, others.length / dimensions, dimensions, sessionOptions);
       try {
-        scores.push(maxOf((await scoreImages(pipeline, search, [await pipeline.prepare(file)], scoring))[0]!.scores));
+        scores.push(await imageScore(pipeline, search, file, scoring));
       } finally {
         await search.dispose();
       }

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@vad/core';
 import type { LoadedImage } from './dataset.js';
-import { withGain } from './augment.js';
+import { exposureViewGains, withGain } from './augment.js';
 import { concatenateRows, type FeaturePipeline } from './feature-extraction.js';
 import type { NearestNeighbourSearch } from './nearest-neighbour.js';
 
@@ -23,7 +23,7 @@ export interface ScoringRecord {
 }
 
 /** What new fits use. */
-export const defaultScoring: ScoringRecord = { exposureGains: [0.65, 1.5], imageMedianWeight: 0.5 };
+export const defaultScoring: ScoringRecord = { exposureGains: [exposureViewGains.darker, exposureViewGains.brighter], imageMedianWeight: 0.5 };
 /** Distances as they are: one exposure, nothing added (models written before scoring was recorded). */
 export const plainScoring: ScoringRecord = { exposureGains: [], imageMedianWeight: 0 };
 
