@@ -24,7 +24,7 @@ export { loadFeatureBackbone, backboneIds, defaultBackboneId, backboneDefaults, 
 export type { BackboneId, BackboneLoadOptions, PresetName } from './backbones.js';
 export type { FeatureBackbone } from './backbone.js';
 export { augmentations } from './augment.js';
-export { defaultScoring, plainScoring } from './scoring.js';
+export { defaultScoring, plainScoring, singleExposureScoring } from './scoring.js';
 export type { ScoringRecord, GridScores } from './scoring.js';
 export type { Augmentation } from './augment.js';
 export { anomalyRegions } from './anomaly-regions.js';

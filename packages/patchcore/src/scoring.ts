@@ -24,6 +24,8 @@ export interface ScoringRecord {
 
 /** What new fits use. */
 export const defaultScoring: ScoringRecord = { exposureGains: [exposureViewGains.darker, exposureViewGains.brighter], imageMedianWeight: 0.5 };
+/** The image median without the exposure search: the `fine` and `fast` presets, for which three exposures cost too much. */
+export const singleExposureScoring: ScoringRecord = { exposureGains: [], imageMedianWeight: defaultScoring.imageMedianWeight };
 /** Distances as they are: one exposure, nothing added (models written before scoring was recorded). */
 export const plainScoring: ScoringRecord = { exposureGains: [], imageMedianWeight: 0 };
 

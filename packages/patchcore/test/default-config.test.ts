@@ -50,7 +50,7 @@ describe.skipIf(!mvtec)('PatchCore defaults on MVTec AD (reduced, 50 training im
     }
   });
 
-  it('fits the fine preset (the first default) with its own taps, size and coreset ratio', async () => {
+  it('fits the fine preset (the first default) with its own taps, size, coreset ratio and one-exposure scoring', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'vad-fine-'));
     try {
       const train = (await listImages(`${mvtec}/hazelnut/train/good`)).slice(0, 20);
@@ -60,6 +60,7 @@ describe.skipIf(!mvtec)('PatchCore defaults on MVTec AD (reduced, 50 training im
       expect(header.backbone).toMatchObject({ id: 'inception_v3', taps: ['mixed2', 'mixed5'], inputSize: 256 });
       expect(header.bank.coresetRatio).toBe(0.02);
       expect(header.features.dimensions).toBe(288 + 768);
+      expect(header.scoring).toEqual({ exposureGains: [], imageMedianWeight: 0.5 });
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
