@@ -188,23 +188,24 @@ export async function fitPadim(source: string | readonly string[], options: Padi
       const distances = await scoreRows({ header: { ...headerBase, threshold: { score: 1, rule: 'user' } }, ...gaussians }, rows, heldOutFiles.length, sessionOptions);
       const scores = heldOutFiles.map((_, index) => maxOf(distances.subarray(index * patchesPerImage, (index + 1) * patchesPerImage)));
       threshold = { score: Math.max(...scores), rule: 'held-out-max', basis: scores };
+      onProgress?.({ stage: 'threshold', done: 1, total: 1 });
       // Then the held-out images join the Gaussians (as in PatchCore's bank).
       gaussians = await fitGaussians(concatenateRows(images), files.length, patchesPerImage, dimensions, channels, regularisation, sessionOptions);
     } else {
       const scores: number[] = [];
       const rowSize = patchesPerImage * dimensions;
+      onProgress?.({ stage: 'threshold', done: 0, total: bankFiles.length });
       for (let index = 0; index < bankFiles.length; index++) {
-        onProgress?.({ stage: 'threshold', done: index, total: bankFiles.length });
         const others = new Float32Array(features.length - rowSize);
         others.set(features.subarray(0, index * rowSize));
         others.set(features.subarray((index + 1) * rowSize), index * rowSize);
         const leaveOut = await fitGaussians(others, bankFiles.length - 1, patchesPerImage, dimensions, channels, regularisation, sessionOptions);
         const distances = await scoreRows({ header: { ...headerBase, threshold: { score: 1, rule: 'user' } }, ...leaveOut }, features.slice(index * rowSize, (index + 1) * rowSize), 1, sessionOptions);
         scores.push(maxOf(distances));
+        onProgress?.({ stage: 'threshold', done: scores.length, total: bankFiles.length });
       }
       threshold = { score: Math.max(...scores), rule: 'leave-one-out-max', basis: scores };
     }
-    onProgress?.({ stage: 'threshold', done: 1, total: 1 });
     return { header: { ...headerBase, threshold }, ...gaussians };
   } finally {
     await pipeline.dispose();

@@ -175,7 +175,6 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     } else {
       threshold = await fewShotThreshold(pipeline, bank, files, images, views, scoring, onProgress, sessionOptions);
     }
-    onProgress?.({ stage: 'threshold', done: 1, total: 1 });
     if (!(threshold.score > 0)) threshold = { ...threshold, score: 1e-6 };
     return {
       header: {
@@ -296,9 +295,10 @@ async function heldOutThreshold(
   const search = await createNearestNeighbourSearch(bank, bank.length / pipeline.dimensions, pipeline.dimensions, sessionOptions);
   try {
     const scores: number[] = [];
-    for (const [index, file] of heldOutFiles.entries()) {
-      onProgress?.({ stage: 'threshold', done: index, total: heldOutFiles.length });
+    onProgress?.({ stage: 'threshold', done: 0, total: heldOutFiles.length });
+    for (const file of heldOutFiles) {
       scores.push(await imageScore(pipeline, search, file, scoring));
+      onProgress?.({ stage: 'threshold', done: scores.length, total: heldOutFiles.length });
     }
     return { score: Math.max(...scores), rule: 'held-out-max', basis: scores };
   } finally {
@@ -323,8 +323,8 @@ async function fewShotThreshold(
   const { dimensions } = pipeline;
   if (files.length >= 2) {
     const scores: number[] = [];
+    onProgress?.({ stage: 'threshold', done: 0, total: files.length });
     for (const [index, file] of files.entries()) {
-      onProgress?.({ stage: 'threshold', done: index, total: files.length });
       const others = concatenateRows(images.filter((_, position) => Math.floor(position / views) !== index));
       const search = await createNearestNeighbourSearch(others, others.length / dimensions, dimensions, sessionOptions);
       try {
@@ -332,6 +332,7 @@ async function fewShotThreshold(
       } finally {
         await search.dispose();
       }
+      onProgress?.({ stage: 'threshold', done: scores.length, total: files.length });
     }
     return { score: Math.max(...scores), rule: 'leave-one-out-max', basis: scores };
   }
@@ -342,6 +343,7 @@ async function fewShotThreshold(
     const { neighbourDistances } = await search.search(own.rows, count);
     // Its own patches are in the bank: the second neighbour stands in for an unseen image's nearest.
     const secondNearest = Float32Array.from({ length: count }, (_, row) => neighbourDistances![row * 2 + 1]!);
+    onProgress?.({ stage: 'threshold', done: 1, total: 1 });
     return { score: maxOf(combineViews([secondNearest], scoring.imageMedianWeight)), rule: 'second-neighbour-max' };
   } finally {
     await search.dispose();

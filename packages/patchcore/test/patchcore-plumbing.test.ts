@@ -30,10 +30,12 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     const backbone = await createTinyBackbone({ inputSize: size });
     const train = [0, 1, 2, 3, 4, 5].map((index) => path.join(folder, `good-${index}.png`));
     const progress: string[] = [];
-    const model = await fitPatchCore(train, { backbone, onProgress: (event) => progress.push(event.stage) });
+    const model = await fitPatchCore(train, { backbone, onProgress: (event) => progress.push(`${event.stage} ${event.done}/${event.total}`) });
     expect(model.header.bank.size).toBe(6 * 16 * 16);
     expect(model.header.threshold.rule).toBe('leave-one-out-max');
-    expect(progress).toContain('features');
+    expect(progress).toContain('features 6/6');
+    // The threshold stage counts the six leave-one-out images through to the end.
+    expect(progress.filter((line) => line.startsWith('threshold'))).toEqual([0, 1, 2, 3, 4, 5, 6].map((done) => `threshold ${done}/6`));
     const file = path.join(folder, 'model.vad');
     await savePatchCoreModel(file, model, { float16: true });
     const loaded = await loadPatchCoreModel(file, { backbone });
