@@ -89,4 +89,29 @@ describe('createNearestNeighbourSearch', () => {
     }
     await search.dispose();
   });
+
+  it('leaves a range of bank rows out when built excludable, and refuses to otherwise', async () => {
+    const dimensions = 8;
+    const random = createRandom(4);
+    const bank = gaussianMatrix(40 * dimensions, random);
+    // The queries are bank rows 10–19 themselves: without exclusion each finds itself at distance 0.
+    const queries = bank.slice(10 * dimensions, 20 * dimensions);
+    const search = await createNearestNeighbourSearch(bank, 40, dimensions, { excludable: true, neighbours: 2, batchRows: 4 });
+    const plain = await search.search(queries, 10);
+    expect(Array.from(plain.indices)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    // ‖a‖² − 2a·b + ‖b‖² cancels to float32 rounding, not exactly 0.
+    expect(Math.max(...plain.distances)).toBeLessThan(0.01);
+    const excluded = await search.search(queries, 10, [10, 20]);
+    for (let query = 0; query < 10; query++) {
+      const others = Array.from({ length: 40 }, (_, row) => (row >= 10 && row < 20 ? Infinity : squaredDistance(queries, bank, dimensions, query, row)));
+      const sorted = [...others].sort((a, b) => a - b);
+      expect(excluded.indices[query]! < 10 || excluded.indices[query]! >= 20).toBe(true);
+      expect(excluded.distances[query]).toBeCloseTo(Math.sqrt(sorted[0]!), 4);
+      expect(excluded.neighbourDistances![query * 2 + 1]).toBeCloseTo(Math.sqrt(sorted[1]!), 4);
+    }
+    await search.dispose();
+    const fixed = await createNearestNeighbourSearch(bank, 40, dimensions);
+    await expect(fixed.search(queries, 10, [10, 20])).rejects.toThrow(/not built excludable/);
+    await fixed.dispose();
+  });
 });

@@ -8,8 +8,11 @@ import { buildModel, createSessionFromBytes, type ModelSession, type SessionOpti
 export interface NearestNeighbourSearch {
   readonly bankSize: number;
   readonly dimensions: number;
-  /** For `count` rows of `dimensions` values: the Euclidean distance to the nearest bank row, and its index. */
-  search(queries: Float32Array, count: number): Promise<{ distances: Float32Array; indices: Int32Array; neighbourDistances?: Float32Array }>;
+  /**
+   * For `count` rows of `dimensions` values: the Euclidean distance to the nearest bank row, and its
+   * index. `excludedRows` `[start, end)` leaves those bank rows out (a search built `excludable`).
+   */
+  search(queries: Float32Array, count: number, excludedRows?: readonly [number, number]): Promise<{ distances: Float32Array; indices: Int32Array; neighbourDistances?: Float32Array }>;
   dispose(): Promise<void>;
 }
 
@@ -18,13 +21,19 @@ export interface NearestNeighbourOptions extends SessionOptions {
   neighbours?: number;
   /** Rows per ONNX Runtime call (bounds the batch × bank distance matrix; default keeps it near 64 MB). */
   batchRows?: number;
+  /**
+   * Let each call leave a range of bank rows out (a `bank_penalty` input, +∞ on those rows): one
+   * session serves a leave-one-out over every image instead of one session per image.
+   */
+  excludable?: boolean;
 }
 
 /**
  * `neighbours` > 1 adds a `neighbour_distances` output `[rows, neighbours]` (TopK, nearest first),
- * used where a point's own copy is in the bank and the second-nearest is what counts.
+ * used where a point's own copy is in the bank and the second-nearest is what counts. `excludable`
+ * adds a `bank_penalty` input `[bankSize]` added to every row's distances before the minimum.
  */
-export function buildNearestNeighbourModel(bank: Float32Array, bankSize: number, dimensions: number, neighbours = 1): Uint8Array {
+export function buildNearestNeighbourModel(bank: Float32Array, bankSize: number, dimensions: number, neighbours = 1, excludable = false): Uint8Array {
   const scaledTranspose = new Float32Array(dimensions * bankSize);
   const bankNorms = new Float32Array(bankSize);
   for (let row = 0; row < bankSize; row++) {
@@ -39,7 +48,10 @@ export function buildNearestNeighbourModel(bank: Float32Array, bankSize: number,
   }
   return buildModel({
     name: 'nearest_neighbour',
-    inputs: [{ name: 'queries', type: 'float32', shape: ['rows', dimensions] }],
+    inputs: [
+      { name: 'queries', type: 'float32', shape: ['rows', dimensions] },
+      ...(excludable ? [{ name: 'bank_penalty', type: 'float32' as const, shape: [bankSize] }] : []),
+    ],
     outputs: [
       { name: 'distances', type: 'float32', shape: ['rows'] },
       { name: 'indices', type: 'int64', shape: ['rows'] },
@@ -47,7 +59,12 @@ export function buildNearestNeighbourModel(bank: Float32Array, bankSize: number,
     ],
     nodes: [
       { op: 'MatMul', inputs: ['queries', 'bank_scaled_transpose'], outputs: ['cross'] },
-      { op: 'Add', inputs: ['cross', 'bank_norms'], outputs: ['partial'] },
+      ...(excludable
+        ? [
+            { op: 'Add', inputs: ['cross', 'bank_norms'], outputs: ['unpenalised'] },
+            { op: 'Add', inputs: ['unpenalised', 'bank_penalty'], outputs: ['partial'] },
+          ]
+        : [{ op: 'Add', inputs: ['cross', 'bank_norms'], outputs: ['partial'] }]),
       { op: 'ReduceMin', inputs: ['partial'], outputs: ['partial_min'], attributes: { axes: [1], keepdims: 0 } },
       { op: 'ArgMin', inputs: ['partial'], outputs: ['indices'], attributes: { axis: 1, keepdims: 0 } },
       { op: 'ReduceSumSquare', inputs: ['queries'], outputs: ['query_norms'], attributes: { axes: [1], keepdims: 0 } },
@@ -84,24 +101,34 @@ export async function createNearestNeighbourSearch(
   dimensions: number,
   options: NearestNeighbourOptions = {},
 ): Promise<NearestNeighbourSearch> {
-  const { batchRows, neighbours = 1, ...sessionOptions } = options;
-  const session: ModelSession = await createSessionFromBytes(buildNearestNeighbourModel(bank, bankSize, dimensions, neighbours), {
+  const { batchRows, neighbours = 1, excludable = false, ...sessionOptions } = options;
+  const session: ModelSession = await createSessionFromBytes(buildNearestNeighbourModel(bank, bankSize, dimensions, neighbours, excludable), {
     cache: false,
     name: `nearest-neighbour graph (${bankSize}×${dimensions} bank)`,
     ...sessionOptions,
   });
   const rowsPerCall = batchRows ?? Math.max(64, Math.floor((64 * 1024 * 1024) / 4 / bankSize));
+  const noPenalty = new Float32Array(excludable ? bankSize : 0);
   return {
     bankSize,
     dimensions,
-    async search(queries, count) {
+    async search(queries, count, excludedRows) {
+      if (excludedRows && !excludable) throw new Error('this nearest-neighbour search was not built excludable');
+      let penalty = noPenalty;
+      if (excludedRows) {
+        penalty = new Float32Array(bankSize);
+        penalty.fill(Number.POSITIVE_INFINITY, excludedRows[0], excludedRows[1]);
+      }
       const distances = new Float32Array(count);
       const indices = new Int32Array(count);
       const topCount = Math.min(neighbours, bankSize);
       const neighbourDistances = neighbours > 1 ? new Float32Array(count * topCount) : undefined;
       for (let start = 0; start < count; start += rowsPerCall) {
         const rows = Math.min(rowsPerCall, count - start);
-        const outputs = await session.run({ queries: { data: queries.subarray(start * dimensions, (start + rows) * dimensions), dims: [rows, dimensions] } });
+        const outputs = await session.run({
+          queries: { data: queries.subarray(start * dimensions, (start + rows) * dimensions), dims: [rows, dimensions] },
+          ...(excludable && { bank_penalty: { data: penalty, dims: [bankSize] } }),
+        });
         distances.set(outputs.distances!.data as Float32Array, start);
         const found = outputs.indices!.data as BigInt64Array;
         for (let row = 0; row < rows; row++) indices[start + row] = Number(found[row]);

@@ -324,15 +324,17 @@ async function fewShotThreshold(
   if (files.length >= 2) {
     const scores: number[] = [];
     onProgress?.({ stage: 'threshold', done: 0, total: files.length });
-    for (const [index, file] of files.entries()) {
-      const others = concatenateRows(images.filter((_, position) => Math.floor(position / views) !== index));
-      const search = await createNearestNeighbourSearch(others, others.length / dimensions, dimensions, sessionOptions);
-      try {
-        scores.push(await imageScore(pipeline, search, file, scoring));
-      } finally {
-        await search.dispose();
+    // One search over the whole bank; each image leaves out its own rows (its views are contiguous).
+    const search = await createNearestNeighbourSearch(bank, bank.length / dimensions, dimensions, { ...sessionOptions, excludable: true });
+    try {
+      for (const [index, file] of files.entries()) {
+        const ownRows: [number, number] = [rowCount(images.slice(0, index * views), dimensions), rowCount(images.slice(0, (index + 1) * views), dimensions)];
+        const others: NearestNeighbourSearch = { ...search, search: (queries, count) => search.search(queries, count, ownRows) };
+        scores.push(await imageScore(pipeline, others, file, scoring));
+        onProgress?.({ stage: 'threshold', done: scores.length, total: files.length });
       }
-      onProgress?.({ stage: 'threshold', done: scores.length, total: files.length });
+    } finally {
+      await search.dispose();
     }
     return { score: Math.max(...scores), rule: 'leave-one-out-max', basis: scores };
   }

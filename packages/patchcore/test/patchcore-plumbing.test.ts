@@ -62,6 +62,21 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     await backbone.dispose();
   });
 
+  it('scores each few-shot image as a model of the other images would (leave-one-out on one search)', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const train = [0, 1, 2, 3].map((index) => path.join(folder, `good-${index}.png`));
+    const model = await fitPatchCore(train, { backbone });
+    for (const [index, file] of train.entries()) {
+      const others = await createPatchCoreDetector(await fitPatchCore(train.filter((other) => other !== file), { backbone }), backbone);
+      try {
+        expect(model.header.threshold.basis![index]).toBeCloseTo((await others.predict(file)).rawScore, 3);
+      } finally {
+        await others.dispose();
+      }
+    }
+    await backbone.dispose();
+  });
+
   it('above 16 images, measures the threshold on held-out images and then adds them to the bank', async () => {
     const backbone = await createTinyBackbone({ inputSize: size });
     const train: string[] = [];
