@@ -56,7 +56,7 @@ export function createProgram(io: Io): Command {
     .option('--backbone <name>', "inception_v3 or mobilenet_v2 (default: the preset's)")
     .option('--coreset-ratio <ratio>', "fraction of patch features kept in the memory bank (default: the preset's)", Number.parseFloat)
     .option('--augment <views>', 'extra views of every training image, comma-separated: darker,brighter (varying lighting; ~4× the fit time), flip-horizontal, flip-vertical, rotate-90, rotate-180, rotate-270')
-    .option('--exposures <gains>', "pixel gains at which each image is also scored, comma-separated, or none (one exposure: ~3× faster predictions); default: the preset's (0.65,1.5)")
+    .option('--exposures <gains>', "pixel gains at which each image is also scored, comma-separated, or none (one exposure: ~3× faster predictions); default: the preset's (default 0.65,1.5; fine and fast none)")
     .action(async (options: FitOptions) => fitAction(options, io));
 
   program
