@@ -12,6 +12,7 @@ export {
   calibratePatchCore,
   checkBackbone,
   defaultCoresetRatio,
+  defaultUnpooledWeight,
   fullBankMaxImages,
 } from './patchcore.js';
 export type { PatchCoreModel, PatchCoreHeader, PatchCoreFitOptions, PatchCoreDetector, PatchCorePrediction, FitProgress, BackboneRecord, ThresholdRecord } from './patchcore.js';

@@ -1,6 +1,6 @@
 """Ensemble members for the fifth round: each test image's patch scores as the default scores them
 (exposure search: the view with the smallest median distance), saved for combine-members.py.
-python3 score-members.py <dump dir> <test gains, e.g. 0.65,1.5 or none> [tap=mixed5] [seeds=4] [ratio=0.1] [padim]
+python3 score-members.py <dump dir> <test gains, e.g. 0.65,1.5 or none> [tap=mixed5] [seeds=4] [ratio=0.1] [pool=3] [padim]
 With `padim` the member is PaDiM's per-position Mahalanobis distance (128 random channels, one view)."""
 import sys
 import numpy as np
@@ -9,10 +9,10 @@ from study import Data, coreset, features, nn_dist
 base = sys.argv[1]
 gains = [] if sys.argv[2] == 'none' else sys.argv[2].split(',')
 option = lambda name, default: next((a.split('=')[1] for a in sys.argv[3:] if a.startswith(f'{name}=')), default)
-tap, seeds, ratio, padim = option('tap', 'mixed5'), int(option('seeds', 4)), float(option('ratio', 0.1)), 'padim' in sys.argv[3:]
+tap, seeds, ratio, pool, padim = option('tap', 'mixed5'), int(option('seeds', 4)), float(option('ratio', 0.1)), int(option('pool', 3)), 'padim' in sys.argv[3:]
 data = Data(base); ntr = data.ntrain
-F, grid = features(data, [tap], 3); D = F.shape[-1]; P = F.shape[1]
-views = [F] + [features(Data(f'{base}g{gain}'), [tap], 3)[0] for gain in gains]
+F, grid = features(data, [tap], pool); D = F.shape[-1]; P = F.shape[1]
+views = [F] + [features(Data(f'{base}g{gain}'), [tap], pool)[0] for gain in gains]
 out = {}
 for seed in range(seeds):
     if padim:
@@ -30,6 +30,6 @@ for seed in range(seeds):
         t = A[np.median(A, 2).argmin(0), np.arange(A.shape[1])]
     out[f's{seed}'] = t
     print(base, tap, 'seed', seed, flush=True)
-name = f'members-{base.rstrip("/").split("/")[-1]}-{tap}-{"padim" if padim else sys.argv[2]}.npz'
+name = f'members-{base.rstrip("/").split("/")[-1]}-{tap}{"" if pool == 3 else f"-pool{pool}"}-{"padim" if padim else sys.argv[2]}.npz'
 np.savez(name, grid=np.array(grid), **out)
 print('wrote', name)
