@@ -27,7 +27,7 @@ export interface FeaturePipeline {
 
 export async function createFeaturePipeline(
   backbone: FeatureBackbone,
-  options: { poolSize?: number; tapWeights?: readonly number[]; unpooledWeight?: number; geometry?: InputGeometry; contrast?: ContrastMode } & SessionOptions = {},
+  options: { poolSize?: number; tapWeights?: readonly number[]; geometry?: InputGeometry; contrast?: ContrastMode } & SessionOptions = {},
 ): Promise<FeaturePipeline> {
   const { geometry = { mode: 'square', size: backbone.inputSize }, contrast = 'none', ...rest } = options;
   const patches: PatchFeatureExtractor = await createPatchFeatureExtractor(

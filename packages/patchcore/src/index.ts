@@ -12,7 +12,6 @@ export {
   calibratePatchCore,
   checkBackbone,
   defaultCoresetRatio,
-  defaultUnpooledWeight,
   fullBankMaxImages,
 } from './patchcore.js';
 export type { PatchCoreModel, PatchCoreHeader, PatchCoreFitOptions, PatchCoreDetector, PatchCorePrediction, FitProgress, BackboneRecord, ThresholdRecord } from './patchcore.js';

@@ -23,17 +23,4 @@ describe('patch feature graph', () => {
     expect(Array.from(rows.subarray(5 * 5 + 2, 5 * 5 + 5))).toEqual([1000, 1001, 1002]);
     await extractor.dispose();
   });
-
-  it('appends every tap unpooled, times unpooledWeight, after the pooled features', async () => {
-    const extractor = await createPatchFeatureExtractor([2, 3], { unpooledWeight: 0.5 });
-    const { rows } = await extractor.run(maps);
-    expect(extractor.dimensions).toBe(10);
-    for (let position = 0; position < 16; position++) {
-      const row = rows.subarray(position * 10, (position + 1) * 10);
-      expect(row[5]).toBeCloseTo(0.5 * position, 5);
-      expect(row[6]).toBeCloseTo(0.5 * (100 + position), 5);
-      expect(Array.from(row.subarray(7))).toEqual([500, 500.5, 501]);
-    }
-    await extractor.dispose();
-  });
 });

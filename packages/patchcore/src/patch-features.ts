@@ -13,11 +13,6 @@ export interface PatchFeatureOptions {
   poolSize?: number;
   /** Per-tap factors applied to the features (default 1 each): balances how much each tap weighs in distances. */
   tapWeights?: readonly number[];
-  /**
-   * When above 0, every tap's map is also appended unpooled, times this factor (default 0: off):
-   * a speck that the neighbourhood average dilutes still moves the distance. Doubles the dimensions.
-   */
-  unpooledWeight?: number;
 }
 
 /**
@@ -34,27 +29,8 @@ export function buildPatchFeatureModel(channels: readonly number[], options: Pat
   const nodes: Parameters<typeof buildModel>[0]['nodes'][number][] = [
     { op: 'Shape', inputs: ['tap0'], outputs: ['grid_size'], attributes: { start: 2, end: 4 } },
   ];
-  const unpooledWeight = options.unpooledWeight ?? 0;
   const pooled: string[] = [];
-  const unpooled: string[] = [];
-  /** The map `name` resized to the first tap's grid (deeper taps only). */
-  const onGrid = (name: string, index: number): string => {
-    if (index === 0) return name;
-    nodes.push({ op: 'Shape', inputs: [name], outputs: [`${name}_shape`], attributes: { start: 0, end: 2 } });
-    nodes.push({ op: 'Concat', inputs: [`${name}_shape`, 'grid_size'], outputs: [`${name}_sizes`], attributes: { axis: 0 } });
-    nodes.push({
-      op: 'Resize',
-      inputs: [name, '', '', `${name}_sizes`],
-      outputs: [`${name}_resized`],
-      attributes: { mode: 'linear', coordinate_transformation_mode: 'half_pixel' },
-    });
-    return `${name}_resized`;
-  };
   channels.forEach((_, index) => {
-    if (unpooledWeight > 0) {
-      nodes.push({ op: 'Mul', inputs: [onGrid(`tap${index}`, index), 'unpooled_weight'], outputs: [`unpooled${index}`] });
-      unpooled.push(`unpooled${index}`);
-    }
     let current = `tap${index}`;
     if (poolSize > 1) {
       nodes.push({
@@ -65,7 +41,17 @@ export function buildPatchFeatureModel(channels: readonly number[], options: Pat
       });
       current = `pooled${index}`;
     }
-    current = onGrid(current, index);
+    if (index > 0) {
+      nodes.push({ op: 'Shape', inputs: [current], outputs: [`shape${index}`], attributes: { start: 0, end: 2 } });
+      nodes.push({ op: 'Concat', inputs: [`shape${index}`, 'grid_size'], outputs: [`sizes${index}`], attributes: { axis: 0 } });
+      nodes.push({
+        op: 'Resize',
+        inputs: [current, '', '', `sizes${index}`],
+        outputs: [`resized${index}`],
+        attributes: { mode: 'linear', coordinate_transformation_mode: 'half_pixel' },
+      });
+      current = `resized${index}`;
+    }
     const weight = options.tapWeights?.[index] ?? 1;
     if (weight !== 1) {
       nodes.push({ op: 'Mul', inputs: [current, `weight${index}`], outputs: [`weighted${index}`] });
@@ -73,8 +59,8 @@ export function buildPatchFeatureModel(channels: readonly number[], options: Pat
     }
     pooled.push(current);
   });
-  const total = patchFeatureDimensions(channels, unpooledWeight);
-  nodes.push({ op: 'Concat', inputs: [...pooled, ...unpooled], outputs: ['stacked'], attributes: { axis: 1 } });
+  const total = channels.reduce((sum, count) => sum + count, 0);
+  nodes.push({ op: 'Concat', inputs: pooled, outputs: ['stacked'], attributes: { axis: 1 } });
   nodes.push({ op: 'Reshape', inputs: ['stacked', 'flat_shape'], outputs: ['flat'] });
   nodes.push({ op: 'Transpose', inputs: ['flat'], outputs: ['patches'], attributes: { perm: [0, 2, 1] } });
   return buildModel({
@@ -85,15 +71,9 @@ export function buildPatchFeatureModel(channels: readonly number[], options: Pat
     initializers: [
       { name: 'flat_shape', dims: [3], data: BigInt64Array.from([0n, BigInt(total), -1n]) },
       ...channels.map((_, index) => ({ name: `weight${index}`, dims: [1], data: Float32Array.from([options.tapWeights?.[index] ?? 1]) })).filter((_, index) => (options.tapWeights?.[index] ?? 1) !== 1),
-      ...(unpooledWeight > 0 ? [{ name: 'unpooled_weight', dims: [1], data: Float32Array.from([unpooledWeight]) }] : []),
     ],
     opset: 17,
   });
-}
-
-/** Feature dimensions: the taps' channels, twice when the unpooled maps are appended. */
-export function patchFeatureDimensions(channels: readonly number[], unpooledWeight = 0): number {
-  return channels.reduce((sum, count) => sum + count, 0) * (unpooledWeight > 0 ? 2 : 1);
 }
 
 export interface PatchFeatureExtractor {
@@ -104,10 +84,10 @@ export interface PatchFeatureExtractor {
 }
 
 export async function createPatchFeatureExtractor(channels: readonly number[], options: PatchFeatureOptions & SessionOptions = {}): Promise<PatchFeatureExtractor> {
-  const { poolSize, tapWeights, unpooledWeight, ...sessionOptions } = options;
-  const session: ModelSession = await createSessionFromBytes(buildPatchFeatureModel(channels, { poolSize, unpooledWeight, ...(tapWeights && { tapWeights }) }), { name: 'patch feature graph', ...sessionOptions });
+  const { poolSize, tapWeights, ...sessionOptions } = options;
+  const session: ModelSession = await createSessionFromBytes(buildPatchFeatureModel(channels, { poolSize, ...(tapWeights && { tapWeights }) }), { name: 'patch feature graph', ...sessionOptions });
   return {
-    dimensions: patchFeatureDimensions(channels, unpooledWeight),
+    dimensions: channels.reduce((sum, count) => sum + count, 0),
     async run(maps) {
       const feeds = Object.fromEntries(maps.map((map, index) => [`tap${index}`, { data: map.data, dims: map.dims }]));
       const { patches } = await session.run(feeds);

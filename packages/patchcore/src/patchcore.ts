@@ -25,8 +25,6 @@ export interface FitProgress {
 export const fullBankMaxImages = 16;
 /** Default share of training patches kept in the memory bank (see BENCHMARKS.md for how it was chosen). */
 export const defaultCoresetRatio = 0.1;
-/** Factor of the unpooled maps appended to the pooled features in new fits (0: pooled only). */
-export const defaultUnpooledWeight = 0;
 
 /** What a fitted model records about the network that made its features. */
 export interface BackboneRecord {
@@ -50,15 +48,7 @@ export interface PatchCoreHeader {
   readonly detector: 'patchcore';
   readonly createdAt: string;
   readonly backbone: BackboneRecord;
-  readonly features: {
-    readonly poolSize: number;
-    readonly geometry: InputGeometry;
-    readonly dimensions: number;
-    readonly tapWeights?: readonly number[];
-    readonly contrast?: ContrastMode;
-    /** Factor of the unpooled maps appended to the pooled features; absent (files before it) or 0: none. */
-    readonly unpooledWeight?: number;
-  };
+  readonly features: { readonly poolSize: number; readonly geometry: InputGeometry; readonly dimensions: number; readonly tapWeights?: readonly number[]; readonly contrast?: ContrastMode };
   readonly bank: { readonly size: number; readonly trainingPatches: number; readonly coresetRatio: number; readonly projectionDimensions: number; readonly seed: number };
   readonly threshold: ThresholdRecord;
   /** How distances become scores; absent in files written before it was recorded (then `plainScoring`). */
@@ -85,8 +75,6 @@ export interface PatchCoreFitOptions extends SessionOptions {
   contrast?: ContrastMode;
   /** Per-tap feature factors (default 1 each). */
   tapWeights?: readonly number[];
-  /** Each tap's unpooled map appended times this factor (default `defaultUnpooledWeight`; 0: pooled only). */
-  unpooledWeight?: number;
   /** How images are sized for the backbone (default: stretched to the backbone's square input size). */
   geometry?: InputGeometry;
   /** Extra views per training image (few-shot); none by default. */
@@ -151,7 +139,6 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     poolSize = 3,
     geometry = { mode: 'square', size: backbone.inputSize },
     tapWeights,
-    unpooledWeight = defaultUnpooledWeight,
     contrast = 'none',
     augmentations: augmentationList = [],
     scoring = defaultScoring,
@@ -161,14 +148,13 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     ...sessionOptions
   } = options;
   if (!(coresetRatio > 0 && coresetRatio <= 1)) throw new InvalidInputError({ message: `coresetRatio must be in (0, 1], got ${coresetRatio}`, property: 'coresetRatio' });
-  if (!(Number.isFinite(unpooledWeight) && unpooledWeight >= 0)) throw new InvalidInputError({ message: `unpooledWeight must be a number ≥ 0, got ${unpooledWeight}`, property: 'unpooledWeight' });
   checkAugmentations(augmentationList);
   checkScoring(scoring);
   const files = await resolveTrainingImages(source);
   const fewShot = files.length <= fullBankMaxImages;
   const { bankFiles, heldOutFiles } = splitHeldOut(files, fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1)), seed);
 
-  const pipeline = await createFeaturePipeline(backbone, { poolSize, geometry, contrast, unpooledWeight, ...(tapWeights && { tapWeights }), ...sessionOptions });
+  const pipeline = await createFeaturePipeline(backbone, { poolSize, geometry, contrast, ...(tapWeights && { tapWeights }), ...sessionOptions });
   try {
     const { dimensions } = pipeline;
     const views = 1 + augmentationList.length;
@@ -196,7 +182,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
         detector: 'patchcore',
         createdAt: new Date().toISOString(),
         backbone: backboneRecord(backbone),
-        features: { poolSize, geometry, dimensions, contrast, unpooledWeight, ...(tapWeights && { tapWeights: [...tapWeights] }) },
+        features: { poolSize, geometry, dimensions, contrast, ...(tapWeights && { tapWeights: [...tapWeights] }) },
         bank: { size: bank.length / dimensions, trainingPatches, coresetRatio: ratio, projectionDimensions, seed },
         threshold,
         scoring,
@@ -452,7 +438,6 @@ export async function createPatchCoreDetector(
     poolSize: header.features.poolSize,
     geometry: header.features.geometry,
     ...(header.features.tapWeights && { tapWeights: header.features.tapWeights }),
-    unpooledWeight: header.features.unpooledWeight ?? 0,
     contrast: header.features.contrast ?? 'none',
     ...sessionOptions,
   });

@@ -242,30 +242,6 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     await expect(loadPatchCoreModel(edited)).rejects.toThrow(/bad-scoring\.vad has a bad scoring record: exposure gains must be positive numbers other than 1, got -2/);
     await backbone.dispose();
   });
-
-  it('appends the unpooled maps when asked, records the factor, reads files without it as pooled only', async () => {
-    const backbone = await createTinyBackbone({ inputSize: size });
-    const train = [0, 1, 2, 3].map((index) => path.join(folder, `good-${index}.png`));
-    const pooled = await fitPatchCore(train, { backbone, unpooledWeight: 0 });
-    const both = await fitPatchCore(train, { backbone, unpooledWeight: 0.5 });
-    expect(both.header.features.unpooledWeight).toBe(0.5);
-    expect(both.header.features.dimensions).toBe(2 * pooled.header.features.dimensions);
-    const file = path.join(folder, 'unpooled.vad');
-    await savePatchCoreModel(file, both);
-    const detector = await createPatchCoreDetector(await loadPatchCoreModel(file, { backbone }), backbone);
-    try {
-      expect((await detector.predict(path.join(folder, 'defect.png'))).score).toBeGreaterThan((await detector.predict(path.join(folder, 'clean.png'))).score * 1.5);
-    } finally {
-      await detector.dispose();
-    }
-    // A file from before the field existed is read with pooled features only (its bank's width).
-    const { unpooledWeight: _unused, ...olderFeatures } = pooled.header.features;
-    const older = await createPatchCoreDetector({ ...pooled, header: { ...pooled.header, features: olderFeatures } }, backbone);
-    expect((await older.predict(path.join(folder, 'clean.png'))).score).toBeGreaterThan(0);
-    await older.dispose();
-    await expect(fitPatchCore(train, { backbone, unpooledWeight: -1 })).rejects.toThrow(/unpooledWeight must be a number ≥ 0, got -1/);
-    await backbone.dispose();
-  });
 });
 
 function withScoring(model: PatchCoreModel, scoring: ScoringRecord): PatchCoreModel {
