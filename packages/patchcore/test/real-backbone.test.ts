@@ -10,6 +10,7 @@ import { loadFeatureBackbone } from '../src/backbones.js';
 import { listImages } from '../src/dataset.js';
 import { loadPatchCoreModel } from '../src/patchcore.js';
 import { patchcoreBlocks } from '../src/blocks.js';
+import { loadDetector } from '../src/load-detector.js';
 import type { FeatureBackbone } from '../src/backbone.js';
 
 const hazelnut = sharedPath('datasets/mvtec_ad_reduced/hazelnut');
@@ -72,5 +73,34 @@ describe.skipIf(!hazelnut || !magneticTile)('PatchCore on the real MobileNetV2 b
     const other = await loadFeatureBackbone('mobilenet_v2', { inputSize: 128 });
     await expect(loadPatchCoreModel(out, { backbone: other })).rejects.toThrow(/tile\.vad was fitted on backbone mobilenet_v2 \(taps .*, 160 px\), not mobilenet_v2 \(.*128 px\)/);
     await other.dispose();
+  });
+});
+
+describe.skipIf(!hazelnut)('PatchCore on the real ResNet50 backbone', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'vad-resnet-'));
+  });
+  afterAll(async () => rm(folder, { recursive: true, force: true }));
+
+  it('fits with --preset fine --backbone resnet50 (layer2+layer3 at 224 px) and reloads it by its recorded id', async () => {
+    const out = path.join(folder, 'hazelnut-resnet.vad');
+    const train = (await listImages(path.join(hazelnut!, 'train/good'))).slice(0, 6);
+    const fit = await fitCommand({ data: train, out, preset: 'fine', backbone: 'resnet50' });
+    expect(fit.backbone).toBe('resnet50');
+    expect(fit.bankSize).toBe(6 * 28 * 28); // few-shot keeps every patch of the 28 × 28 grid
+    const detector = await loadDetector(out);
+    try {
+      expect(detector.backbone).toMatchObject({ id: 'resnet50', inputSize: 224, taps: ['layer2', 'layer3'] });
+      expect(detector.backbone.tapShapes).toEqual([
+        { channels: 512, height: 28, width: 28 },
+        { channels: 1024, height: 14, width: 14 },
+      ]);
+      const good = await detector.predict(path.join(hazelnut!, 'test/good/000.png'));
+      const crack = await detector.predict(path.join(hazelnut!, 'test/crack/000.png'));
+      expect(crack.score).toBeGreaterThan(good.score);
+    } finally {
+      await detector.dispose(); // and the backbone it loaded
+    }
   });
 });

