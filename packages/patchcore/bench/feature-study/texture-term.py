@@ -1,7 +1,7 @@
 """Sixth round: a whole-image texture term. Each image's channel covariance (Gram matrix) of a tap,
 projected to 64 channels, as a vector; its mean distance to the k nearest training Grams (normalised
 by the training images' leave-one-out median) is added to the default member's image score and map.
-python3 texture-term.py <dump dir> <members.npz of the default> <taps, e.g. mixed5 or mixed2,mixed5> <weights, e.g. 0.1,0.25> [k=1]"""
+python3 texture-term.py <dump dir> <members.npz of the default> <taps, e.g. mixed5 or mixed2,mixed5> <weights, e.g. 0.1,0.25> [k, default 1]"""
 import sys
 import numpy as np
 from scipy import ndimage
