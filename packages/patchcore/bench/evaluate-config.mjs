@@ -4,9 +4,8 @@
 //   [--exposures 0.65,1.5|none] [--median 1] (weight of the image median) (PatchCore scoring; default as fitPatchCore's)
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { auroc, defaultScoring, createPadimDetector, createPatchCoreDetector, evaluateDetector, fitPadim, fitPatchCore, loadMvtecDataset } from '../dist/index.js';
+import { auroc, defaultScoring, createPadimDetector, loadFeatureBackbone, createPatchCoreDetector, evaluateDetector, fitPadim, fitPatchCore, loadMvtecDataset } from '../dist/index.js';
 import { createRandom } from '../dist/random.js';
-import { createExperimentalBackbone } from './backbone-experiments.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +32,7 @@ const pick = (list, count) => {
 };
 const train = pick(dataset.train, Number(values.train));
 const test = values['test-subset'] ? pick(dataset.test, Number(values['test-subset'])) : dataset.test;
-const backbone = await createExperimentalBackbone({ name: values.backbone, taps: values.taps.split(','), inputSize: Number(values.size) });
+const backbone = await loadFeatureBackbone(values.backbone, { taps: values.taps.split(','), inputSize: Number(values.size) });
 const started = performance.now();
 let memoryPeak = 0;
 const timer = setInterval(() => { memoryPeak = Math.max(memoryPeak, process.memoryUsage().rss); }, 200);

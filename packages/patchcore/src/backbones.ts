@@ -29,7 +29,7 @@ export interface BackboneLoadOptions extends SessionOptions {
   inputSize?: number;
 }
 
-/** An offline default backbone of @vad/models (imported from nsfwjs once, cached as ONNX) as a feature backbone. */
+/** An offline default backbone of @vad/models (imported from its npm package once, cached as ONNX) as a feature backbone. */
 export async function loadFeatureBackbone(id: string, options: BackboneLoadOptions = {}): Promise<FeatureBackbone> {
   if (!(backboneIds as readonly string[]).includes(id)) {
     throw new InvalidInputError({ message: `unknown backbone "${id}"; known: ${backboneIds.join(', ')}`, property: 'backbone' });

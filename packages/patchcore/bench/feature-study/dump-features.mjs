@@ -2,10 +2,9 @@
 // --flip mirrors every image, --gain g scales its pixel values (both for augmentation studies).
 import { parseArgs } from 'node:util';
 import { openSync, writeSync, closeSync, writeFileSync, mkdirSync } from 'node:fs';
-import { loadMvtecDataset, readImageRgb } from '../../dist/index.js';
+import { loadFeatureBackbone, loadMvtecDataset, readImageRgb } from '../../dist/index.js';
 import { createRandom } from '../../dist/random.js';
 import { preprocessImages } from '@vad/models';
-import { createExperimentalBackbone } from '../backbone-experiments.mjs';
 import sharp from 'sharp';
 const { values } = parseArgs({ options: { data: { type: 'string' }, taps: { type: 'string', default: 'mixed0,mixed1,mixed2,mixed3,mixed4,mixed5,mixed6,mixed7' }, size: { type: 'string', default: '256' }, train: { type: 'string', default: '200' }, out: { type: 'string' }, mask: { type: 'string', default: '64' }, flip: { type: 'boolean', default: false }, gain: { type: 'string', default: '1' }, 'match-mean': { type: 'string' }, backbone: { type: 'string', default: 'inception_v3' } } });
 const size = Number(values.size);
@@ -14,7 +13,7 @@ const pick = (list, count) => { if (list.length <= count) return list; const ran
 const train = pick(dataset.train, Number(values.train));
 const test = dataset.test;
 const taps = values.taps.split(',');
-const backbone = await createExperimentalBackbone({ name: values.backbone, taps, inputSize: size });
+const backbone = await loadFeatureBackbone(values.backbone, { taps, inputSize: size });
 mkdirSync(values.out, { recursive: true });
 const files = [...train, ...test.map((s) => s.path)];
 const fds = taps.map((t) => openSync(`${values.out}/${t}.f32`, 'w'));
