@@ -1,4 +1,4 @@
-// Renders docs/demo-patchcore.jpg from the server's generated demo set (data the project makes):
+// Renders docs/demo-patchcore.jpg from vad's generated demo set (data the project makes):
 // PatchCore fitted on the demo's normal plates, then the bundled inspection workflow on test plates.
 // Usage: node docs/make-readme-picture.mjs   (after pnpm build)
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -7,9 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from '../apps/server/node_modules/sharp/lib/index.js';
 import { createWorkflow, VadImage } from '../packages/core/dist/index.js';
-import { fitCommand } from '../packages/patchcore/dist/index.js';
+import { ensureDemoDataset, fitCommand } from '../packages/patchcore/dist/index.js';
 import { createStandardRegistry } from '../packages/standard/dist/index.js';
-import { ensureDemoDataset } from '../apps/server/dist/index.js';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const work = await mkdtemp(path.join(os.tmpdir(), 'vad-readme-'));

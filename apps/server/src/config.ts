@@ -26,6 +26,12 @@ export interface ServerConfig {
   maxImagePixels: number;
   maxUrlBytes: number;
   requestTimeoutMs: number;
+  /** Images in one request (a batch input's list, all image inputs together). */
+  maxImagesPerRequest: number;
+  /** Steps in one workflow definition. */
+  maxWorkflowSteps: number;
+  /** Slices an image slicer may cut from one image. */
+  maxSlicesPerImage: number;
   maxConcurrentRuns: number;
   maxQueuedRuns: number;
   maxConcurrentFits: number;
@@ -33,6 +39,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Warm the default backbone in the background after start (readiness waits for it). */
   warmBackbone: boolean;
+  /** Fit the demo model in the background after start when there is none, so the first demo call works. */
+  fitDemoOnStart: boolean;
 }
 
 /** The bundled saved workflows shipped with the app. */
@@ -84,11 +92,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxImagePixels: integer(env, 'VAD_MAX_IMAGE_PIXELS', Math.min(defaultMaxPixels, 40_000_000), 1),
     maxUrlBytes: integer(env, 'VAD_MAX_URL_BYTES', 32 * 1024 * 1024, 1),
     requestTimeoutMs: integer(env, 'VAD_REQUEST_TIMEOUT_MS', 120_000, 1),
+    maxImagesPerRequest: integer(env, 'VAD_MAX_IMAGES_PER_REQUEST', 64, 1),
+    maxWorkflowSteps: integer(env, 'VAD_MAX_WORKFLOW_STEPS', 256, 1),
+    maxSlicesPerImage: integer(env, 'VAD_MAX_SLICES_PER_IMAGE', 1024, 1),
     maxConcurrentRuns: integer(env, 'VAD_MAX_CONCURRENT_RUNS', cores * 2, 1),
     maxQueuedRuns: integer(env, 'VAD_MAX_QUEUED_RUNS', 512, 0),
     maxConcurrentFits: integer(env, 'VAD_MAX_CONCURRENT_FITS', 1, 1),
     workflowCacheSize: integer(env, 'VAD_WORKFLOW_CACHE_SIZE', 32, 1),
     logLevel: env.LOG_LEVEL || env.VAD_LOG_LEVEL || 'info',
     warmBackbone: flag(env, 'VAD_WARM_BACKBONE', true),
+    fitDemoOnStart: flag(env, 'VAD_FIT_DEMO_ON_START', true),
   };
 }

@@ -11,5 +11,3 @@ export { createWorkflowCache, definitionHash, canonicalJson } from './workflow-c
 export type { WorkflowCache, LeasedWorkflow } from './workflow-cache.js';
 export { createWorkflowStore, checkId } from './workflow-store.js';
 export type { WorkflowStore, SavedWorkflow } from './workflow-store.js';
-export { ensureDemoDataset } from './demo-dataset.js';
-export type { DemoDataset, DemoImage } from './demo-dataset.js';

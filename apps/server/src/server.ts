@@ -50,7 +50,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
   if (blocks.plugins.length > 0) logger.info({ plugins: blocks.plugins }, 'plugins loaded');
 
   const metrics = createMetrics();
-  const host = { modelsDir: config.modelsDir, cacheDir: config.cacheDir };
+  const host = { modelsDir: config.modelsDir, cacheDir: config.cacheDir, maxSlicesPerImage: config.maxSlicesPerImage };
   await fs.mkdir(config.modelsDir, { recursive: true });
   const workflows = createWorkflowCache({ registry: blocks.registry, host, capacity: config.workflowCacheSize, onError: (error) => logger.error({ err: error }, 'disposing a workflow failed') });
   const warmup: WarmupTask[] = [];
@@ -107,7 +107,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
   app.addHook('preHandler', async (request) => checkApiKey(request, config.apiKey));
 
   app.setErrorHandler((error, request, reply) => {
-    const { status, body } = toErrorResponse(error, { modelsDir: config.modelsDir });
+    const { status, body } = toErrorResponse(error, { modelsDir: config.modelsDir, maxBodyBytes: config.maxBodyBytes });
     metrics.errors.inc({ error_type: body.error_type, status_code: String(status) });
     const clientLeft = request.raw.destroyed || reply.raw.destroyed;
     if (clientLeft) request.log.info({ error_type: body.error_type }, `the client left: ${body.message}`);
@@ -137,7 +137,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
   registerWorkflowRoutes(app, context);
   registerModelRoutes(app, context);
   registerStreamRoutes(app, context);
-  registerDemoRoutes(app, context);
+  const demo = registerDemoRoutes(app, context);
 
   const startWarmup = () => {
     if (!config.warmBackbone) return;
@@ -163,6 +163,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
       startWarmup();
+      if (config.fitDemoOnStart) demo.fitIfMissing().catch((error: Error) => logger.error({ err: error }, 'the demo model could not be fitted'));
       return address;
     },
     async close() {

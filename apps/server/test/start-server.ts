@@ -18,7 +18,7 @@ export const testCacheDir = process.env.VAD_CACHE_DIR ?? path.join(os.tmpdir(), 
 export async function startTestServer(config: Partial<ServerConfig> = {}): Promise<TestServer> {
   const modelsDir = config.modelsDir ?? mkdtempSync(path.join(os.tmpdir(), 'vad-models-'));
   const server = await createServer({
-    config: { port: 0, host: '127.0.0.1', cacheDir: testCacheDir, warmBackbone: false, ...config, modelsDir },
+    config: { port: 0, host: '127.0.0.1', cacheDir: testCacheDir, warmBackbone: false, fitDemoOnStart: false, ...config, modelsDir },
     logger: pino({ level: process.env.VAD_TEST_LOG ?? 'silent' }),
   });
   const base = await server.listen();

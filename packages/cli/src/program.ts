@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InvalidInputError, ModelLoadError, PluginLoadError, VadError, WorkflowCompileError } from '@vad/core';
 import { blocksCommand } from './commands/blocks.js';
-import { calibrateAction, evalAction, fitAction, type FitOptions } from './commands/patchcore.js';
+import { calibrateAction, demoAction, evalAction, fitAction, type FitOptions } from './commands/patchcore.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -46,6 +46,12 @@ export function createProgram(io: Io): Command {
     .description('list the installed blocks (standard and VAD_PLUGINS)')
     .option('--json', 'print every manifest as JSON Schema')
     .action(async (options: { json?: boolean }) => blocksCommand(options, io.print));
+
+  program
+    .command('demo')
+    .description('write the built-in demo inspection set (metal plates; scratches and stains with masks) in the MVTec layout, to try fit, eval and run on')
+    .requiredOption('-o, --out <dir>', 'a new folder for the set')
+    .action(async (options: { out: string }) => demoAction(options, io));
 
   program
     .command('fit')

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,9 @@ import { sharedPath } from '@vad/testing';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/program.js';
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/bin.js');
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The bin package.json names: a committed launcher, so pnpm can link it before anything is built. */
+const bin = path.join(packageRoot, JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).bin.vad);
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
@@ -125,5 +127,41 @@ describe('vad CLI', () => {
     const failure = await run(process.execPath, [bin, 'frobnicate']).catch((e: { code: number; stderr: string }) => e);
     expect(failure).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command 'frobnicate'/) });
     expect(existsSync(bin)).toBe(true);
+  });
+
+  it('the launcher is committed source, and says how to build when the CLI is not built', async () => {
+    expect(path.relative(packageRoot, bin).split(path.sep)[0]).toBe('bin'); // not dist/, which a fresh clone lacks
+    const unbuilt = mkdtempSync(path.join(os.tmpdir(), 'vad-unbuilt-'));
+    mkdirSync(path.join(unbuilt, 'bin'));
+    copyFileSync(bin, path.join(unbuilt, 'bin', path.basename(bin)));
+    const failure = await promisify(execFile)(process.execPath, [path.join(unbuilt, 'bin', path.basename(bin)), '--help']).catch((e: { code: number; stderr: string }) => e);
+    expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('run `pnpm build`') });
+  });
+
+  it('demo writes the demo set in the MVTec layout, each defect with a mask over it, and refuses a folder in use', async () => {
+    const out = path.join(folder, 'demo-set');
+    const result = await cli('demo', '--out', out);
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('16 good training images') });
+    expect(readdirSync(path.join(out, 'train', 'good'))).toHaveLength(16);
+    expect(readdirSync(path.join(out, 'test')).sort()).toEqual(['good', 'scratch', 'spot']);
+    for (const label of ['scratch', 'spot']) {
+      for (const file of readdirSync(path.join(out, 'test', label))) {
+        const mask = await sharp(path.join(out, 'ground_truth', label, file.replace('.png', '_mask.png'))).greyscale().raw().toBuffer();
+        const marked = mask.filter((v) => v > 127).length;
+        expect(marked, `${label}/${file}`).toBeGreaterThan(40); // a defect of some size …
+        expect(marked / mask.length).toBeLessThan(0.05); // … but not the whole plate
+        // Under the mask the plate differs from a good one far more than elsewhere.
+        const image = await sharp(path.join(out, 'test', label, file)).greyscale().blur(2).raw().toBuffer();
+        const good = await sharp(path.join(out, 'test', 'good', '000.png')).greyscale().blur(2).raw().toBuffer();
+        let inside = 0;
+        for (let i = 0; i < mask.length; i++) if (mask[i]! > 127) inside += Math.abs(image[i]! - good[i]!);
+        expect(inside / marked, `${label}/${file}`).toBeGreaterThan(15);
+      }
+    }
+    const busy = path.join(folder, 'busy');
+    mkdirSync(busy);
+    writeFileSync(path.join(busy, 'notes.txt'), 'mine');
+    expect(await cli('demo', '--out', busy)).toMatchObject({ code: 2, stderr: expect.stringContaining('not a demo set') });
+    expect(readdirSync(busy)).toEqual(['notes.txt']);
   });
 });

@@ -1,23 +1,30 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadSharp } from '@vad/core';
-import { createRandom } from '@vad/patchcore';
+import { createRandom } from './random.js';
 
 /**
- * A small inspection set the server makes itself, so a newcomer can fit and try PatchCore with
+ * A small inspection set vad makes itself, so a newcomer can fit, evaluate and try PatchCore with
  * no data of their own: brushed-metal plates carrying a machined ring with four bolt holes, all
- * slightly shifted and rotated; test images add scratches or stains. Deterministic (seeded).
+ * slightly shifted and rotated; test images add scratches or stains. Deterministic (seeded), in
+ * the MVTec layout (`train/good`, `test/<label>`, `ground_truth/<label>/<name>_mask.png`), so
+ * `vad fit`, `vad eval` and `vad calibrate` take it as it is.
  */
-export const demoVersion = 'v1';
+export const demoVersion = 'v2';
 export const demoSize = 256;
 export const demoCounts = { train: 16, good: 2, scratch: 3, spot: 3 } as const;
 
+export type DemoLabel = 'good' | 'scratch' | 'spot';
+
 export interface DemoImage {
   split: 'train' | 'test';
-  label: 'good' | 'scratch' | 'spot';
+  label: DemoLabel;
+  /** `<split>/<label>/<file>` below the set's root. */
   file: string;
   /** Absolute path on disk. */
   path: string;
+  /** Absolute path of the defect's mask (defective test images only). */
+  mask?: string;
 }
 
 export interface DemoDataset {
@@ -26,7 +33,16 @@ export interface DemoDataset {
   test: DemoImage[];
 }
 
-function partSvg(next: () => number, defect: 'good' | 'scratch' | 'spot'): string {
+interface Part {
+  /** The plate, ring and holes: the same for good and defective images. */
+  body: string;
+  /** The defect's shape in SVG, with `{paint:#colour}` where its colour goes ('' when good). */
+  defect: string;
+  /** How the defect sits on the part: a stain bleeds, a scratch is not quite black. */
+  look: string;
+}
+
+function drawPart(next: () => number, label: DemoLabel): Part {
   const size = demoSize;
   const cx = size / 2 + (next() - 0.5) * 8;
   const cy = size / 2 + (next() - 0.5) * 8;
@@ -37,8 +53,9 @@ function partSvg(next: () => number, defect: 'good' | 'scratch' | 'spot'): strin
       return `<circle cx="${(cx + Math.cos(rad) * 70).toFixed(1)}" cy="${(cy + Math.sin(rad) * 70).toFixed(1)}" r="9" fill="#2b2b2e" stroke="#9a9aa0" stroke-width="2"/>`;
     })
     .join('');
-  let marks = '';
-  if (defect === 'scratch') {
+  let defect = '';
+  let look = '';
+  if (label === 'scratch') {
     const x0 = 40 + next() * 170;
     const y0 = 40 + next() * 170;
     const length = 35 + next() * 40;
@@ -46,78 +63,128 @@ function partSvg(next: () => number, defect: 'good' | 'scratch' | 'spot'): strin
     const bend = (next() - 0.5) * 20;
     const x1 = x0 + Math.cos(direction) * length;
     const y1 = y0 + Math.sin(direction) * length;
-    marks = `<path d="M${x0.toFixed(1)},${y0.toFixed(1)} Q${((x0 + x1) / 2 + bend).toFixed(1)},${((y0 + y1) / 2 - bend).toFixed(1)} ${x1.toFixed(1)},${y1.toFixed(1)}" stroke="#1a1410" stroke-width="${(2 + next() * 1.5).toFixed(1)}" stroke-linecap="round" fill="none" opacity="0.85"/>`;
-  } else if (defect === 'spot') {
+    defect = `<path d="M${x0.toFixed(1)},${y0.toFixed(1)} Q${((x0 + x1) / 2 + bend).toFixed(1)},${((y0 + y1) / 2 - bend).toFixed(1)} ${x1.toFixed(1)},${y1.toFixed(1)}" stroke="{paint:#1a1410}" stroke-width="${(2 + next() * 1.5).toFixed(1)}" stroke-linecap="round" fill="none"/>`;
+    look = 'opacity="0.85"';
+  } else if (label === 'spot') {
     const x = 45 + next() * 165;
     const y = 45 + next() * 165;
-    marks = `<ellipse cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" rx="${(7 + next() * 6).toFixed(1)}" ry="${(5 + next() * 5).toFixed(1)}" fill="#6b3a12" opacity="0.8" filter="url(#soft)"/>`;
+    defect = `<ellipse cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" rx="${(7 + next() * 6).toFixed(1)}" ry="${(5 + next() * 5).toFixed(1)}" fill="{paint:#6b3a12}"/>`;
+    look = 'opacity="0.8" filter="url(#soft)"';
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}">
+  const body = `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="98" fill="url(#ring)" opacity="0.55" stroke="#5a5a60" stroke-width="3"/>
+  <circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="40" fill="#3a3a3f" stroke="#b0b0b6" stroke-width="4"/>
+  ${holes}`;
+  return { body, defect, look };
+}
+
+const paint = (svg: string, colour: (given: string) => string) => svg.replace(/\{paint:(#[0-9a-f]{6})\}/g, (_, given: string) => colour(given));
+
+function partSvg(part: Part): string {
+  const marks = part.defect && `<g ${part.look}>${paint(part.defect, (colour) => colour)}</g>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${demoSize}" height="${demoSize}">
   <defs>
     <radialGradient id="ring" cx="50%" cy="45%" r="60%"><stop offset="0" stop-color="#d8d8dc"/><stop offset="1" stop-color="#8c8c94"/></radialGradient>
     <filter id="soft"><feGaussianBlur stdDeviation="1.6"/></filter>
   </defs>
-  <circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="98" fill="url(#ring)" opacity="0.55" stroke="#5a5a60" stroke-width="3"/>
-  <circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="40" fill="#3a3a3f" stroke="#b0b0b6" stroke-width="4"/>
-  ${holes}
+  ${part.body}
   ${marks}
 </svg>`;
 }
 
-async function renderImage(seed: number, defect: 'good' | 'scratch' | 'spot'): Promise<Buffer> {
+/** The defect's own shape in white on black, as MVTec masks are. */
+function maskSvg(part: Part): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${demoSize}" height="${demoSize}"><rect width="100%" height="100%" fill="#000"/>${paint(part.defect, () => '#fff')}</svg>`;
+}
+
+async function renderImage(seed: number, label: DemoLabel): Promise<{ image: Buffer; mask?: Buffer }> {
   const sharp = await loadSharp();
-  const next = createRandom(seed); // seeded: every run draws the same parts and defects
+  const part = drawPart(createRandom(seed), label); // seeded: every run draws the same parts and defects
   // Brushed metal: gaussian noise squeezed horizontally and stretched back gives long streaks.
   const noise = await sharp({ create: { width: 24, height: demoSize, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 150, sigma: 18 } } }).png().toBuffer();
   const brushed = await sharp(noise).resize(demoSize, demoSize, { fit: 'fill', kernel: 'cubic' }).modulate({ saturation: 0.15 }).png().toBuffer();
   const grain = await sharp({ create: { width: demoSize, height: demoSize, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 6 } } }).png().toBuffer();
-  return sharp(brushed)
-    .composite([
-      { input: grain, blend: 'soft-light' },
-      { input: Buffer.from(partSvg(next, defect)) },
-    ])
+  const image = await sharp(brushed)
+    .composite([{ input: grain, blend: 'soft-light' }, { input: Buffer.from(partSvg(part)) }])
     .removeAlpha()
     .png({ compressionLevel: 6 })
     .toBuffer();
+  if (!part.defect) return { image };
+  const mask = await sharp(Buffer.from(maskSvg(part))).greyscale().threshold(128).png().toBuffer();
+  return { image, mask };
 }
 
-function plan(): Array<Omit<DemoImage, 'path'> & { seed: number }> {
-  const list: Array<Omit<DemoImage, 'path'> & { seed: number }> = [];
-  for (let i = 0; i < demoCounts.train; i++) list.push({ split: 'train', label: 'good', file: `good_${String(i).padStart(3, '0')}.png`, seed: 1000 + i });
+interface Planned {
+  split: 'train' | 'test';
+  label: DemoLabel;
+  name: string;
+  seed: number;
+}
+
+function plan(): Planned[] {
+  const list: Planned[] = [];
+  for (let i = 0; i < demoCounts.train; i++) list.push({ split: 'train', label: 'good', name: String(i).padStart(3, '0'), seed: 1000 + i });
   for (const label of ['good', 'scratch', 'spot'] as const) {
-    for (let i = 0; i < demoCounts[label]; i++) list.push({ split: 'test', label, file: `${label}_${String(i).padStart(3, '0')}.png`, seed: 5000 + i * 7 + label.length * 131 });
+    for (let i = 0; i < demoCounts[label]; i++) list.push({ split: 'test', label, name: String(i).padStart(3, '0'), seed: 5000 + i * 7 + label.length * 131 });
   }
   return list;
 }
 
+function located(root: string, planned: Planned): DemoImage {
+  const file = `${planned.split}/${planned.label}/${planned.name}.png`;
+  const image: DemoImage = { split: planned.split, label: planned.label, file, path: path.join(root, file) };
+  if (planned.label !== 'good') image.mask = path.join(root, 'ground_truth', planned.label, `${planned.name}_mask.png`);
+  return image;
+}
+
+function describeSet(root: string): DemoDataset {
+  const images = plan().map((planned) => located(root, planned));
+  return { root, train: images.filter((i) => i.split === 'train'), test: images.filter((i) => i.split === 'test') };
+}
+
+const markerFile = 'complete';
+const exists = (file: string) => fs.access(file).then(() => true, () => false);
+
+/**
+ * Writes the set into `root` (which must not exist yet, or be a complete earlier copy): into a
+ * temporary sibling first, renamed into place, so an interrupted run never leaves half a set.
+ */
+export async function writeDemoDataset(root: string): Promise<DemoDataset> {
+  const resolved = path.resolve(root);
+  if (await exists(path.join(resolved, markerFile))) return describeSet(resolved);
+  if (await exists(resolved)) {
+    const entries = await fs.readdir(resolved).catch(() => ['(not a folder)']);
+    if (entries.length > 0) throw new Error(`${resolved} already exists and is not a demo set: choose a new folder`);
+  }
+  const temporary = `${resolved}.tmp-${process.pid}`;
+  await fs.rm(temporary, { recursive: true, force: true });
+  for (const planned of plan()) {
+    const image = located(temporary, planned);
+    const { image: png, mask } = await renderImage(planned.seed, planned.label);
+    await fs.mkdir(path.dirname(image.path), { recursive: true });
+    await fs.writeFile(image.path, png);
+    if (mask && image.mask) {
+      await fs.mkdir(path.dirname(image.mask), { recursive: true });
+      await fs.writeFile(image.mask, mask);
+    }
+  }
+  await fs.writeFile(path.join(temporary, markerFile), `vad demo set ${demoVersion}\n`);
+  await fs.rm(resolved, { recursive: true, force: true });
+  await fs.rename(temporary, resolved).catch(async (error) => {
+    // Another process finished first: use its copy.
+    await fs.rm(temporary, { recursive: true, force: true });
+    if (!(await exists(path.join(resolved, markerFile)))) throw error;
+  });
+  return describeSet(resolved);
+}
+
 const generating = new Map<string, Promise<DemoDataset>>();
 
-/** Creates the set under `<cacheDir>/demo-<version>` once (later calls reuse the files). */
+/** The set under `<cacheDir>/demo-<version>`, made once (later calls, and processes, reuse it). */
 export function ensureDemoDataset(cacheDir: string): Promise<DemoDataset> {
   const root = path.join(cacheDir, `demo-${demoVersion}`);
   let promise = generating.get(root);
   if (!promise) {
-    promise = (async () => {
-      const images = plan();
-      const marker = path.join(root, 'complete');
-      const complete = await fs.access(marker).then(() => true, () => false);
-      if (!complete) {
-        const temporary = `${root}.tmp-${process.pid}`;
-        await fs.rm(temporary, { recursive: true, force: true });
-        await fs.mkdir(path.join(temporary, 'train'), { recursive: true });
-        await fs.mkdir(path.join(temporary, 'test'), { recursive: true });
-        for (const image of images) await fs.writeFile(path.join(temporary, image.split, image.file), await renderImage(image.seed, image.label));
-        await fs.writeFile(path.join(temporary, 'complete'), new Date().toISOString());
-        await fs.rm(root, { recursive: true, force: true });
-        await fs.rename(temporary, root).catch(async (error) => {
-          // Another process finished first: use its copy.
-          await fs.rm(temporary, { recursive: true, force: true });
-          if (!(await fs.access(marker).then(() => true, () => false))) throw error;
-        });
-      }
-      const withPaths = images.map(({ seed: _seed, ...image }) => ({ ...image, path: path.join(root, image.split, image.file) }));
-      return { root, train: withPaths.filter((i) => i.split === 'train'), test: withPaths.filter((i) => i.split === 'test') };
-    })();
+    promise = writeDemoDataset(root);
     promise.catch(() => generating.delete(root));
     generating.set(root, promise);
   }

@@ -53,3 +53,5 @@ export { buildPatchFeatureModel } from './patch-features.js';
 export type { TapShape } from './patch-features.js';
 export { createAnomalyMapRenderer, blurSigmaFor, gaussianKernel } from './anomaly-map.js';
 export { createRandom } from './random.js';
+export { writeDemoDataset, ensureDemoDataset, demoCounts, demoSize, demoVersion } from './demo-dataset.js';
+export type { DemoDataset, DemoImage, DemoLabel } from './demo-dataset.js';

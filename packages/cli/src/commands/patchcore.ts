@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@vad/core';
-import { calibrateCommand, evalCommand, fitCommand, type Augmentation, type CommandProgress, type PresetName } from '@vad/patchcore';
+import { calibrateCommand, evalCommand, fitCommand, writeDemoDataset, type Augmentation, type CommandProgress, type PresetName } from '@vad/patchcore';
 import type { Io } from '../program.js';
 import { createProgressBar } from '../progress-bar.js';
 
@@ -16,6 +16,15 @@ export interface FitOptions {
   coresetRatio?: number;
   augment?: string;
   exposures?: string;
+}
+
+/** `vad demo`: writes the generated demo set (MVTec layout) into a new folder. */
+export async function demoAction(options: { out: string }, io: Io): Promise<void> {
+  const set = await writeDemoDataset(options.out).catch((error: Error) => {
+    throw new InvalidInputError({ message: error.message, path: options.out, cause: error });
+  });
+  const defects = set.test.filter((image) => image.mask).length;
+  io.print(`wrote ${set.root}: ${set.train.length} good training images (train/good), ${set.test.length - defects} good and ${defects} defective test images with masks (test/, ground_truth/)`);
 }
 
 /** `vad fit`: fits PatchCore on normal images with a progress bar, then writes the model. */
