@@ -75,6 +75,17 @@ async function loadWorkflows(select) {
 async function chooseWorkflow(key) {
   state.current = state.workflows.find((w) => `${w.workspace}/${w.id}` === key) || null;
   $('#workflow-description').textContent = state.current?.description || '';
+  // A bundled workflow that needs a model the user has not provided yet says how to provide it.
+  const needs = $('#workflow-needs');
+  needs.innerHTML = '';
+  for (const missing of state.current?.missing || []) {
+    const line = document.createElement('p');
+    line.innerHTML = `<strong>Needs ${missing.kind === 'detector' ? 'your detector' : 'the model'} <code></code>.</strong> `;
+    line.querySelector('code').textContent = missing.name;
+    line.append(missing.how);
+    needs.append(line);
+  }
+  needs.hidden = needs.childElementCount === 0;
   renderGraph(state.current?.specification);
   renderParameters(state.current?.specification);
   updateRunButton();

@@ -54,6 +54,7 @@ export async function executeWorkflow(
           allowUrlInputs: config.allowUrlInputs,
           allowPrivateUrls: config.allowPrivateUrls,
           maxUrlBytes: config.maxUrlBytes,
+          maxImages: config.maxImagesPerRequest,
           timeoutMs: Math.min(config.requestTimeoutMs, 30_000),
           signal: options.signal,
         });

@@ -53,12 +53,15 @@ function where(error: VadError): string | null {
   return parts.length > 0 ? parts.join(', ') : null;
 }
 
-function fastifyStatus(error: unknown): { status: number; type: string; message: string } | undefined {
+function fastifyStatus(error: unknown, options: ErrorResponseOptions): { status: number; type: string; message: string } | undefined {
   const code = (error as { code?: string }).code;
   const statusCode = (error as { statusCode?: number }).statusCode;
   const message = (error as Error).message;
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error instanceof SyntaxError && statusCode === 400)) {
     return { status: 400, type: 'MalformedPayloadError', message: `the request body is not valid JSON: ${message}` };
+  }
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' && options.maxBodyBytes !== undefined) {
+    return { status: 413, type: 'PayloadTooLargeError', message: `the request body is larger than this server's limit of ${options.maxBodyBytes} bytes (VAD_MAX_BODY_BYTES)` };
   }
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || statusCode === 413) {
     return { status: 413, type: 'PayloadTooLargeError', message: `the request is too large: ${message}` };
@@ -75,12 +78,19 @@ function fastifyStatus(error: unknown): { status: number; type: string; message:
 export interface ErrorResponseOptions {
   /** Named in the hint that says how to provide a missing model. */
   modelsDir?: string;
+  /** Named when a body is refused for its size. */
+  maxBodyBytes?: number;
 }
 
+/** How to provide a model that is missing, for the kind of model the message names. */
 function modelHint(error: VadError, options: ErrorResponseOptions): string {
   const where = options.modelsDir ? ` in ${options.modelsDir} (VAD_MODELS_DIR)` : ' in the models folder (VAD_MODELS_DIR)';
+  if (/^anomaly model /.test(error.message)) {
+    return ` — fit it from normal images with POST /vad/models/fit or the web page (the model "demo": POST /vad/demo/fit), or put its file${where}`;
+  }
+  if (/^detector /.test(error.message)) return ` (the models folder, VAD_MODELS_DIR, is ${options.modelsDir ?? 'not set'})`;
   const what = error.path ? `"${error.path}"` : 'the model';
-  return ` — to provide ${what}: put the file${where}, or give the step a path or {"url", "sha256"}; fit anomaly models with POST /vad/models/fit or the web page`;
+  return ` — to provide ${what}: put the file${where}, or give the step a path or {"url", "sha256"}`;
 }
 
 /** The status and body for any error a route throws. */
@@ -107,7 +117,7 @@ export function toErrorResponse(error: unknown, options: ErrorResponseOptions = 
     }
     return { status, body };
   }
-  const known = fastifyStatus(error);
+  const known = fastifyStatus(error, options);
   if (known) return { status: known.status, body: { message: known.message, error_type: known.type, context: 'request', inner_error_type: null, inner_error_message: null } };
   const message = error instanceof Error ? error.message : String(error);
   return { status: 500, body: { message: `internal error: ${message}`, error_type: 'InternalServerError', context: null, inner_error_type: error instanceof Error ? error.name : null, inner_error_message: message } };

@@ -1,5 +1,6 @@
 import { InvalidInputError, loadSharp, VadImage, type WorkflowPlan } from '@vad/core';
 import { fetchImageUrl } from './url-inputs.js';
+import { checkImageCount } from './workflow-limits.js';
 
 export interface InputDecodingOptions {
   maxImagePixels: number;
@@ -7,6 +8,8 @@ export interface InputDecodingOptions {
   allowPrivateUrls: boolean;
   maxUrlBytes: number;
   timeoutMs: number;
+  /** Images in one request, all image inputs together. */
+  maxImages: number;
   signal?: AbortSignal;
 }
 
@@ -76,6 +79,7 @@ export async function decodeRequestInputs(plan: WorkflowPlan, given: unknown, op
   }
   const decoded: Record<string, unknown> = {};
   const imageInputs = new Set(plan.inputs.filter((input) => input.type === 'image').map((input) => input.name));
+  checkImageCount(given, imageInputs, options.maxImages);
   for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
     if (!imageInputs.has(name)) {
       decoded[name] = value;

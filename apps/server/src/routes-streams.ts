@@ -5,6 +5,7 @@ import { InvalidInputError, type WorkflowDefinition } from '@vad/core';
 import type { ServerContext } from './server-context.js';
 import { executeWorkflow, readAnomalyMapFormat } from './execute-workflow.js';
 import { toErrorResponse } from './http-errors.js';
+import { checkWorkflowSize } from './workflow-limits.js';
 import type { LeasedWorkflow } from './workflow-cache.js';
 
 /**
@@ -39,7 +40,7 @@ export function registerStreamRoutes(app: FastifyInstance, context: ServerContex
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
     };
     const sendError = (error: unknown, extra: Record<string, unknown> = {}) => {
-      const { status, body } = toErrorResponse(error, { modelsDir: context.config.modelsDir });
+      const { status, body } = toErrorResponse(error, { modelsDir: context.config.modelsDir, maxBodyBytes: context.config.maxBodyBytes });
       send({ type: 'error', ...extra, ...body, status });
     };
 
@@ -51,6 +52,7 @@ export function registerStreamRoutes(app: FastifyInstance, context: ServerContex
       } else {
         throw new InvalidInputError({ message: 'the start message needs "workspace" and "workflow_id", or "specification"' });
       }
+      checkWorkflowSize(definition, context.config.maxWorkflowSteps);
       lease = context.workflows.acquire(definition);
       const images = lease.workflow.plan.inputs.filter((input) => input.type === 'image').map((input) => input.name);
       imageInput = typeof message.image_input === 'string' ? message.image_input : (images[0] ?? 'image');

@@ -1,7 +1,11 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { compileWorkflow, describe, InvalidInputError, type WorkflowDefinition, type WorkflowPlan } from '@vad/core';
 import type { ServerContext } from './server-context.js';
+import type { WorkflowRequirement } from './workflow-store.js';
 import { executeWorkflow, type RunRequestBody } from './execute-workflow.js';
+import { checkWorkflowSize } from './workflow-limits.js';
 
 /** Aborts when the client goes away or the request runs past the configured timeout. */
 export function requestSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
@@ -58,8 +62,17 @@ export function describeInterface(plan: WorkflowPlan) {
   return { inputs, outputs, typing_hints: Object.fromEntries([...used].map((kind) => [kind, typingHints[kind] ?? 'Any'])), kinds_schemas: {} };
 }
 
+/** The requirements of a saved workflow that this server's models folder does not satisfy yet. */
+async function missingRequirements(context: ServerContext, requires: readonly WorkflowRequirement[]): Promise<WorkflowRequirement[]> {
+  const present = await Promise.all(
+    requires.map((need) => (need.kind === 'anomaly_model' ? context.models.exists(need.name) : fs.stat(path.join(context.config.modelsDir, need.name)).then((s) => s.isFile(), () => false))),
+  );
+  return requires.filter((_, index) => !present[index]);
+}
+
 export function registerWorkflowRoutes(app: FastifyInstance, context: ServerContext) {
   const run = async (reply: FastifyReply, definition: WorkflowDefinition, body: Record<string, unknown>) => {
+    checkWorkflowSize(definition, context.config.maxWorkflowSteps);
     const signal = requestSignal(reply, context.config.requestTimeoutMs);
     return executeWorkflow(context, definition, body as RunRequestBody, { signal });
   };
@@ -85,6 +98,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, context: ServerCont
   app.post('/workflows/validate', async (request) => {
     const body = bodyObject(request);
     const definition = (body.specification && typeof body.specification === 'object' ? body.specification : body) as WorkflowDefinition;
+    checkWorkflowSize(definition, context.config.maxWorkflowSteps);
     compileWorkflow(definition, context.blocks.registry);
     return { status: 'ok' };
   });
@@ -97,6 +111,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, context: ServerCont
     } else {
       definition = specificationOf(body, 'POST /workflows/describe_interface');
     }
+    checkWorkflowSize(definition, context.config.maxWorkflowSteps);
     return describeInterface(compileWorkflow(definition, context.blocks.registry));
   });
 
@@ -110,7 +125,16 @@ export function registerWorkflowRoutes(app: FastifyInstance, context: ServerCont
   app.get('/vad/workflows', async () => {
     const list = await context.store.list();
     return {
-      workflows: list.map((w) => ({ workspace: w.workspace, id: w.id, description: w.description ?? null, path: `/${w.workspace}/workflows/${w.id}`, specification: w.definition })),
+      workflows: await Promise.all(
+        list.map(async (w) => ({
+          workspace: w.workspace,
+          id: w.id,
+          description: w.description ?? null,
+          path: `/${w.workspace}/workflows/${w.id}`,
+          specification: w.definition,
+          missing: await missingRequirements(context, w.requires),
+        })),
+      ),
     };
   });
   app.get('/vad/workflows/:workspace/:workflowId', async (request) => {

@@ -20,6 +20,17 @@ export interface SavedWorkflow {
   definition: WorkflowDefinition;
   /** Optional `description` written beside the definition in the file. */
   description: string | undefined;
+  /** Optional `requires`: models the user must provide before the workflow runs. */
+  requires: WorkflowRequirement[];
+}
+
+/** A model a saved workflow needs: a file in the models folder (`file`) or a fitted model (`model`). */
+export interface WorkflowRequirement {
+  kind: 'detector' | 'anomaly_model';
+  /** The file (detector) or model name (fitted anomaly model) looked for in the models folder. */
+  name: string;
+  /** The exact steps to provide it, shown on the web page. */
+  how: string;
 }
 
 export interface WorkflowStore {
@@ -51,9 +62,10 @@ export function createWorkflowStore(directories: readonly string[]): WorkflowSto
     } catch (cause) {
       throw new HttpProblem(500, 'WorkflowFileError', `saved workflow ${workspace}/${id} (${file}) is not valid JSON: ${(cause as Error).message}`);
     }
-    const wrapped = parsed as { specification?: WorkflowDefinition; description?: string };
+    const wrapped = parsed as { specification?: WorkflowDefinition; description?: string; requires?: WorkflowRequirement[] };
     const definition = (wrapped.specification ?? parsed) as WorkflowDefinition;
-    const saved: SavedWorkflow = { workspace, id, file, definition, description: wrapped.description };
+    const requires = Array.isArray(wrapped.requires) ? wrapped.requires : [];
+    const saved: SavedWorkflow = { workspace, id, file, definition, description: wrapped.description, requires };
     cache.set(file, { mtimeMs: stat.mtimeMs, saved });
     return saved;
   }

@@ -30,6 +30,14 @@ describe('bundled example workflows', () => {
     }
   });
 
+  it('the listing names what a bundled workflow still needs on this server, with how to provide it', async () => {
+    const { workflows } = (await (await fetch(`${server.base}/vad/workflows`)).json()) as { workflows: Array<{ id: string; missing: Array<{ kind: string; name: string; how: string }> }> };
+    const missing = Object.fromEntries(workflows.map((w) => [w.id, w.missing]));
+    expect(missing['sliced-detection']).toEqual([expect.objectContaining({ kind: 'detector', name: 'detector.onnx', how: expect.stringContaining('format=onnx') })]);
+    expect(missing['patchcore-inspection']).toEqual([expect.objectContaining({ kind: 'anomaly_model', name: 'demo' })]);
+    expect(missing['embedding-outliers']).toEqual([]);
+  });
+
   it('sliced detection without a detector → 400 naming the missing model and how to provide it', async () => {
     const image = (await photo640()).toString('base64');
     const { status, body } = await postJson(`${server.base}/examples/workflows/sliced-detection`, { inputs: { image: { type: 'base64', value: image } } });
@@ -38,6 +46,8 @@ describe('bundled example workflows', () => {
     expect(body.message).toContain('detector.onnx');
     expect(body.message).toContain(server.modelsDir);
     expect(body.message).toContain('VAD_MODELS_DIR');
+    expect(body.message).toContain('export your detector to ONNX');
+    expect(body.message).not.toContain('/vad/models/fit'); // a detector is trained elsewhere, not fitted here
   });
 
   it('PatchCore inspection without a fitted model → 400 naming the model and how to fit one', async () => {
@@ -71,6 +81,8 @@ describe('bundled example workflows', () => {
   describe.skipIf(!yolox || !photos)('with the shared YOLOX-nano model as the user\'s detector', () => {
     it('slices, detects, stitches and draws boxes, labels and a heat map', async () => {
       copyFileSync(yolox!, path.join(server.modelsDir, 'detector.onnx'));
+      const listing = (await (await fetch(`${server.base}/vad/workflows`)).json()) as { workflows: Array<{ id: string; missing: unknown[] }> };
+      expect(listing.workflows.find((w) => w.id === 'sliced-detection')?.missing).toEqual([]);
       const image = readFileSync(path.join(photos!, 'dog.jpg')).toString('base64');
       const { status, body } = await postJson(`${server.base}/examples/workflows/sliced-detection`, { inputs: { image: { type: 'base64', value: image }, confidence: 0.3 } });
       expect(status, JSON.stringify(body).slice(0, 400)).toBe(200);

@@ -122,9 +122,20 @@ describe('the web page in headless Chromium', () => {
     }
   });
 
+  it('says what a bundled workflow needs before it can run, with the steps to provide it', async () => {
+    await page.selectOption('#workflow-select', 'examples/sliced-detection');
+    await page.waitForSelector('#workflow-needs:not([hidden])');
+    const text = await page.locator('#workflow-needs').textContent();
+    expect(text).toContain('detector.onnx');
+    expect(text).toContain('format=onnx');
+    await page.selectOption('#workflow-select', 'examples/embedding-outliers');
+    await page.waitForSelector('#workflow-needs[hidden]', { state: 'attached' });
+  });
+
   it('shows a workflow error in words (a PatchCore workflow whose model is not fitted)', async () => {
     await page.selectOption('#workflow-select', 'examples/patchcore-inspection');
     await page.waitForSelector('[data-model-step="patchcore"]');
+    expect(await page.locator('#workflow-needs').textContent()).toContain('Fit and try the demo');
     await page.setInputFiles('#file-input', imageFile);
     await page.click('#run-button');
     await expect.poll(() => page.locator('#run-message.error').textContent()).toContain('"demo" not found');

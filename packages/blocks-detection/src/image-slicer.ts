@@ -1,4 +1,4 @@
-import { defineBlock, field, kinds, z, type VadImage } from '@vad/core';
+import { defineBlock, field, InvalidInputError, kinds, z, type VadImage } from '@vad/core';
 import { sliceLayout } from './slice-layout.js';
 
 /**
@@ -22,8 +22,8 @@ export const imageSlicer = defineBlock({
     overlap_ratio_height: field.parameter(z.number().min(0).lt(1).default(0.2), [kinds.floatZeroToOne], { description: 'overlap of neighbouring slices, as a share of the slice height' }),
   },
   outputs: { slices: { kinds: [kinds.image], description: 'one image per slice, each with its offset in the parent' } },
-  create: () => ({
-    run: async (inputs) => ({ slices: await sliceImage(inputs.image, inputs) }),
+  create: ({ stepName, host }) => ({
+    run: async (inputs) => ({ slices: await sliceImage(inputs.image, { ...inputs, maxSlices: host.maxSlicesPerImage, stepName }) }),
   }),
 });
 
@@ -32,18 +32,31 @@ export interface SliceImageOptions {
   slice_height?: number;
   overlap_ratio_width?: number;
   overlap_ratio_height?: number;
+  /** Refuse an image that would need more slices than this (InvalidInputError). */
+  maxSlices?: number;
+  /** Named in that error. */
+  stepName?: string;
 }
 
 /** The slices of `image`, row by row; each carries lineage (parent id and offset). */
 export async function sliceImage(image: VadImage, options: SliceImageOptions = {}): Promise<VadImage[]> {
+  const sliceWidth = options.slice_width ?? 640;
+  const sliceHeight = options.slice_height ?? 640;
   const regions = sliceLayout({
     imageWidth: image.width,
     imageHeight: image.height,
-    sliceWidth: options.slice_width ?? 640,
-    sliceHeight: options.slice_height ?? 640,
+    sliceWidth,
+    sliceHeight,
     overlapRatioWidth: options.overlap_ratio_width ?? 0.2,
     overlapRatioHeight: options.overlap_ratio_height ?? 0.2,
   });
+  if (options.maxSlices !== undefined && regions.length > options.maxSlices) {
+    throw new InvalidInputError({
+      message: `the ${image.width}×${image.height} image would be cut into ${regions.length} slices of ${sliceWidth}×${sliceHeight}, more than the limit of ${options.maxSlices} per image: use larger slices or a smaller image`,
+      stepName: options.stepName,
+      property: 'slice_width',
+    });
+  }
   await image.pixels();
   return Promise.all(regions.map((region) => image.crop(region)));
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { defineBlock, field, InvalidInputError, kinds, z, type HostContext } from '@vad/core';
+import { defineBlock, field, InvalidInputError, kinds, ModelLoadError, z, type HostContext } from '@vad/core';
 import type { ModelSource } from '@vad/models';
 import { decoderNames, type DecoderName } from './decoders/output-tensor.js';
 import { createObjectDetector, type ObjectDetector } from './object-detector.js';
@@ -51,7 +51,7 @@ export const objectDetectionModel = defineBlock({
       let detector = detectors.get(key);
       if (!detector) {
         detector = createObjectDetector({
-          model: resolveAgainstHost(source, host),
+          model: resolveAgainstHost(source, host, stepName),
           classNames: properties.class_names,
           decoder: properties.decoder,
           inputWidth: properties.input_width,
@@ -95,10 +95,22 @@ export const objectDetectionModel = defineBlock({
   },
 });
 
-/** A relative path is looked up in the host's models folder first. */
-function resolveAgainstHost(source: ModelSource, host: HostContext): ModelSource {
+/**
+ * A relative path is looked up in the host's models folder first, then the working directory; a
+ * file in neither is an error that says where it was looked for and how to make a detector file.
+ */
+function resolveAgainstHost(source: ModelSource, host: HostContext, stepName: string): ModelSource {
   const relative = typeof source === 'string' ? source : 'path' in source ? source.path : undefined;
-  if (relative === undefined || path.isAbsolute(relative) || /^[a-z]+:\/\//i.test(relative) || !host.modelsDir) return source;
-  const inModels = path.join(host.modelsDir, relative);
-  return existsSync(inModels) ? inModels : source;
+  if (relative === undefined || path.isAbsolute(relative) || /^[a-z]+:\/\//i.test(relative)) return source;
+  const candidates = [...(host.modelsDir ? [path.join(host.modelsDir, relative)] : []), path.resolve(relative)];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found) return found;
+  throw new ModelLoadError({
+    message:
+      `detector "${relative}" not found (looked for ${candidates.join(', ')}): export your detector to ONNX ` +
+      '(Ultralytics `yolo export format=onnx`, RF-DETR, YOLOX or NanoDet exports) and put it there, or set model_id to its path or {"url", "sha256"}',
+    stepName,
+    property: 'model_id',
+    path: relative,
+  });
 }

@@ -79,6 +79,8 @@ export interface HostContext {
   readonly cacheDir?: string;
   /** Execution providers the host prefers for ONNX Runtime (e.g. ['cuda', 'cpu']). */
   readonly executionProviders?: readonly string[];
+  /** The most slices an image slicer may cut from one image (a server's limit); unlimited when absent. */
+  readonly maxSlicesPerImage?: number;
   readonly [key: string]: unknown;
 }
 

@@ -1,0 +1,24 @@
+import { InvalidInputError, type WorkflowDefinition } from '@vad/core';
+
+/**
+ * Refuses a definition with more steps than the server allows, before it is compiled: the
+ * compiler's work and the run's memory grow with the steps, and no real workflow needs thousands.
+ */
+export function checkWorkflowSize(definition: WorkflowDefinition, maxSteps: number): void {
+  const steps = (definition as { steps?: unknown }).steps;
+  if (Array.isArray(steps) && steps.length > maxSteps) {
+    throw new InvalidInputError({ message: `the workflow has ${steps.length} steps, more than this server's limit of ${maxSteps} (VAD_MAX_WORKFLOW_STEPS)`, property: 'steps' });
+  }
+}
+
+/** Refuses a request with more images than the server allows, before any of them is decoded. */
+export function checkImageCount(inputs: unknown, imageInputs: ReadonlySet<string>, maxImages: number): void {
+  if (!inputs || typeof inputs !== 'object') return;
+  let count = 0;
+  for (const [name, value] of Object.entries(inputs)) {
+    if (imageInputs.has(name)) count += Array.isArray(value) ? value.length : 1;
+  }
+  if (count > maxImages) {
+    throw new InvalidInputError({ message: `the request carries ${count} images, more than this server's limit of ${maxImages} per request (VAD_MAX_IMAGES_PER_REQUEST): send them in several requests`, property: 'inputs' });
+  }
+}
