@@ -5,7 +5,7 @@ import { InvalidInputError, type WorkflowDefinition } from '@vad/core';
 import type { ServerContext } from './server-context.js';
 import { executeWorkflow, readAnomalyMapFormat } from './execute-workflow.js';
 import { toErrorResponse } from './http-errors.js';
-import { checkWorkflowSize } from './workflow-limits.js';
+import { checkJsonDepth, checkWorkflowSize } from './workflow-limits.js';
 import type { LeasedWorkflow } from './workflow-cache.js';
 
 /**
@@ -96,6 +96,7 @@ export function registerStreamRoutes(app: FastifyInstance, context: ServerContex
             } catch {
               throw new InvalidInputError({ message: 'stream messages must be JSON text or binary image bytes' });
             }
+            checkJsonDepth(message, 'the message');
             if (message.type === 'start') {
               if (definition) throw new InvalidInputError({ message: 'this stream has already started; open a new connection for another workflow' });
               await start(message);

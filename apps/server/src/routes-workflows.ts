@@ -23,7 +23,7 @@ function bodyObject(request: FastifyRequest): Record<string, unknown> {
   const body = request.body;
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new InvalidInputError({ message: 'the request body must be a JSON object' });
+    throw new InvalidInputError({ message: 'the request body must be a JSON object', property: 'body' });
   }
   return body as Record<string, unknown>;
 }
@@ -67,7 +67,8 @@ async function missingRequirements(context: ServerContext, requires: readonly Wo
   const present = await Promise.all(
     requires.map((need) => (need.kind === 'anomaly_model' ? context.models.exists(need.name) : fs.stat(path.join(context.config.modelsDir, need.name)).then((s) => s.isFile(), () => false))),
   );
-  return requires.filter((_, index) => !present[index]);
+  // The steps name this server's own folder, so they can be followed as written.
+  return requires.filter((_, index) => !present[index]).map((need) => ({ ...need, how: need.how.replaceAll('<VAD_MODELS_DIR>', context.config.modelsDir) }));
 }
 
 export function registerWorkflowRoutes(app: FastifyInstance, context: ServerContext) {

@@ -14,6 +14,7 @@ import { createWorkflowStore } from './workflow-store.js';
 import { createModelStore } from './model-store.js';
 import { createFitJobs } from './fit-jobs.js';
 import { toErrorResponse, HttpProblem } from './http-errors.js';
+import { checkJsonDepth } from './workflow-limits.js';
 import { checkApiKey } from './api-key.js';
 import { registerWorkflowRoutes } from './routes-workflows.js';
 import { registerModelRoutes } from './routes-models.js';
@@ -105,6 +106,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
     }
   });
   app.addHook('preHandler', async (request) => checkApiKey(request, config.apiKey));
+  app.addHook('preValidation', async (request) => checkJsonDepth(request.body, 'the request body'));
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error, { modelsDir: config.modelsDir, maxBodyBytes: config.maxBodyBytes });

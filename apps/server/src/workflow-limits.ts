@@ -1,4 +1,5 @@
 import { InvalidInputError, type WorkflowDefinition } from '@vad/core';
+import { HttpProblem } from './http-errors.js';
 
 /**
  * Refuses a definition with more steps than the server allows, before it is compiled: the
@@ -20,5 +21,26 @@ export function checkImageCount(inputs: unknown, imageInputs: ReadonlySet<string
   }
   if (count > maxImages) {
     throw new InvalidInputError({ message: `the request carries ${count} images, more than this server's limit of ${maxImages} per request (VAD_MAX_IMAGES_PER_REQUEST): send them in several requests`, property: 'inputs' });
+  }
+}
+
+/** How deeply a request's JSON may nest: real definitions stay under 20 levels, and deeper values overflow recursive code. */
+export const maxJsonDepth = 64;
+
+/**
+ * Refuses a parsed JSON value nested deeper than `maxJsonDepth`, naming where (walked with an
+ * explicit stack, so the check itself cannot overflow).
+ */
+export function checkJsonDepth(value: unknown, what: string): void {
+  const stack: Array<{ node: unknown; depth: number; path: string }> = [{ node: value, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const { node, depth, path } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= maxJsonDepth) {
+      throw new HttpProblem(400, 'MalformedPayloadError', `${what} is nested more than ${maxJsonDepth} levels deep (at ${path.slice(0, 200) || 'the top'}…)`, path.split(/[.[]/)[1] || what);
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (child !== null && typeof child === 'object') stack.push({ node: child, depth: depth + 1, path: Array.isArray(node) ? `${path}[${key}]` : `${path}.${key}` });
+    }
   }
 }

@@ -80,6 +80,15 @@ describe('bad requests', () => {
     await expectStillServing();
   });
 
+  it('JSON nested 100,000 levels deep → 400 naming the nesting limit, not a stack overflow', async () => {
+    const deep = `{"api_key": "${apiKey}", "specification": {"version": "1.0", "inputs": ${'['.repeat(100_000)}${']'.repeat(100_000)}, "steps": [], "outputs": []}}`;
+    const { status, body } = await postJson(`${server.base}/workflows/run`, deep);
+    expect(status).toBe(400);
+    expectErrorShape(body);
+    expect(body.message).toMatch(/nested more than 64 levels deep \(at \.specification\.inputs\[0\]/);
+    await expectStillServing();
+  });
+
   it('an unknown saved workflow → 404 NotFoundError', async () => {
     const { status, body } = await postJson(`${server.base}/examples/workflows/no-such-workflow`, { api_key: apiKey, inputs: {} });
     expect(status).toBe(404);

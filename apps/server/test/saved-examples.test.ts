@@ -34,6 +34,7 @@ describe('bundled example workflows', () => {
     const { workflows } = (await (await fetch(`${server.base}/vad/workflows`)).json()) as { workflows: Array<{ id: string; missing: Array<{ kind: string; name: string; how: string }> }> };
     const missing = Object.fromEntries(workflows.map((w) => [w.id, w.missing]));
     expect(missing['sliced-detection']).toEqual([expect.objectContaining({ kind: 'detector', name: 'detector.onnx', how: expect.stringContaining('format=onnx') })]);
+    expect(missing['sliced-detection']![0]!.how).toContain(`copy it to ${server.modelsDir}/detector.onnx`);
     expect(missing['patchcore-inspection']).toEqual([expect.objectContaining({ kind: 'anomaly_model', name: 'demo' })]);
     expect(missing['embedding-outliers']).toEqual([]);
   });

@@ -84,22 +84,22 @@ function declaredKinds(kind: unknown): Kind[] {
  * the property and the selector it concerns.
  */
 export function compileWorkflow(definition: WorkflowDefinition, registry: BlockRegistry): WorkflowPlan {
-  if (typeof definition !== 'object' || definition === null) fail('the workflow definition must be a JSON object');
+  if (typeof definition !== 'object' || definition === null) fail('the workflow definition must be a JSON object', { property: 'specification' });
   if (definition.version !== undefined && !['1.0', '1.0.0', '1'].includes(String(definition.version))) {
-    fail(`unsupported workflow version "${definition.version}"; this engine reads "1.0"`);
+    fail(`unsupported workflow version "${definition.version}"; this engine reads "1.0"`, { property: 'version' });
   }
   for (const key of ['inputs', 'steps', 'outputs'] as const) {
-    if (!Array.isArray(definition[key])) fail(`the definition needs an array "${key}"`);
+    if (!Array.isArray(definition[key])) fail(`the definition needs an array "${key}"`, { property: key });
   }
 
   const inputs = new Map<string, CompiledInput>();
   for (const [index, input] of definition.inputs.entries()) {
-    if (!input || typeof input.name !== 'string' || !namePattern.test(input.name)) fail(`input #${index} needs a "name" made of letters, digits, "_" or "-"`);
+    if (!input || typeof input.name !== 'string' || !namePattern.test(input.name)) fail(`input #${index} needs a "name" made of letters, digits, "_" or "-"`, { property: `inputs[${index}]` });
     const type = inputTypes[input.type];
-    if (!type) fail(`input "${input.name}" has unknown type "${input.type}" (expected WorkflowImage, WorkflowParameter or WorkflowBatchInput)`);
-    if (inputs.has(input.name)) fail(`duplicate input name "${input.name}"`);
+    if (!type) fail(`input "${input.name}" has unknown type "${input.type}" (expected WorkflowImage, WorkflowParameter or WorkflowBatchInput)`, { property: `inputs[${index}]` });
+    if (inputs.has(input.name)) fail(`duplicate input name "${input.name}"`, { property: `inputs[${index}]` });
     if (type === 'batch' && (input as { dimensionality?: number }).dimensionality !== undefined && (input as { dimensionality?: number }).dimensionality !== 1) {
-      fail(`input "${input.name}": only batch inputs of dimensionality 1 are supported`);
+      fail(`input "${input.name}": only batch inputs of dimensionality 1 are supported`, { property: `inputs[${index}]` });
     }
     const hasDefault = 'default_value' in input;
     inputs.set(input.name, {
@@ -113,7 +113,7 @@ export function compileWorkflow(definition: WorkflowDefinition, registry: BlockR
 
   const stepsByName = new Map<string, { block: AnyBlock; raw: Record<string, unknown> }>();
   for (const [index, step] of definition.steps.entries()) {
-    if (!step || typeof step.name !== 'string' || !namePattern.test(step.name)) fail(`step #${index} needs a "name" made of letters, digits, "_" or "-"`);
+    if (!step || typeof step.name !== 'string' || !namePattern.test(step.name)) fail(`step #${index} needs a "name" made of letters, digits, "_" or "-"`, { property: `steps[${index}]` });
     if (stepsByName.has(step.name)) fail('duplicate step name', { stepName: step.name });
     const block = registry.get(step.type);
     if (!block) fail(`unknown block type "${step.type}"`, { stepName: step.name, property: 'type' });
@@ -283,7 +283,7 @@ export function compileWorkflow(definition: WorkflowDefinition, registry: BlockR
 
   const outputNames = new Set<string>();
   const outputs = definition.outputs.map((output: WorkflowOutput, index) => {
-    if (!output || typeof output.name !== 'string' || output.name === '') fail(`output #${index} needs a "name"`);
+    if (!output || typeof output.name !== 'string' || output.name === '') fail(`output #${index} needs a "name"`, { property: `outputs[${index}]` });
     if (outputNames.has(output.name)) fail(`duplicate output name "${output.name}"`, { property: output.name });
     outputNames.add(output.name);
     const where = { property: `outputs.${output.name}`, selector: String(output.selector) };

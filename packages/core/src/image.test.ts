@@ -64,6 +64,10 @@ describe('VadImage', () => {
     const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).jpeg().toBuffer();
     const truncated = VadImage.fromBytes(jpeg.subarray(0, jpeg.length / 2)).then((image) => image.pixels());
     await expect(truncated).rejects.toThrow(/not a decodable image|could not be decoded/);
+    // A header that reads but pixels that do not: the error still names what the image is to the user.
+    const noisy = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 50 } } }).jpeg().toBuffer();
+    const named = VadImage.fromBytes(noisy.subarray(0, noisy.length / 2), { name: 'input "part"' }).then((image) => image.pixels());
+    await expect(named).rejects.toThrow(/^input "part" could not be decoded/);
     await expect(VadImage.fromBytes(await makePng(100, 100), { maxPixels: 5000 })).rejects.toThrow(/100×100 = 10000 pixels, over the limit of 5000/);
     expect(() => VadImage.fromPixels({ data: new Uint8Array(5), width: 2, height: 2 })).toThrow(/expected 2×2×3 = 12/);
     // Over sharp's own 268-megapixel guard too: still our message, naming the size.

@@ -52,13 +52,16 @@ export class VadImage {
   readonly lineage: ImageLineage | undefined;
   #bytes: Uint8Array | undefined;
   #pixels: Promise<RgbPixels> | undefined;
+  /** What the image is to a person (e.g. `input "image"`), for the error when its bytes do not decode. */
+  #name: string | undefined;
 
-  private constructor(options: { id?: string; width: number; height: number; bytes?: Uint8Array; pixels?: RgbPixels; lineage?: ImageLineage }) {
+  private constructor(options: { id?: string; width: number; height: number; bytes?: Uint8Array; pixels?: RgbPixels; lineage?: ImageLineage; name?: string }) {
     this.id = options.id ?? newImageId();
     this.width = options.width;
     this.height = options.height;
     this.lineage = options.lineage;
     this.#bytes = options.bytes;
+    this.#name = options.name;
     if (options.pixels) this.#pixels = Promise.resolve(options.pixels);
   }
 
@@ -85,7 +88,7 @@ export class VadImage {
     if (width * height > maxPixels) {
       throw new InvalidInputError({ message: `${what} is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels}`, property: options.name });
     }
-    return new VadImage({ id: options.id, width, height, bytes });
+    return new VadImage({ id: options.id, width, height, bytes, name: options.name });
   }
 
   /** An image from RGB pixels; `lineage` ties a slice or crop to its parent. */
@@ -112,7 +115,7 @@ export class VadImage {
         return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 as const };
       } catch (cause) {
         this.#pixels = undefined;
-        throw new InvalidInputError({ message: `image ${this.id} could not be decoded (${(cause as Error).message})`, cause });
+        throw new InvalidInputError({ message: `${this.#name ?? `image ${this.id}`} could not be decoded (${(cause as Error).message})`, cause });
       }
     })();
     return this.#pixels;

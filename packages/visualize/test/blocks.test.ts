@@ -245,4 +245,12 @@ describe('text display', () => {
     const out = await (await runBlock(textDisplay, { image, text: 'a long line of text', background_color: '#0000FF' })).pixels();
     expect(pixel(out, 0, 0)).toEqual([0, 0, 255]);
   });
+
+  it('draws a box far wider than the rasteriser allows (found by fuzzing: 100,000 characters), rounded corners out of sight', async () => {
+    const image = VadImage.fromPixels({ data: new Uint8Array(64 * 48 * 3).fill(255), width: 64, height: 48 });
+    const out = await (await runBlock(textDisplay, { image, text: 'x'.repeat(100_000), background_color: '#0000FF', border_radius: 8, position_mode: 'absolute', position_x: 0, position_y: 0 })).pixels();
+    expect([out.width, out.height]).toEqual([64, 48]);
+    // Padding-filled pixels near the right edge are the box's colour: the box runs on past the image, no corner is cut there.
+    expect(pixel(out, 63, 1)).toEqual([0, 0, 255]);
+  });
 });

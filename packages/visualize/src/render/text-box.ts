@@ -99,7 +99,11 @@ export async function drawTextBoxes(canvas: RgbCanvas, boxes: readonly { layout:
       if (radius === 0 && backgroundOpacity >= 1) {
         backgrounds.push({ key: '', left, top, color: background, opacity: 1 });
       } else {
-        const mask = roundedRectangleRequest(layout.width, layout.height, radius);
+        // Only what the canvas shows is rendered (a box wider than the image would exceed the SVG
+        // rasteriser's 32767 px): cut past the edge by the radius, the corners stay out of sight.
+        const width = Math.min(layout.width, Math.max(1, canvas.width - left + radius));
+        const height = Math.min(layout.height, Math.max(1, canvas.height - top + radius));
+        const mask = roundedRectangleRequest(width, height, radius);
         request(mask);
         backgrounds.push({ key: mask.key, left, top, color: background, opacity: backgroundOpacity });
       }
