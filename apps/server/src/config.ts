@@ -25,6 +25,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   maxImagePixels: number;
   maxUrlBytes: number;
+  /** How long a URL input may take to answer (and between its packets). */
+  urlTimeoutMs: number;
   requestTimeoutMs: number;
   /** Images in one request (a batch input's list, all image inputs together). */
   maxImagesPerRequest: number;
@@ -91,6 +93,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxBodyBytes: integer(env, 'VAD_MAX_BODY_BYTES', 64 * 1024 * 1024, 1024),
     maxImagePixels: integer(env, 'VAD_MAX_IMAGE_PIXELS', Math.min(defaultMaxPixels, 40_000_000), 1),
     maxUrlBytes: integer(env, 'VAD_MAX_URL_BYTES', 32 * 1024 * 1024, 1),
+    urlTimeoutMs: integer(env, 'VAD_URL_TIMEOUT_MS', 30_000, 1),
     requestTimeoutMs: integer(env, 'VAD_REQUEST_TIMEOUT_MS', 120_000, 1),
     maxImagesPerRequest: integer(env, 'VAD_MAX_IMAGES_PER_REQUEST', 64, 1),
     maxWorkflowSteps: integer(env, 'VAD_MAX_WORKFLOW_STEPS', 256, 1),

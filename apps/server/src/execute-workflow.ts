@@ -55,7 +55,7 @@ export async function executeWorkflow(
           allowPrivateUrls: config.allowPrivateUrls,
           maxUrlBytes: config.maxUrlBytes,
           maxImages: config.maxImagesPerRequest,
-          timeoutMs: Math.min(config.requestTimeoutMs, 30_000),
+          timeoutMs: config.urlTimeoutMs,
           signal: options.signal,
         });
         const result = await lease.workflow.run({ inputs, profile: true, signal: options.signal, streamId: options.streamId });

@@ -25,6 +25,11 @@ describe('URL inputs', () => {
         response.writeHead(302, { location: '/image.jpg' }).end();
         return;
       }
+      if (request.url === '/loop') {
+        response.writeHead(302, { location: '/loop' }).end();
+        return;
+      }
+      if (request.url === '/silent') return; // never answers
       response.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length }).end(jpeg);
     });
     await new Promise<void>((resolve) => imageServer.listen(0, '127.0.0.1', resolve));
@@ -69,6 +74,28 @@ describe('URL inputs', () => {
       expect(status, url).toBe(200);
       expect(body.outputs[0].small).toMatchObject({ type: 'base64', width: 8, height: 8 });
     }
+  });
+
+  it('refuse other spellings of internal addresses: IPv6 loopback, IPv4-mapped IPv6, a decimal IPv4, the metadata host', async () => {
+    const server = await start({ allowUrlInputs: true });
+    const { port } = imageServer.address() as AddressInfo;
+    for (const host of ['[::1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '2130706433', '0x7f.0.0.1', '[fe80::1]', '169.254.169.254', '[fd00:ec2::254]', '0.0.0.0']) {
+      const { status, body } = await run(server, `http://${host}:${port}/image.jpg`);
+      expect(status, host).toBe(400);
+      expect(body.message, host).toMatch(/private or loopback address/);
+    }
+  });
+
+  it('give up on a server that never answers (the timeout) and on a redirect loop, naming the input', async () => {
+    const server = await start({ allowUrlInputs: true, allowPrivateUrls: true, urlTimeoutMs: 800 });
+    const { port } = imageServer.address() as AddressInfo;
+    const started = performance.now();
+    const silent = await run(server, `http://127.0.0.1:${port}/silent`);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(silent.status, JSON.stringify(silent.body)).toBe(400);
+    expect(silent.body.message).toMatch(/input "image".*no answer within 800 ms/);
+    const loop = await run(server, `http://127.0.0.1:${port}/loop`);
+    expect([loop.status, loop.body.message]).toEqual([400, expect.stringContaining('more than 3 redirects')]);
   });
 
   it('enforce the download size limit', async () => {
