@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import path from 'node:path';
 import { createBlockRegistry, defineBlock, field } from '@vad/core';
@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner, silentLogger } from '../src/index.js';
 import { archivedFrames, readJsonLines, writeFlatImage } from './helpers/frames.js';
-import { makeVideoFromImages, removeFolder, temporaryFolder } from './helpers/media.js';
+import { freePort, makeVideoFromImages, removeFolder, temporaryFolder } from './helpers/media.js';
 import { intensityWorkflow } from './fixtures/intensity-plugin.mjs';
 import { intensityConfig, intensityRegistry } from './helpers/runner-setup.js';
 import { startWebhookReceiver } from '../src/sinks/test-webhook-receiver.js';
@@ -78,6 +78,35 @@ describe('runner on a video file', () => {
     expect(metrics).toContain('vad_runner_webhook_deliveries_total{result="delivered"} 2');
     await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
     await receiver.close();
+  });
+
+  it('goes on through every frame when its sinks fail (a JSON-lines path that is a folder, a webhook nobody answers)', async () => {
+    const video = sequenceVideo('sinks-fail.avi', frameCount, brightFrames);
+    const out = path.join(folder, 'run-failing-sinks');
+    mkdirSync(path.join(out, 'frames.jsonl'), { recursive: true }); // a folder where the file should go
+    const logs: string[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
+    const config = intensityConfig(folder, {
+      streams: [{ id: 'line2', source: video, width: 64, height: 48 }],
+      jsonl: { path: path.join(out, 'frames.jsonl') },
+      webhook: { url: `http://127.0.0.1:${await freePort()}/events`, debounceMs: 0, retries: 1, retryDelayMs: 20 },
+    });
+    const runner = await createRunner(config, { registry: intensityRegistry(), logger });
+    await runner.start();
+    const final = await runner.done;
+    expect(final).toEqual([expect.objectContaining({ id: 'line2', state: 'ended', received: frameCount, processed: frameCount, dropped: 0, anomalies: brightFrames.length })]);
+    const metrics = await runner.metrics.registry.metrics();
+    expect(metrics).toContain(`vad_runner_frames_processed_total{stream="line2"} ${frameCount}`);
+    expect(metrics).toMatch(/vad_runner_webhook_deliveries_total\{result="failed"\} [1-9]/);
+    expect(logs.some((line) => line.startsWith('jsonl '))).toBe(true);
+    expect(logs.some((line) => line.startsWith('webhook: '))).toBe(true);
+  });
+
+  it('refuses at start an archive folder it cannot create, naming it', async () => {
+    const blocked = path.join(folder, 'a-file');
+    writeFileSync(blocked, 'x');
+    const config = intensityConfig(folder, { streams: [{ id: 'line3', source: sequenceVideo('blocked.avi', 2, []), width: 64, height: 48 }], archive: { dir: path.join(blocked, 'archive') } });
+    await expect(createRunner(config, { registry: intensityRegistry(), logger: silentLogger })).rejects.toThrow(path.join(blocked, 'archive'));
   });
 
   it('serves an MJPEG preview of a workflow image output, /healthz and /metrics while running', async () => {
