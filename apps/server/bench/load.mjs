@@ -101,7 +101,7 @@ try {
   console.log('trivial workflow, 10 connections:', summary(trivialResult));
   console.log('trivial workflow, server overhead (sequential):', await overhead(JSON.stringify({ specification: trivial, inputs: { image }, enable_profiling: true }), 500));
 
-  // PatchCore at 256 px: fit the demo model (MobileNetV2) once, then score a demo defect image.
+  // PatchCore at 256 px: fit the demo model (the default preset) once, then score a demo defect image.
   let demo = await (await fetch(`${base}/vad/demo`)).json();
   if (!demo.model_ready) {
     const fit = await fetch(`${base}/vad/demo/fit`, { method: 'POST', headers: { accept: 'text/event-stream' } });
@@ -115,7 +115,7 @@ try {
   const patchcoreBody = JSON.stringify({ specification: patchcore, inputs: { image: { type: 'base64', value: png.toString('base64') } } });
   await run({ body: patchcoreBody, connections: 1, amount: 5 }); // load the model
   const patchcoreResult = await run({ body: patchcoreBody, connections: 2, duration: seconds });
-  console.log('PatchCore 256 px (MobileNetV2), 2 connections:', summary(patchcoreResult));
+  console.log('PatchCore 256 px (demo model), 2 connections:', summary(patchcoreResult));
   console.log('PatchCore 256 px, server overhead (sequential):', await overhead(JSON.stringify({ specification: patchcore, inputs: { image: { type: 'base64', value: png.toString('base64') } }, enable_profiling: true }), 40));
 
   // Soak: 10,000 requests that decode, resize and encode an image; resident memory sampled.

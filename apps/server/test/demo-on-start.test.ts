@@ -23,14 +23,18 @@ describe('the demo model on first start', () => {
     const demo = (await (await fetch(`${server.base}/vad/demo`)).json()) as { fitting: unknown; test: Array<{ url: string; label: string }> };
     expect(demo.fitting).toBeNull();
     const scores: Record<string, number[]> = { good: [], defect: [] };
+    const verdicts: string[] = [];
     for (const image of demo.test) {
       const png = Buffer.from(await (await fetch(`${server.base}${image.url}`)).arrayBuffer());
       const { status, body } = await postJson(`${server.base}/examples/workflows/patchcore-inspection`, { inputs: { image: { type: 'base64', value: png.toString('base64') } } });
       expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
       scores[image.label === 'good' ? 'good' : 'defect']!.push(body.outputs[0].score);
+      verdicts.push(`${image.label}:${body.outputs[0].is_anomalous ? 'anomalous' : 'normal'}`);
     }
-    // Every defective plate scores above every good one (the demo set's defects are plain to see).
+    // Every defective plate scores above every good one (the demo set's defects are plain to see) …
     expect(Math.min(...scores.defect!)).toBeGreaterThan(Math.max(...scores.good!));
+    // … and the model's own threshold says so: the first plate a newcomer clicks gets the right verdict.
+    expect(verdicts).toEqual(demo.test.map((image) => `${image.label}:${image.label === 'good' ? 'normal' : 'anomalous'}`));
     const info = JSON.parse(readFileSync(`${server.modelsDir}/demo/vad-model.json`, 'utf8')) as { images: number };
     expect(info.images).toBe(16);
   });
