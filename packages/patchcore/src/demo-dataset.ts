@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadSharp } from '@vad/core';
-import { createRandom } from './random.js';
+import { createRandom, gaussianMatrix } from './random.js';
 
 /**
  * A small inspection set vad makes itself, so a newcomer can fit, evaluate and try PatchCore with
@@ -10,7 +10,7 @@ import { createRandom } from './random.js';
  * the MVTec layout (`train/good`, `test/<label>`, `ground_truth/<label>/<name>_mask.png`), so
  * `vad fit`, `vad eval` and `vad calibrate` take it as it is.
  */
-export const demoVersion = 'v2';
+export const demoVersion = 'v3';
 export const demoSize = 256;
 export const demoCounts = { train: 16, good: 2, scratch: 3, spot: 3 } as const;
 
@@ -98,11 +98,16 @@ function maskSvg(part: Part): string {
 
 async function renderImage(seed: number, label: DemoLabel): Promise<{ image: Buffer; mask?: Buffer }> {
   const sharp = await loadSharp();
-  const part = drawPart(createRandom(seed), label); // seeded: every run draws the same parts and defects
+  // Seeded, the noise too (sharp's own noise is not): every machine makes the same set, bit for bit.
+  const next = createRandom(seed);
+  const part = drawPart(next, label);
+  const noise = (width: number, mean: number, sigma: number) => {
+    const values = gaussianMatrix(width * demoSize * 3, next, sigma);
+    return sharp(Uint8Array.from(values, (v) => Math.max(0, Math.min(255, Math.round(mean + v)))), { raw: { width, height: demoSize, channels: 3 } });
+  };
   // Brushed metal: gaussian noise squeezed horizontally and stretched back gives long streaks.
-  const noise = await sharp({ create: { width: 24, height: demoSize, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 150, sigma: 18 } } }).png().toBuffer();
-  const brushed = await sharp(noise).resize(demoSize, demoSize, { fit: 'fill', kernel: 'cubic' }).modulate({ saturation: 0.15 }).png().toBuffer();
-  const grain = await sharp({ create: { width: demoSize, height: demoSize, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 6 } } }).png().toBuffer();
+  const brushed = await noise(24, 150, 18).resize(demoSize, demoSize, { fit: 'fill', kernel: 'cubic' }).modulate({ saturation: 0.15 }).png().toBuffer();
+  const grain = await noise(demoSize, 128, 6).png().toBuffer();
   const image = await sharp(brushed)
     .composite([{ input: grain, blend: 'soft-light' }, { input: Buffer.from(partSvg(part)) }])
     .removeAlpha()
