@@ -28,7 +28,7 @@ export function offsetDetections(detections: Detections, options: DetectionOffse
 export const detectionOffset = defineBlock({
   specificationVersion: 'v1',
   type: 'vad/detection_offset@v1',
-  aliases: ['roboflow_core/detection_offset@v1'],
+  aliases: ['roboflow_core/detection_offset@v1', 'DetectionOffset'],
   title: 'Detection Offset',
   description: 'Enlarges each box by offset_width and offset_height (pixels, or percent of the box), split evenly on both sides and clipped to the image.',
   manifest: {

@@ -21,7 +21,8 @@ const modelSourceSchema = z.union([
 export const objectDetectionModel = defineBlock({
   specificationVersion: 'v1',
   type: 'vad/object_detection_model@v1',
-  aliases: ['roboflow_core/roboflow_object_detection_model@v1', 'roboflow_core/roboflow_object_detection_model@v2'],
+  // Roboflow's v1 manifest also accepts its short literals ObjectDetectionModel and RoboflowObjectDetectionModel.
+  aliases: ['roboflow_core/roboflow_object_detection_model@v1', 'roboflow_core/roboflow_object_detection_model@v2', 'ObjectDetectionModel', 'RoboflowObjectDetectionModel'],
   title: 'Object Detection Model',
   description:
     'Runs an ONNX object detector (decoder detected from its outputs or chosen), with letterbox preprocessing, confidence threshold, class filter, class-aware NMS and a detection limit.',

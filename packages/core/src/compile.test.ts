@@ -169,8 +169,11 @@ describe('compileWorkflow rejects', () => {
     expect(error.message).toMatch(/wrong dimensionality: the value has level 1; expected level 0/);
   });
 
-  it('an unsupported version', () => {
-    expect(compileError({ ...definition([]), version: '2.0' }).message).toMatch(/unsupported workflow version "2.0"/);
+  it('an unsupported version: another major, or not a version at all (every 1.x is read, as Roboflow\'s engine does)', () => {
+    expect(compileError({ ...definition([]), version: '2.0' }).message).toMatch(/unsupported workflow version "2.0"; this engine reads 1\.x/);
+    expect(compileError({ ...definition([]), version: '0.9' }).message).toMatch(/unsupported workflow version "0.9"/);
+    expect(compileError({ ...definition([]), version: 'latest' })).toMatchObject({ property: 'version', message: expect.stringContaining('is not a version number') });
+    for (const version of ['1', '1.0', '1.0.0', '1.1', '1.3.0', '1.4.0', '1.12.7']) expect(() => compileWorkflow({ ...definition([]), version }, registry), version).not.toThrow();
   });
 });
 

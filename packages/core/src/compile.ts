@@ -83,11 +83,21 @@ function declaredKinds(kind: unknown): Kind[] {
  * Checks a definition against the registry and orders its steps. Every error names the step,
  * the property and the selector it concerns.
  */
+/**
+ * Roboflow's engine runs a definition whose `version` is at or below its own and of the same
+ * major: every 1.x definition is read here (what later minors added is additive: blocks and
+ * inputs, which are checked one by one below); another major is refused, naming what is read.
+ */
+function checkVersion(version: unknown): void {
+  if (version === undefined) return;
+  const match = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(String(version).trim());
+  if (!match) fail(`workflow version ${JSON.stringify(version)} is not a version number like "1.0" or "1.3.0"`, { property: 'version' });
+  if (match[1] !== '1') fail(`unsupported workflow version "${String(version)}"; this engine reads 1.x ("1.0" up to any "1.<minor>.<patch>")`, { property: 'version' });
+}
+
 export function compileWorkflow(definition: WorkflowDefinition, registry: BlockRegistry): WorkflowPlan {
   if (typeof definition !== 'object' || definition === null) fail('the workflow definition must be a JSON object', { property: 'specification' });
-  if (definition.version !== undefined && !['1.0', '1.0.0', '1'].includes(String(definition.version))) {
-    fail(`unsupported workflow version "${definition.version}"; this engine reads "1.0"`, { property: 'version' });
-  }
+  checkVersion(definition.version);
   for (const key of ['inputs', 'steps', 'outputs'] as const) {
     if (!Array.isArray(definition[key])) fail(`the definition needs an array "${key}"`, { property: key });
   }

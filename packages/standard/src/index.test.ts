@@ -10,6 +10,9 @@ describe('the standard registry', () => {
     }
     expect(registry.get('roboflow_core/identify_outliers@v1')?.type).toBe('vad/identify_outliers@v1');
     expect(registry.get('roboflow_core/image_slicer@v2')?.type).toBe('vad/image_slicer@v1');
+    // Roboflow's short manifest literals are names of the same blocks in their engine.
+    for (const name of ['ObjectDetectionModel', 'RoboflowObjectDetectionModel']) expect(registry.get(name)?.type, name).toBe('vad/object_detection_model@v1');
+    expect(registry.get('DetectionOffset')?.type).toBe('vad/detection_offset@v1');
     expect(registry.list()).toHaveLength(standardBlocks().length);
     const { sources } = await createStandardRegistry({ plugins: [] });
     expect(sources.get(registry.get('vad/patchcore@v1')!)).toBe('@vad/patchcore');
