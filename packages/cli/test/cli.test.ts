@@ -164,4 +164,16 @@ describe('vad CLI', () => {
     expect(await cli('demo', '--out', busy)).toMatchObject({ code: 2, stderr: expect.stringContaining('not a demo set') });
     expect(readdirSync(busy)).toEqual(['notes.txt']);
   });
+
+  it('eval on the demo set ends with a one-line summary that metrics.json repeats', async () => {
+    const report = path.join(folder, 'demo-report');
+    const result = await cli('eval', '--data', path.join(folder, 'demo-set'), '--report', report);
+    expect(result.code).toBe(0);
+    const last = result.stdout.trim().split('\n').at(-1)!;
+    expect(last).toMatch(/^image AUROC \d\.\d{4} pixel AUROC \d\.\d{4} AUPRO \d\.\d{4}$/);
+    const metrics = JSON.parse(readFileSync(path.join(report, 'metrics.json'), 'utf8'));
+    expect(metrics.summary).toBe(last);
+    expect(Number(last.split(' ')[2])).toBeCloseTo(metrics.imageAuroc, 4);
+    expect(Number(last.split(' ')[5])).toBeCloseTo(metrics.pixelAuroc, 4);
+  });
 });

@@ -31,7 +31,7 @@ export { anomalyRegions } from './anomaly-regions.js';
 export type { AnomalyRegionOptions } from './anomaly-regions.js';
 export { evaluateDetector } from './evaluate.js';
 export type { EvaluationResult, EvaluateOptions, MetricSet, SampleResult } from './evaluate.js';
-export { writeReport, rocSvg } from './report.js';
+export { writeReport, rocSvg, summaryLine } from './report.js';
 export type { GalleryItem } from './report.js';
 export { renderOverlay } from './heatmap.js';
 export { argsortDescending } from './sort-scores.js';

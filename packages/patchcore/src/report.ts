@@ -40,6 +40,12 @@ function metricRow(name: string, set: MetricSet): string {
   return `<tr><td>${escapeHtml(name)}</td><td>${set.images}</td><td>${percent(set.imageAuroc)}</td><td>${percent(set.pixelAuroc)}</td><td>${percent(set.aupro)}</td></tr>`;
 }
 
+/** One line a script can read: `image AUROC 0.9912 pixel AUROC 0.9734 AUPRO 0.9011` (`-` where there are no masks). */
+export function summaryLine(result: Pick<EvaluationResult, 'imageAuroc' | 'pixelAuroc' | 'aupro'>): string {
+  const figure = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(4));
+  return `image AUROC ${figure(result.imageAuroc)} pixel AUROC ${figure(result.pixelAuroc)} AUPRO ${figure(result.aupro)}`;
+}
+
 /**
  * Writes `index.html` (metrics, per-defect table, ROC curves as inline SVG, the gallery) and
  * `metrics.json` into `folder`. Gallery PNGs are expected in `folder/gallery/`.
@@ -47,7 +53,7 @@ function metricRow(name: string, set: MetricSet): string {
 export async function writeReport(folder: string, result: EvaluationResult, gallery: readonly GalleryItem[], extra: { title?: string; notes?: Record<string, string> } = {}): Promise<string> {
   await mkdir(folder, { recursive: true });
   const { samples, imageRoc, pixelRoc, ...summary } = result;
-  await writeFile(path.join(folder, 'metrics.json'), JSON.stringify({ ...summary, samples, notes: extra.notes }, null, 2));
+  await writeFile(path.join(folder, 'metrics.json'), JSON.stringify({ summary: summaryLine(result), ...summary, samples, notes: extra.notes }, null, 2));
   const title = extra.title ?? `Anomaly detection report — ${path.basename(result.dataset)}`;
   const curves = [{ label: 'image', curve: imageRoc, colour: '#1f5fbf' }, ...(pixelRoc ? [{ label: 'pixel', curve: pixelRoc, colour: '#c0392b' }] : [])];
   const notes = Object.entries(extra.notes ?? {}).map(([key, value]) => `<tr><td>${escapeHtml(key)}</td><td>${escapeHtml(value)}</td></tr>`);

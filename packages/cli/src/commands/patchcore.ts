@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@vad/core';
-import { calibrateCommand, evalCommand, fitCommand, writeDemoDataset, type Augmentation, type CommandProgress, type PresetName } from '@vad/patchcore';
+import { calibrateCommand, evalCommand, fitCommand, summaryLine, writeDemoDataset, type Augmentation, type CommandProgress, type PresetName } from '@vad/patchcore';
 import type { Io } from '../program.js';
 import { createProgressBar } from '../progress-bar.js';
 
@@ -46,6 +46,7 @@ export async function evalAction(options: { data: string; model?: string; report
   const result = await evalCommand({ data: options.data, model: options.model, report: options.report, onProgress }).finally(() => bar.finish());
   const { samples: _samples, imageRoc: _imageRoc, pixelRoc: _pixelRoc, ...metrics } = result;
   io.print(JSON.stringify(metrics, null, 2));
+  io.print(summaryLine(result)); // last, for scripts (also metrics.json's "summary")
 }
 
 /** `vad calibrate`: the F1-maximising threshold on labelled images, written into a model file. */
