@@ -43,6 +43,10 @@ export interface ServerConfig {
   warmBackbone: boolean;
   /** Fit the demo model in the background after start when there is none, so the first demo call works. */
   fitDemoOnStart: boolean;
+  /** Queue mode: runs and fits go to workers through this Redis (BullMQ); unset, all runs in-process. */
+  redisUrl: string | undefined;
+  /** Queue mode: the folder every server and worker mounts, where models are kept by content hash. */
+  storeDir: string;
 }
 
 /** The bundled saved workflows shipped with the app. */
@@ -57,7 +61,7 @@ function cacheHome(env: NodeJS.ProcessEnv): string {
   return env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum = 0): number {
+export function envInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -65,7 +69,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum
   return value;
 }
 
-function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+export function envFlag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
@@ -78,7 +82,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   const userWorkflows = (env.VAD_WORKFLOWS_DIR ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.resolve(dir));
   const cores = Math.max(1, os.availableParallelism());
   return {
-    port: integer(env, 'PORT', 9001),
+    port: envInteger(env, 'PORT', 9001),
     host: env.HOST || '0.0.0.0',
     modelsDir: path.resolve(env.VAD_MODELS_DIR || path.join(dataHome(env), 'vad', 'models')),
     // The user's directories come first, so a user file overrides a bundled one of the same name.
@@ -88,22 +92,24 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     plugins: pluginNamesFromEnv(env.VAD_PLUGINS),
     // pnpm runs scripts inside the package; INIT_CWD is where the user typed the command.
     pluginsFrom: path.resolve(env.VAD_PLUGINS_FROM || env.INIT_CWD || process.cwd()),
-    allowUrlInputs: flag(env, 'VAD_ALLOW_URL_INPUTS', false),
-    allowPrivateUrls: flag(env, 'VAD_ALLOW_PRIVATE_URLS', false),
-    maxBodyBytes: integer(env, 'VAD_MAX_BODY_BYTES', 64 * 1024 * 1024, 1024),
-    maxImagePixels: integer(env, 'VAD_MAX_IMAGE_PIXELS', Math.min(defaultMaxPixels, 40_000_000), 1),
-    maxUrlBytes: integer(env, 'VAD_MAX_URL_BYTES', 32 * 1024 * 1024, 1),
-    urlTimeoutMs: integer(env, 'VAD_URL_TIMEOUT_MS', 30_000, 1),
-    requestTimeoutMs: integer(env, 'VAD_REQUEST_TIMEOUT_MS', 120_000, 1),
-    maxImagesPerRequest: integer(env, 'VAD_MAX_IMAGES_PER_REQUEST', 64, 1),
-    maxWorkflowSteps: integer(env, 'VAD_MAX_WORKFLOW_STEPS', 256, 1),
-    maxSlicesPerImage: integer(env, 'VAD_MAX_SLICES_PER_IMAGE', 1024, 1),
-    maxConcurrentRuns: integer(env, 'VAD_MAX_CONCURRENT_RUNS', cores * 2, 1),
-    maxQueuedRuns: integer(env, 'VAD_MAX_QUEUED_RUNS', 512, 0),
-    maxConcurrentFits: integer(env, 'VAD_MAX_CONCURRENT_FITS', 1, 1),
-    workflowCacheSize: integer(env, 'VAD_WORKFLOW_CACHE_SIZE', 32, 1),
+    allowUrlInputs: envFlag(env, 'VAD_ALLOW_URL_INPUTS', false),
+    allowPrivateUrls: envFlag(env, 'VAD_ALLOW_PRIVATE_URLS', false),
+    maxBodyBytes: envInteger(env, 'VAD_MAX_BODY_BYTES', 64 * 1024 * 1024, 1024),
+    maxImagePixels: envInteger(env, 'VAD_MAX_IMAGE_PIXELS', Math.min(defaultMaxPixels, 40_000_000), 1),
+    maxUrlBytes: envInteger(env, 'VAD_MAX_URL_BYTES', 32 * 1024 * 1024, 1),
+    urlTimeoutMs: envInteger(env, 'VAD_URL_TIMEOUT_MS', 30_000, 1),
+    requestTimeoutMs: envInteger(env, 'VAD_REQUEST_TIMEOUT_MS', 120_000, 1),
+    maxImagesPerRequest: envInteger(env, 'VAD_MAX_IMAGES_PER_REQUEST', 64, 1),
+    maxWorkflowSteps: envInteger(env, 'VAD_MAX_WORKFLOW_STEPS', 256, 1),
+    maxSlicesPerImage: envInteger(env, 'VAD_MAX_SLICES_PER_IMAGE', 1024, 1),
+    maxConcurrentRuns: envInteger(env, 'VAD_MAX_CONCURRENT_RUNS', cores * 2, 1),
+    maxQueuedRuns: envInteger(env, 'VAD_MAX_QUEUED_RUNS', 512, 0),
+    maxConcurrentFits: envInteger(env, 'VAD_MAX_CONCURRENT_FITS', 1, 1),
+    workflowCacheSize: envInteger(env, 'VAD_WORKFLOW_CACHE_SIZE', 32, 1),
     logLevel: env.LOG_LEVEL || env.VAD_LOG_LEVEL || 'info',
-    warmBackbone: flag(env, 'VAD_WARM_BACKBONE', true),
-    fitDemoOnStart: flag(env, 'VAD_FIT_DEMO_ON_START', true),
+    warmBackbone: envFlag(env, 'VAD_WARM_BACKBONE', true),
+    fitDemoOnStart: envFlag(env, 'VAD_FIT_DEMO_ON_START', true),
+    redisUrl: env.VAD_REDIS_URL || undefined,
+    storeDir: path.resolve(env.VAD_STORE_DIR || path.join(dataHome(env), 'vad', 'store')),
   };
 }

@@ -45,6 +45,17 @@ export interface FitJobs {
   abortAll(): void;
 }
 
+/** What `vad-model.json` says about a model the server fitted. */
+export function modelInfo(name: string, images: number, metadata: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'patchcore', created: new Date().toISOString(), images, ...metadata, name };
+}
+
+/** The error event for a fit that failed (`VAD_` errors keep their own type). */
+export function fitErrorEvent(error: unknown): Extract<FitEvent, { type: 'error' }> {
+  const name = (error as Error)?.name ?? 'Error';
+  return { type: 'error', message: (error as Error)?.message ?? String(error), error_type: name.startsWith('VAD_') ? name.slice(4) : 'FitError' };
+}
+
 const phaseWeights: Record<string, [number, number]> = { decode: [0, 0.1], features: [0.1, 0.75], coreset: [0.75, 0.9], calibrate: [0.9, 0.98], save: [0.98, 1] };
 
 /** Overall 0–1 progress from a phase's own progress. */
@@ -55,59 +66,103 @@ function overall(progress: FitProgress): number {
 }
 
 /**
- * Model fits run in the background, at most `maxConcurrent` at once (more are refused with 429,
- * since a fit holds a core and a few hundred MB for a while). Each job keeps its events so a
- * client that subscribes late (SSE) still sees the whole story. A model is written to a
- * temporary folder and renamed into place, so a half-written model is never served.
+ * Turns a fit's own progress reports into progress events with an overall fraction, at most one
+ * per 1 % (plenty for a progress bar), plus every phase's last step.
+ */
+export function progressEvents(emit: (event: Extract<FitEvent, { type: 'progress' }>) => void): (progress: FitProgress) => void {
+  let lastFraction = -1;
+  return (progress) => {
+    const fraction = overall(progress);
+    if (fraction - lastFraction < 0.01 && progress.done !== progress.total) return;
+    lastFraction = fraction;
+    emit({ type: 'progress', fraction, ...progress });
+  };
+}
+
+export interface TrackedFitJob extends FitJob {
+  readonly listeners: Set<(event: FitEvent) => void>;
+  promise: Promise<void>;
+}
+
+/**
+ * The fit jobs this server knows: each keeps its events, so a client that subscribes late (SSE)
+ * still sees the whole story, and is remembered for ten minutes after it ends, so a page that
+ * reconnects still sees the outcome. Shared by in-process fits and fits on workers (queue mode).
+ */
+export function createFitJobBook() {
+  const jobs = new Map<string, TrackedFitJob>();
+  const notFound = (id: string) => new HttpProblem(404, 'NotFoundError', `no fit job "${String(id).slice(0, 100)}" (finished jobs are forgotten after ten minutes)`, 'fit');
+  return {
+    jobs,
+    add(model: string, id: string = randomUUID()): TrackedFitJob {
+      const job: TrackedFitJob = { id, model, state: 'running', events: [], started: new Date(), listeners: new Set(), promise: Promise.resolve() };
+      jobs.set(id, job);
+      return job;
+    },
+    emit(job: TrackedFitJob, event: FitEvent) {
+      job.events.push(event);
+      if (event.type === 'done') job.state = 'done';
+      if (event.type === 'error') job.state = 'failed';
+      for (const listener of job.listeners) listener(event);
+      if (event.type !== 'progress') setTimeout(() => jobs.delete(job.id), 10 * 60_000).unref();
+    },
+    get(id: string): TrackedFitJob {
+      const job = jobs.get(id);
+      if (!job) throw notFound(id);
+      return job;
+    },
+    subscribe(id: string, listener: (event: FitEvent) => void): () => void {
+      const job = jobs.get(id);
+      if (!job) throw notFound(id);
+      for (const event of job.events) listener(event);
+      job.listeners.add(listener);
+      return () => job.listeners.delete(listener);
+    },
+    async idle() {
+      await Promise.all([...jobs.values()].map((job) => job.promise));
+    },
+  };
+}
+
+/** The checks every fit passes before it starts, wherever it runs. */
+export function checkFitRequest(request: FitRequest) {
+  checkModelName(request.name);
+  if (request.images.length === 0) throw new HttpProblem(400, 'InvalidInputError', 'a fit needs at least one normal image (multipart field "images")', 'fit');
+}
+
+/**
+ * Model fits run in the background in this process, at most `maxConcurrent` at once (more are
+ * refused with 429, since a fit holds a core and a few hundred MB for a while). A model is
+ * written to a temporary folder and renamed into place, so a half-written model is never served.
  */
 export function createFitJobs(options: { modelsDir: string; maxConcurrent: number; fit: FitFunction; onFinished?: (job: FitJob) => void; onChange?: (running: number) => void }): FitJobs {
-  const jobs = new Map<string, FitJob & { listeners: Set<(event: FitEvent) => void>; promise: Promise<void>; controller: AbortController }>();
+  const book = createFitJobBook();
+  const controllers = new Map<string, AbortController>();
   let running = 0;
 
-  const emit = (job: FitJob & { listeners: Set<(event: FitEvent) => void> }, event: FitEvent) => {
-    job.events.push(event);
-    for (const listener of job.listeners) listener(event);
-  };
-
-  async function execute(job: FitJob & { listeners: Set<(event: FitEvent) => void>; controller: AbortController }, request: FitRequest) {
+  async function execute(job: TrackedFitJob, request: FitRequest, controller: AbortController) {
     const started = performance.now();
     const temporary = path.join(options.modelsDir, `.${job.model}.fitting-${job.id}`);
     const final = path.join(options.modelsDir, job.model);
     try {
       await fs.mkdir(temporary, { recursive: true });
-      let lastFraction = -1;
-      const metadata = await options.fit({
-        ...request,
-        folder: temporary,
-        signal: job.controller.signal,
-        onProgress: (progress) => {
-          const fraction = overall(progress);
-          // Cap the event rate: a 1% step is plenty for a progress bar.
-          if (fraction - lastFraction < 0.01 && progress.done !== progress.total) return;
-          lastFraction = fraction;
-          emit(job, { type: 'progress', fraction, ...progress });
-        },
-      });
-      const info = { type: 'patchcore', created: new Date().toISOString(), images: request.images.length, ...metadata, name: job.model };
+      const metadata = await options.fit({ ...request, folder: temporary, signal: controller.signal, onProgress: progressEvents((event) => book.emit(job, event)) });
+      const info = modelInfo(job.model, request.images.length, metadata);
       await fs.writeFile(path.join(temporary, modelInfoFile), JSON.stringify(info, null, 2));
       const previous = `${final}.replaced-${job.id}`;
       const hadPrevious = await fs.rename(final, previous).then(() => true, () => false);
       await fs.rename(temporary, final);
       if (hadPrevious) await fs.rm(previous, { recursive: true, force: true });
-      job.state = 'done';
-      emit(job, { type: 'progress', phase: 'save', done: 1, total: 1, fraction: 1 });
-      emit(job, { type: 'done', model: job.model, metadata: info, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) });
+      book.emit(job, { type: 'progress', phase: 'save', done: 1, total: 1, fraction: 1 });
+      book.emit(job, { type: 'done', model: job.model, metadata: info, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) });
     } catch (error) {
-      job.state = 'failed';
       await fs.rm(temporary, { recursive: true, force: true }).catch(() => {});
-      const name = (error as Error).name ?? 'Error';
-      emit(job, { type: 'error', message: (error as Error).message ?? String(error), error_type: name.startsWith('VAD_') ? name.slice(4) : 'FitError' });
+      book.emit(job, fitErrorEvent(error));
     } finally {
       running--;
+      controllers.delete(job.id);
       options.onChange?.(running);
       options.onFinished?.(job);
-      // Finished jobs are kept for ten minutes, so a page that reconnects still sees the outcome.
-      setTimeout(() => jobs.delete(job.id), 10 * 60_000).unref();
     }
   }
 
@@ -116,35 +171,23 @@ export function createFitJobs(options: { modelsDir: string; maxConcurrent: numbe
       return running;
     },
     start(request) {
-      checkModelName(request.name);
-      if (request.images.length === 0) throw new HttpProblem(400, 'InvalidInputError', 'a fit needs at least one normal image (multipart field "images")', 'fit');
+      checkFitRequest(request);
       if (running >= options.maxConcurrent) {
         throw new HttpProblem(429, 'TooManyFitsError', `${running} model fit(s) are running, the most this server allows at once (VAD_MAX_CONCURRENT_FITS=${options.maxConcurrent}); retry when one finishes`, 'fit');
       }
       running++;
       options.onChange?.(running);
-      const job = { id: randomUUID(), model: request.name, state: 'running' as FitJob['state'], events: [] as FitEvent[], started: new Date(), listeners: new Set<(event: FitEvent) => void>(), controller: new AbortController(), promise: Promise.resolve() };
-      jobs.set(job.id, job);
-      job.promise = execute(job, request);
+      const job = book.add(request.name);
+      const controller = new AbortController();
+      controllers.set(job.id, controller);
+      job.promise = execute(job, request, controller);
       return job;
     },
-    get(id) {
-      const job = jobs.get(id);
-      if (!job) throw new HttpProblem(404, 'NotFoundError', `no fit job "${String(id).slice(0, 100)}" (finished jobs are forgotten after ten minutes)`, 'fit');
-      return job;
-    },
-    subscribe(id, listener) {
-      const job = jobs.get(id);
-      if (!job) throw new HttpProblem(404, 'NotFoundError', `no fit job "${String(id).slice(0, 100)}"`, 'fit');
-      for (const event of job.events) listener(event);
-      job.listeners.add(listener);
-      return () => job.listeners.delete(listener);
-    },
-    async idle() {
-      await Promise.all([...jobs.values()].map((job) => job.promise));
-    },
+    get: book.get,
+    subscribe: book.subscribe,
+    idle: book.idle,
     abortAll() {
-      for (const job of jobs.values()) job.controller.abort(new Error('the server is shutting down'));
+      for (const controller of controllers.values()) controller.abort(new Error('the server is shutting down'));
     },
   };
 }

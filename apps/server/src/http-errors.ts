@@ -27,6 +27,17 @@ export class HttpProblem extends Error {
   }
 }
 
+/** An error response made elsewhere (by a worker, in queue mode), sent on as it is. */
+export class ForwardedError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly body: ErrorBody,
+  ) {
+    super(body.message);
+    this.name = body.error_type;
+  }
+}
+
 const userErrors = new Set(['VAD_WorkflowCompileError', 'VAD_InvalidInputError', 'VAD_PluginLoadError', 'VAD_ModelLoadError']);
 
 function causeChain(error: unknown): unknown[] {
@@ -95,6 +106,7 @@ function modelHint(error: VadError, options: ErrorResponseOptions): string {
 
 /** The status and body for any error a route throws. */
 export function toErrorResponse(error: unknown, options: ErrorResponseOptions = {}): { status: number; body: ErrorBody } {
+  if (error instanceof ForwardedError) return { status: error.statusCode, body: error.body };
   if (error instanceof HttpProblem) {
     return { status: error.statusCode, body: { message: error.message, error_type: error.errorType, context: error.context, inner_error_type: null, inner_error_message: null } };
   }

@@ -11,3 +11,17 @@ export { createWorkflowCache, definitionHash, canonicalJson } from './workflow-c
 export type { WorkflowCache, LeasedWorkflow } from './workflow-cache.js';
 export { createWorkflowStore, checkId } from './workflow-store.js';
 export type { WorkflowStore, SavedWorkflow } from './workflow-store.js';
+export { envInteger, envFlag } from './config.js';
+export { runWorkflowRequest } from './run-workflow-request.js';
+export type { RunEnvironment } from './run-workflow-request.js';
+export type { RunRequestBody, RunResponse } from './run-request-body.js';
+export { fitPatchcoreModel, modelFileName, warmDefaultBackbone } from './patchcore-fit.js';
+export { modelInfo, fitErrorEvent, progressEvents } from './fit-jobs.js';
+export type { FitEvent, FitProgress } from './fit-jobs.js';
+export { modelInfoFile } from './model-store.js';
+export { createFolderStore, ChecksumError } from './shared-store.js';
+export type { SharedStore, ModelManifest, BlobRef } from './shared-store.js';
+export { createQueueMetrics } from './queue-metrics.js';
+export type { QueueMetrics } from './queue-metrics.js';
+export * from './queue-jobs.js';
+export { createRunMetrics } from './metrics.js';

@@ -1,19 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Prometheus metrics of one server (its own registry, so two servers in one process never clash). */
-export function createMetrics() {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'vad_' });
-  const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** How long workflow runs and their steps take (on the server, and on each worker in queue mode). */
+export function createRunMetrics(registry: Registry) {
   return {
-    registry,
-    requestDuration: new Histogram({
-      name: 'vad_http_request_duration_seconds',
-      help: 'HTTP request latency by route and status',
-      labelNames: ['method', 'route', 'status_code'] as const,
-      buckets: latencyBuckets,
-      registers: [registry],
-    }),
     stepDuration: new Histogram({
       name: 'vad_workflow_step_duration_seconds',
       help: 'Time spent in one workflow step per run, by block type',
@@ -25,6 +16,23 @@ export function createMetrics() {
       name: 'vad_workflow_run_duration_seconds',
       help: 'Workflow execution time (inputs decoded to outputs ready), by outcome',
       labelNames: ['outcome'] as const,
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+  };
+}
+
+/** Prometheus metrics of one server (its own registry, so two servers in one process never clash). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'vad_' });
+  return {
+    ...createRunMetrics(registry),
+    registry,
+    requestDuration: new Histogram({
+      name: 'vad_http_request_duration_seconds',
+      help: 'HTTP request latency by route and status',
+      labelNames: ['method', 'route', 'status_code'] as const,
       buckets: latencyBuckets,
       registers: [registry],
     }),

@@ -22,8 +22,8 @@ export interface ModelSummary {
 }
 
 export interface ModelStore {
+  /** Where the models are: the models folder, or the shared store in queue mode. */
   readonly directory: string;
-  pathOf(name: string): string;
   list(): Promise<ModelSummary[]>;
   get(name: string): Promise<ModelSummary>;
   remove(name: string): Promise<void>;
@@ -74,7 +74,6 @@ export function createModelStore(directory: string): ModelStore {
   }
   return {
     directory,
-    pathOf,
     async list() {
       let names: string[] = [];
       try {

@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, type WorkflowDefinition } from '@vad/core';
 import type { ServerContext } from './server-context.js';
-import { executeWorkflow, readAnomalyMapFormat } from './execute-workflow.js';
+import { readAnomalyMapFormat } from './run-request-body.js';
 import { toErrorResponse } from './http-errors.js';
 import { checkJsonDepth, checkWorkflowSize } from './workflow-limits.js';
 import type { LeasedWorkflow } from './workflow-cache.js';
@@ -71,7 +71,7 @@ export function registerStreamRoutes(app: FastifyInstance, context: ServerContex
         const index = frame++;
         const started = performance.now();
         try {
-          const response = await executeWorkflow(context, definition, { inputs: { ...baseInputs, ...next.inputs, [imageInput]: next.image }, anomaly_maps: anomalyMaps }, { signal: controller.signal, streamId });
+          const response = await context.runs.execute(definition, { inputs: { ...baseInputs, ...next.inputs, [imageInput]: next.image }, anomaly_maps: anomalyMaps }, { signal: controller.signal, streamId });
           send({ type: 'result', frame: index, outputs: response.outputs[0] ?? {}, ...(response.warnings && { warnings: response.warnings }), ms: Number((performance.now() - started).toFixed(1)), dropped });
         } catch (error) {
           if (controller.signal.aborted) return;

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { compileWorkflow, describe, InvalidInputError, type WorkflowDefinition, type WorkflowPlan } from '@vad/core';
 import type { ServerContext } from './server-context.js';
 import type { WorkflowRequirement } from './workflow-store.js';
-import { executeWorkflow, type RunRequestBody } from './execute-workflow.js';
+import type { RunRequestBody } from './run-request-body.js';
 import { checkWorkflowSize } from './workflow-limits.js';
 
 /** Aborts when the client goes away or the request runs past the configured timeout. */
@@ -75,7 +75,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, context: ServerCont
   const run = async (reply: FastifyReply, definition: WorkflowDefinition, body: Record<string, unknown>) => {
     checkWorkflowSize(definition, context.config.maxWorkflowSteps);
     const signal = requestSignal(reply, context.config.requestTimeoutMs);
-    return executeWorkflow(context, definition, body as RunRequestBody, { signal });
+    return context.runs.execute(definition, body as RunRequestBody, { signal });
   };
 
   app.post('/workflows/run', async (request, reply) => {

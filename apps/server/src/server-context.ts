@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from './config.js';
 import type { StandardRegistry } from '@vad/standard';
 import type { Metrics } from './metrics.js';
-import type { RunQueue } from './run-queue.js';
+import type { WorkflowRuns } from './execute-workflow.js';
 import type { WorkflowCache } from './workflow-cache.js';
 import type { WorkflowStore } from './workflow-store.js';
 import type { ModelStore } from './model-store.js';
@@ -21,7 +21,8 @@ export interface ServerContext {
   blocks: StandardRegistry;
   workflows: WorkflowCache;
   store: WorkflowStore;
-  queue: RunQueue;
+  /** Runs workflows: in this process, or on workers (queue mode, `VAD_REDIS_URL`). */
+  runs: WorkflowRuns;
   metrics: Metrics;
   models: ModelStore;
   fits: FitJobs;

@@ -13,6 +13,8 @@ import { createWorkflowCache } from './workflow-cache.js';
 import { createWorkflowStore } from './workflow-store.js';
 import { createModelStore } from './model-store.js';
 import { createFitJobs } from './fit-jobs.js';
+import { createLocalRuns } from './execute-workflow.js';
+import { createQueueMode } from './queue-mode.js';
 import { toErrorResponse, HttpProblem } from './http-errors.js';
 import { checkJsonDepth } from './workflow-limits.js';
 import { checkApiKey } from './api-key.js';
@@ -55,22 +57,29 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
   await fs.mkdir(config.modelsDir, { recursive: true });
   const workflows = createWorkflowCache({ registry: blocks.registry, host, capacity: config.workflowCacheSize, onError: (error) => logger.error({ err: error }, 'disposing a workflow failed') });
   const warmup: WarmupTask[] = [];
+  const queueMode = config.redisUrl ? createQueueMode({ ...config, redisUrl: config.redisUrl }, { workflows, registry: metrics.registry, log: logger as unknown as FastifyBaseLogger }) : undefined;
+  if (queueMode) warmup.push(queueMode.redis);
   const context: ServerContext = {
     config,
     blocks,
     workflows,
     store: createWorkflowStore(config.workflowsDirs),
-    queue: createRunQueue({
-      concurrency: config.maxConcurrentRuns,
-      maxWaiting: config.maxQueuedRuns,
-      onChange: (active, waiting) => {
-        metrics.queueDepth.set(waiting);
-        metrics.runsInFlight.set(active);
-      },
+    runs: queueMode?.runs ?? createLocalRuns({
+      workflows,
+      environment: { config, metrics },
+      onCacheSize: (size) => metrics.workflowCacheSize.set(size),
+      queue: createRunQueue({
+        concurrency: config.maxConcurrentRuns,
+        maxWaiting: config.maxQueuedRuns,
+        onChange: (active, waiting) => {
+          metrics.queueDepth.set(waiting);
+          metrics.runsInFlight.set(active);
+        },
+      }),
     }),
     metrics,
-    models: createModelStore(config.modelsDir),
-    fits: createFitJobs({
+    models: queueMode?.models ?? createModelStore(config.modelsDir),
+    fits: queueMode?.fits ?? createFitJobs({
       modelsDir: config.modelsDir,
       maxConcurrent: config.maxConcurrentFits,
       fit: (request) => fitPatchcoreModel(request, { cacheDir: config.cacheDir, maxImagePixels: config.maxImagePixels }),
@@ -124,7 +133,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
 
   app.get('/healthz', async () => ({ status: 'healthy' }));
   app.get('/readiness', async (_request, reply) => {
-    const pending = warmup.filter((task) => task.state === 'pending').map((task) => task.name);
+    const pending = warmup.filter((task) => task.state === 'pending').map((task) => (task.error ? { name: task.name, detail: task.error } : task.name));
     const failed = warmup.filter((task) => task.state === 'failed').map((task) => ({ name: task.name, error: task.error }));
     if (pending.length > 0) return reply.status(503).send({ status: 'starting', pending, failed });
     return { status: 'ready', failed };
@@ -142,7 +151,8 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
   const demo = registerDemoRoutes(app, context);
 
   const startWarmup = () => {
-    if (!config.warmBackbone) return;
+    // In queue mode the workers fit and run; they warm their own backbones.
+    if (!config.warmBackbone || queueMode) return;
     const task: WarmupTask = { name: 'default-backbone', state: 'pending' };
     warmup.push(task);
     // In the background: the server answers (and /readiness says "starting") while it loads.
@@ -173,6 +183,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
       await app.close();
       await context.fits.idle().catch(() => {});
       await workflows.clear();
+      await queueMode?.close();
     },
   };
 }

@@ -50,7 +50,10 @@ function corrupt(bytes: Buffer, corruption: Corruption): Buffer {
     case 0:
       return copy.subarray(0, position);
     case 1:
-      for (let i = 0; i < 1 + (length % 16); i++) copy[(position + i * 131) % copy.length] ^= 1 << (byte % 8);
+      for (let i = 0; i < 1 + (length % 16); i++) {
+        const index = (position + i * 131) % copy.length;
+        copy[index] = copy[index]! ^ (1 << (byte % 8));
+      }
       return copy;
     case 2:
       copy.fill(0, position, Math.min(copy.length, position + 1 + (length % 4096)));
