@@ -13,6 +13,8 @@ export interface RunOptions {
 /** Where workflow runs happen: in this process, or on workers behind Redis (queue mode). */
 export interface WorkflowRuns {
   execute(definition: WorkflowDefinition, body: RunRequestBody, options: RunOptions): Promise<RunResponse>;
+  /** Forgets a stream's state (its stateful blocks start afresh if the id comes back). */
+  endStream(definition: WorkflowDefinition, streamId: string): Promise<void>;
 }
 
 /**
@@ -26,6 +28,14 @@ export function createLocalRuns(options: { workflows: WorkflowCache; queue: RunQ
       options.onCacheSize?.(options.workflows.size);
       try {
         return await options.queue.run(() => runWorkflowRequest(options.environment, lease, body, runOptions), runOptions.signal);
+      } finally {
+        lease.release();
+      }
+    },
+    async endStream(definition, streamId) {
+      const lease = options.workflows.acquire(definition);
+      try {
+        await lease.workflow.resetStream(streamId);
       } finally {
         lease.release();
       }

@@ -16,6 +16,8 @@ export interface SubmitOptions {
 export interface JobChannel<Data, Result> {
   readonly queue: Queue;
   submit(data: Data, options: SubmitOptions): Promise<Result>;
+  /** Adds a job nobody waits for. */
+  send(jobName: string, data: Data): Promise<void>;
   /** Throws the 503 a request gets while Redis is unreachable. */
   ensureReachable(): void;
   close(): Promise<void>;
@@ -48,7 +50,9 @@ export function createJobChannel<Data, Result>(
     defaultJobOptions: { removeOnComplete: keepFinished, removeOnFail: keepFinished },
   });
   queue.on('error', () => {}); // connection errors are reported through requests and /readiness
-  const events = new QueueEvents(name, { connection: redisConnection(options.url, 'blocking'), prefix: queuePrefix });
+  // Read from a minute back, not from "now": a job added before the reader's first XREAD (a queue
+  // made just before its first job) must not have its answer missed.
+  const events = new QueueEvents(name, { connection: redisConnection(options.url, 'blocking'), prefix: queuePrefix, lastEventId: `${Date.now() - 60_000}-0` });
   events.on('error', () => {});
   const waiters = new Map<string, { resolve(value: Result): void; reject(error: unknown): void }>();
 
@@ -90,11 +94,13 @@ export function createJobChannel<Data, Result>(
         };
         if (submit.signal?.aborted) onAbort();
         else submit.signal?.addEventListener('abort', onAbort, { once: true });
-        if (submit.stillPossible) {
-          poll = setInterval(() => {
-            void submit.stillPossible!().then((problem) => problem && reject(new HttpProblem(503, 'WorkerLostError', problem, 'queue')), () => {});
-          }, 1000);
-        }
+        // Every second: an answer whose event was missed (a reconnect) is read from the job itself.
+        poll = setInterval(() => {
+          void queue.getJob(submit.jobId).then((job) => {
+            if (job?.finishedOn && job.failedReason === undefined) resolve(job.returnvalue as Result);
+          }, () => {});
+          if (submit.stillPossible) void submit.stillPossible().then((problem) => problem && reject(new HttpProblem(503, 'WorkerLostError', problem, 'queue')), () => {});
+        }, 1000);
       });
       try {
         try {
@@ -112,6 +118,9 @@ export function createJobChannel<Data, Result>(
         submit.signal?.removeEventListener('abort', onAbort);
         options.metrics.jobSeconds.observe({ queue: name, outcome }, (performance.now() - started) / 1000);
       }
+    },
+    async send(jobName, data) {
+      await queue.add(jobName, data);
     },
     async close() {
       options.connection.off('close', onClose);

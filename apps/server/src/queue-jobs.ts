@@ -24,6 +24,10 @@ export const workerKeyPattern = `${queuePrefix}:workers:*`;
 /** Which worker holds a stream's state. */
 export const streamOwnerKey = (streamId: string) => `${queuePrefix}:streams:${streamId}`;
 
+/** Job names: a run, or the end of a stream (its worker forgets the stream's state). */
+export const runJobName = 'run';
+export const endStreamJobName = 'end-stream';
+
 export interface RunJobData {
   definition: WorkflowDefinition;
   body: RunRequestBody;

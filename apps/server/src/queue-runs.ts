@@ -4,12 +4,18 @@ import type { WorkflowRuns } from './execute-workflow.js';
 import type { WorkflowCache } from './workflow-cache.js';
 import { ForwardedError, HttpProblem } from './http-errors.js';
 import { createJobChannel, type JobChannel } from './job-channel.js';
-import { runsQueueName, streamOwnerKey, workerKey, workerKeyPattern, workerQueueName, type RunJobData, type RunJobResult } from './queue-jobs.js';
+import { endStreamJobName, runsQueueName, streamOwnerKey, workerKey, workerKeyPattern, workerQueueName, type RunJobData, type RunJobResult } from './queue-jobs.js';
 import type { QueueMetrics } from './queue-metrics.js';
 
 export interface QueuedRuns extends WorkflowRuns {
   channels(): JobChannel<RunJobData, RunJobResult>[];
   close(): Promise<void>;
+}
+
+/** Inputs as JSON can carry them: image bytes (a stream's binary frames) as base64. */
+function jsonInputs(inputs: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!inputs) return inputs;
+  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, value instanceof Uint8Array ? { type: 'base64', value: Buffer.from(value).toString('base64') } : value]));
 }
 
 /** A stream stays with its worker this long after its last frame. */
@@ -76,7 +82,7 @@ export function createQueuedRuns(options: { url: string; connection: Redis; work
       // Compiling is cheap and blocks are created lazily, so this loads no model here.
       options.workflows.acquire(definition).release();
       shared.ensureReachable();
-      const data: RunJobData = { definition, body, deadline: Date.now() + options.timeoutMs, ...(runOptions.streamId && { streamId: runOptions.streamId }) };
+      const data: RunJobData = { definition, body: { ...body, inputs: jsonInputs(body.inputs) }, deadline: Date.now() + options.timeoutMs, ...(runOptions.streamId && { streamId: runOptions.streamId }) };
       const jobId = randomUUID();
       let result: RunJobResult;
       if (runOptions.streamId) {
@@ -97,6 +103,11 @@ export function createQueuedRuns(options: { url: string; connection: Redis; work
       }
       if (!result.ok) throw new ForwardedError(result.status, result.body);
       return result.response;
+    },
+    async endStream(definition, streamId) {
+      const owner = await connection.get(streamOwnerKey(streamId));
+      await connection.del(streamOwnerKey(streamId));
+      if (owner) await channelFor(owner).send(endStreamJobName, { definition, body: {}, streamId, deadline: Date.now() + options.timeoutMs });
     },
     channels: () => [shared, ...perWorker.values()],
     async close() {

@@ -118,11 +118,9 @@ export function registerStreamRoutes(app: FastifyInstance, context: ServerContex
       context.metrics.streamsOpen.dec();
       controller.abort(new Error('the stream closed'));
       pending = undefined;
-      const held = lease;
+      lease?.release();
       lease = undefined;
-      if (held) {
-        held.workflow.resetStream(streamId).catch((error) => request.log.warn({ err: error }, 'resetting a stream failed')).finally(() => held.release());
-      }
+      if (definition) context.runs.endStream(definition, streamId).catch((error: Error) => request.log.warn({ err: error }, 'resetting a stream failed'));
     });
   });
 }

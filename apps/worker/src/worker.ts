@@ -13,6 +13,7 @@ import {
   createRunMetrics,
   createWorkflowCache,
   describeRedis,
+  endStreamJobName,
   fitErrorEvent,
   fitPatchcoreModel,
   fitsQueueName,
@@ -96,6 +97,12 @@ export async function createVadWorker(options: { config?: Partial<WorkerConfig>;
   async function run(job: Job<RunJobData>): Promise<RunJobResult> {
     const { definition, body, streamId, deadline } = job.data;
     try {
+      if (job.name === endStreamJobName && streamId) {
+        streams.delete(streamId);
+        const lease = workflows.acquire(definition);
+        await lease.workflow.resetStream(streamId).finally(() => lease.release());
+        return { ok: true, response: { outputs: [] } };
+      }
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new AbortedError({ message: 'the run waited in the queue past its request timeout (VAD_REQUEST_TIMEOUT_MS); no worker was free in time' });
       await mirror.syncIfChanged();
@@ -144,7 +151,7 @@ export async function createVadWorker(options: { config?: Partial<WorkerConfig>;
   const common = { prefix: queuePrefix, lockDuration: config.jobLockMs, stalledInterval: config.jobLockMs, maxStalledCount: 2 };
   const connection = () => redisConnection(config.redisUrl, 'blocking');
   const processRun = (job: Job<RunJobData>) => {
-    log.debug({ job: job.id, queue: job.queueName }, 'run started');
+    log.debug({ job: job.id, name: job.name, queue: job.queueName, stream: job.data.streamId }, 'run started');
     return timed(job.queueName, () => run(job));
   };
   workers.push(new Worker<RunJobData, RunJobResult>(runsQueueName, processRun, { ...common, connection: connection(), concurrency: config.concurrency }));

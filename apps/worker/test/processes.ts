@@ -103,7 +103,7 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
     logs: () => output.lines.map(parse),
     waitForLog: (test, timeoutMs, what) => output.waitFor((line) => test(parse(line)), timeoutMs, what).then(parse),
     async kill(signal) {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill(signal);
       return exited;
