@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
-import { WebSocket } from 'ws';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson, startTestServer, type TestServer } from './start-server.js';
 import { writeTestPlugin } from './plugin-package.js';
 import { sampleJpeg } from './images.js';
+import { openStream } from './stream-client.js';
 
 const specification = {
   version: '1.0',
@@ -19,24 +19,6 @@ const specification = {
     { type: 'JsonField', name: 'annotated', selector: '$steps.annotate.image' },
   ],
 };
-
-/** A client for the stream endpoint that collects the answers in order. */
-async function openStream(base: string, start: Record<string, unknown>) {
-  const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/vad/stream`);
-  const messages: any[] = [];
-  const waiters: Array<() => void> = [];
-  socket.on('message', (data) => {
-    messages.push(JSON.parse(String(data)));
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  socket.send(JSON.stringify({ type: 'start', ...start }));
-  const next = async (): Promise<any> => {
-    while (messages.length === 0) await new Promise<void>((resolve) => waiters.push(resolve));
-    return messages.shift();
-  };
-  return { socket, next, close: () => new Promise((resolve) => { socket.once('close', resolve); socket.close(); }) };
-}
 
 describe('plugins from VAD_PLUGINS and WebSocket streams', () => {
   let server: TestServer;

@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamOwnerKey } from '@vad/server';
 import { startTestServer, testCacheDir, type TestServer } from '../../server/test/start-server.js';
 import { writeTestPlugin } from '../../server/test/plugin-package.js';
+import { openStream } from '../../server/test/stream-client.js';
 import { redisAvailable, startRedis, startWorker, type WorkerProcess } from './processes.js';
 
 const enabled = redisAvailable();
@@ -20,25 +20,10 @@ const counter = {
 // A 1 × 1 PNG, sent as a binary frame.
 const frame = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==', 'base64');
 
-async function openStream(base: string, start: Record<string, unknown>) {
-  const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/vad/stream`);
-  const messages: any[] = [];
-  const waiters: Array<() => void> = [];
-  socket.on('message', (data) => {
-    messages.push(JSON.parse(String(data)));
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  socket.send(JSON.stringify({ type: 'start', ...start }));
-  const next = async (): Promise<any> => {
-    while (messages.length === 0) await new Promise<void>((resolve) => waiters.push(resolve));
-    return messages.shift();
-  };
-  const send = async () => {
-    socket.send(frame);
-    return next();
-  };
-  return { next, send, close: () => new Promise((resolve) => { socket.once('close', resolve); socket.close(); }) };
+/** Sends one binary frame and returns the answer. */
+async function send(stream: Awaited<ReturnType<typeof openStream>>) {
+  stream.socket.send(frame);
+  return stream.next();
 }
 
 describe.skipIf(!enabled)('queue mode: streams keep their state on one worker', () => {
@@ -67,7 +52,7 @@ describe.skipIf(!enabled)('queue mode: streams keep their state on one worker', 
     const stream = await openStream(server.base, { specification: counter, stream_id: 'line-1' });
     expect(await stream.next()).toMatchObject({ type: 'ready', stream_id: 'line-1' });
     const counts = [];
-    for (let i = 0; i < 6; i++) counts.push((await stream.send()).outputs.count);
+    for (let i = 0; i < 6; i++) counts.push((await send(stream)).outputs.count);
     // With two workers taking shared jobs, only affinity gives 1…6: the counter lives in one process.
     expect(counts).toEqual([1, 2, 3, 4, 5, 6]);
     const owner = await client.get(streamOwnerKey('line-1'));
@@ -75,11 +60,11 @@ describe.skipIf(!enabled)('queue mode: streams keep their state on one worker', 
 
     await workers[owner === 'w1' ? 0 : 1]!.kill('SIGKILL');
     // The frame in flight when the worker died is answered with an error that says what happened.
-    const lost = await stream.send();
+    const lost = await send(stream);
     if (lost.type === 'error') expect(lost.message).toMatch(/stopped during this frame.*another worker/);
     else expect(lost.outputs.count).toBe(1);
     const after = [];
-    for (let i = 0; i < 3; i++) after.push((await stream.send()).outputs.count);
+    for (let i = 0; i < 3; i++) after.push((await send(stream)).outputs.count);
     expect(after).toEqual(lost.type === 'error' ? [1, 2, 3] : [2, 3, 4]);
     expect(await client.get(streamOwnerKey('line-1'))).not.toBe(owner);
 
@@ -87,7 +72,7 @@ describe.skipIf(!enabled)('queue mode: streams keep their state on one worker', 
     await stream.close();
     const again = await openStream(server.base, { specification: counter, stream_id: 'line-1' });
     await again.next();
-    expect((await again.send()).outputs.count).toBe(1);
+    expect((await send(again)).outputs.count).toBe(1);
     await again.close();
   });
 });
