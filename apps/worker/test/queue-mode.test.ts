@@ -130,6 +130,19 @@ describe.skipIf(!enabled)('queue mode: servers and workers over a real Redis', (
     workers.splice(workers.indexOf(started.worker), 1);
   });
 
+  it('a worker told to stop (SIGTERM) finishes the run in flight before it exits', async () => {
+    const stopping = await startWorker(env);
+    // Only this worker is free to take the run: the others are stopped for the moment.
+    const others = workers.splice(0);
+    await Promise.all(others.map((worker) => worker.kill('SIGKILL')));
+    const answer = postJson(`${server.base}/workflows/run`, { specification: sleeper(1500), inputs: { image: pixel } });
+    await stopping.waitForLog((log) => log.msg === 'run started', 20_000, 'the run to start');
+    const exited = stopping.kill('SIGTERM');
+    expect(await answer).toEqual({ status: 200, body: { outputs: [{ slept: 1500 }] } });
+    expect(await exited).toBe(0);
+    workers.push(await startWorker(env));
+  });
+
   it('a fit whose worker dies halfway leaves the previous model as it was; another worker finishes it', async () => {
     // One worker, so the one killed is the one fitting.
     for (const extra of workers.splice(1)) await extra.kill('SIGKILL');
