@@ -17,6 +17,8 @@ export interface QueueMode {
   models: ModelStore;
   /** `ready` while Redis answers; `/readiness` reports it. */
   redis: WarmupTask;
+  /** Resolves once Redis first answers, or after five seconds (a server starts without Redis too). */
+  firstConnection: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,10 @@ export function createQueueMode(config: ServerConfig & { redisUrl: string }, dep
     redis.state = 'pending';
     redis.error = `Redis at ${describeRedis(url)} is unreachable; reconnecting`;
   });
+  const firstConnection = new Promise<void>((resolve) => {
+    connection.once('ready', () => resolve());
+    setTimeout(resolve, 5000).unref();
+  });
   connection.on('error', () => {}); // reported by the close handler and by each request's 503
 
   const store = createFolderStore(config.storeDir);
@@ -58,6 +64,7 @@ export function createQueueMode(config: ServerConfig & { redisUrl: string }, dep
     fits,
     models,
     redis,
+    firstConnection,
     async close() {
       await runs.close();
       await fits.close();

@@ -58,7 +58,11 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
   const workflows = createWorkflowCache({ registry: blocks.registry, host, capacity: config.workflowCacheSize, onError: (error) => logger.error({ err: error }, 'disposing a workflow failed') });
   const warmup: WarmupTask[] = [];
   const queueMode = config.redisUrl ? createQueueMode({ ...config, redisUrl: config.redisUrl }, { workflows, registry: metrics.registry, log: logger as unknown as FastifyBaseLogger }) : undefined;
-  if (queueMode) warmup.push(queueMode.redis);
+  if (queueMode) {
+    warmup.push(queueMode.redis);
+    // So the first request after start is not refused while the connection is still being made.
+    await queueMode.firstConnection;
+  }
   const context: ServerContext = {
     config,
     blocks,

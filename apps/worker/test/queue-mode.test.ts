@@ -114,6 +114,19 @@ describe.skipIf(!enabled)('queue mode: servers and workers over a real Redis', (
     expect(saved.body.message).toMatch(/image/);
   });
 
+  it('answers a run that passes the request timeout with 504, as in-process, and keeps serving', async () => {
+    const impatient = await startTestServer({ redisUrl: redis.url, storeDir, plugins: [plugin.packageName], pluginsFrom: plugin.root, requestTimeoutMs: 300 });
+    try {
+      const late = await postJson(`${impatient.base}/workflows/run`, { specification: sleeper(2000), inputs: { image: pixel } });
+      expect(late.status).toBe(504);
+      expect(late.body.error_type).toBe('AbortedError');
+      // The worker gives up on it at the same deadline, and the next run is answered.
+      expect(await postJson(`${impatient.base}/workflows/run`, { specification: echo, inputs: { x: 3 } })).toEqual({ status: 200, body: { outputs: [{ y: 3 }] } });
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('hands a job whose worker is killed mid-run to another worker, and answers it once', async () => {
     const retriesBefore = await metric(server.base, /^vad_queue_retries_total\{queue="runs"\}/);
     const earlier = new Set(workers.flatMap((worker) => worker.logs().filter((log) => log.msg === 'run started').map((log) => log.job)));
