@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { HttpProblem } from './http-errors.js';
-import { checkModelName, modelInfoFile } from './model-store.js';
+import { checkModelName, modelInfoFile, replaceFolder } from './model-store.js';
 
 export interface FitProgress {
   /** e.g. `decode`, `features`, `coreset`, `calibrate`, `save`. */
@@ -149,10 +149,7 @@ export function createFitJobs(options: { modelsDir: string; maxConcurrent: numbe
       const metadata = await options.fit({ ...request, folder: temporary, signal: controller.signal, onProgress: progressEvents((event) => book.emit(job, event)) });
       const info = modelInfo(job.model, request.images.length, metadata);
       await fs.writeFile(path.join(temporary, modelInfoFile), JSON.stringify(info, null, 2));
-      const previous = `${final}.replaced-${job.id}`;
-      const hadPrevious = await fs.rename(final, previous).then(() => true, () => false);
-      await fs.rename(temporary, final);
-      if (hadPrevious) await fs.rm(previous, { recursive: true, force: true });
+      await replaceFolder(temporary, final);
       book.emit(job, { type: 'progress', phase: 'save', done: 1, total: 1, fraction: 1 });
       book.emit(job, { type: 'done', model: job.model, metadata: info, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) });
     } catch (error) {

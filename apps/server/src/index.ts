@@ -18,7 +18,7 @@ export type { RunRequestBody, RunResponse } from './run-request-body.js';
 export { fitPatchcoreModel, modelFileName, warmDefaultBackbone } from './patchcore-fit.js';
 export { modelInfo, fitErrorEvent, progressEvents } from './fit-jobs.js';
 export type { FitEvent, FitProgress } from './fit-jobs.js';
-export { modelInfoFile } from './model-store.js';
+export { modelInfoFile, replaceFolder } from './model-store.js';
 export { createFolderStore, ChecksumError } from './shared-store.js';
 export type { SharedStore, ModelManifest, BlobRef } from './shared-store.js';
 export { createQueueMetrics } from './queue-metrics.js';

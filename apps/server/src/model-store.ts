@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { HttpProblem } from './http-errors.js';
@@ -28,6 +29,17 @@ export interface ModelStore {
   get(name: string): Promise<ModelSummary>;
   remove(name: string): Promise<void>;
   exists(name: string): Promise<boolean>;
+}
+
+/**
+ * Puts the complete folder `temporary` in the place of `final` (which may not exist yet): the old
+ * folder is moved aside, the new one renamed in, the old one removed, so readers see one or the other.
+ */
+export async function replaceFolder(temporary: string, final: string): Promise<void> {
+  const previous = `${final}.replaced-${randomUUID()}`;
+  const hadPrevious = await fs.rename(final, previous).then(() => true, () => false);
+  await fs.rename(temporary, final);
+  if (hadPrevious) await fs.rm(previous, { recursive: true, force: true });
 }
 
 /** The file every model folder written by this server carries, describing it. */

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { modelInfoFile, modelsChangedChannel, type ModelManifest, type SharedStore } from '@vad/server';
+import { modelInfoFile, modelsChangedChannel, replaceFolder, type ModelManifest, type SharedStore } from '@vad/server';
 
 /** Marks a model folder as a copy of the store's, and of which content. */
 const markerFile = '.vad-store-content';
@@ -53,10 +53,7 @@ export function createModelMirror(options: { store: SharedStore; modelsDir: stri
       for (const [file, ref] of Object.entries(manifest.files)) await options.store.copyTo(ref, path.join(temporary, file));
       await fs.writeFile(path.join(temporary, modelInfoFile), JSON.stringify(manifest.metadata, null, 2));
       await fs.writeFile(path.join(temporary, markerFile), contentOf(manifest));
-      const previous = `${folder}.replaced-${randomUUID()}`;
-      const hadPrevious = await fs.rename(folder, previous).then(() => true, () => false);
-      await fs.rename(temporary, folder);
-      if (hadPrevious) await fs.rm(previous, { recursive: true, force: true });
+      await replaceFolder(temporary, folder);
     } catch (error) {
       await fs.rm(temporary, { recursive: true, force: true });
       throw error;

@@ -194,7 +194,7 @@ export async function createVadWorker(options: { config?: Partial<WorkerConfig>;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const bound = server.address();
   const address = typeof bound === 'object' && bound ? `http://${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}` : '';
-  log.info({ worker: id, redis: describeRedis(config.redisUrl), concurrency: config.concurrency, metrics: `${address}/metrics` }, 'vad worker taking jobs');
+  log.info({ redis: describeRedis(config.redisUrl), concurrency: config.concurrency, metrics: `${address}/metrics` }, 'vad worker taking jobs');
 
   return {
     id,
