@@ -28,12 +28,21 @@ export interface FeatureBackbone {
  * How images are sized for the backbone. `square`: stretched to `size × size` (one grid for every
  * image; PaDiM needs it). `scale`: resized by `factor`, aspect kept, each side at least `minSide`
  * (images keep their physical scale — for crops of one camera at one distance, like magnetic tiles).
+ * `fit`: the longer side resized to `longSide`, aspect kept, the shorter at least `minSide` (a
+ * 600 × 800 photo is not squashed into a square, so thin defects keep their width).
  */
-export type InputGeometry = { readonly mode: 'square'; readonly size: number } | { readonly mode: 'scale'; readonly factor: number; readonly minSide: number };
+export type InputGeometry =
+  | { readonly mode: 'square'; readonly size: number }
+  | { readonly mode: 'scale'; readonly factor: number; readonly minSide: number }
+  | { readonly mode: 'fit'; readonly longSide: number; readonly minSide: number };
 
 /** The backbone input size for an image of `width × height`. */
 export function inputSizeFor(geometry: InputGeometry, width: number, height: number): { width: number; height: number } {
   if (geometry.mode === 'square') return { width: geometry.size, height: geometry.size };
+  if (geometry.mode === 'fit') {
+    const factor = geometry.longSide / Math.max(width, height);
+    return { width: Math.max(geometry.minSide, Math.round(width * factor)), height: Math.max(geometry.minSide, Math.round(height * factor)) };
+  }
   return {
     width: Math.max(geometry.minSide, Math.round(width * geometry.factor)),
     height: Math.max(geometry.minSide, Math.round(height * geometry.factor)),

@@ -55,6 +55,11 @@ export interface PatchCoreHeader {
   readonly scoring?: ScoringRecord;
   /** Gaussian σ of the map blur at 256 px; it scales with the image's size. */
   readonly mapSigmaAt256: number;
+  /**
+   * When set, the map blur's σ in feature-grid cells instead (`mapSigmaAt256` is then ignored): a
+   * finer grid gets a tighter blur, so a sharper backbone grid is not smoothed back to a coarse map.
+   */
+  readonly mapSigmaCells?: number;
   readonly training: { readonly images: number; readonly heldOut: number; readonly augmentations: readonly Augmentation[] };
 }
 
@@ -77,6 +82,8 @@ export interface PatchCoreFitOptions extends SessionOptions {
   tapWeights?: readonly number[];
   /** How images are sized for the backbone (default: stretched to the backbone's square input size). */
   geometry?: InputGeometry;
+  /** Map blur σ in feature-grid cells (default: none, the older 4 px at 256 px). */
+  mapSigmaCells?: number;
   /** Extra views per training image (few-shot); none by default. */
   augmentations?: readonly Augmentation[];
   /** How distances become scores (default `defaultScoring`: exposure search and the image's median added). */
@@ -142,6 +149,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
     contrast = 'none',
     augmentations: augmentationList = [],
     scoring = defaultScoring,
+    mapSigmaCells,
     seed = 0,
     batchSize = 8,
     onProgress,
@@ -150,6 +158,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
   if (!(coresetRatio > 0 && coresetRatio <= 1)) throw new InvalidInputError({ message: `coresetRatio must be in (0, 1], got ${coresetRatio}`, property: 'coresetRatio' });
   checkAugmentations(augmentationList);
   checkScoring(scoring);
+  if (mapSigmaCells !== undefined && !(mapSigmaCells > 0 && Number.isFinite(mapSigmaCells))) throw new InvalidInputError({ message: `mapSigmaCells must be a positive number, got ${mapSigmaCells}`, property: 'mapSigmaCells' });
   const files = await resolveTrainingImages(source);
   const fewShot = files.length <= fullBankMaxImages;
   const { bankFiles, heldOutFiles } = splitHeldOut(files, fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1)), seed);
@@ -187,6 +196,7 @@ export async function fitPatchCore(source: string | readonly string[], options: 
         threshold,
         scoring,
         mapSigmaAt256: 4,
+        ...(mapSigmaCells !== undefined && { mapSigmaCells }),
         training: { images: files.length, heldOut: heldOutFiles.length, augmentations: [...augmentationList] },
       },
       bank,
@@ -455,7 +465,8 @@ export async function createPatchCoreDetector(
   const scoring = header.scoring ?? plainScoring;
   const scoreGrid = (images: readonly Pick<LoadedImage, 'data' | 'width' | 'height'>[]) => scoreImages(pipeline, search!, images, scoring);
   const renderMap = async (grid: GridScores, width: number, height: number) => {
-    const map = await renderer!.render(grid.scores, grid.gridWidth, grid.gridHeight, width, height, (header.mapSigmaAt256 * Math.sqrt(width * height)) / 256);
+    const sigma = header.mapSigmaCells !== undefined ? header.mapSigmaCells * Math.sqrt((width / grid.gridWidth) * (height / grid.gridHeight)) : (header.mapSigmaAt256 * Math.sqrt(width * height)) / 256;
+    const map = await renderer!.render(grid.scores, grid.gridWidth, grid.gridHeight, width, height, sigma);
     for (let index = 0; index < map.length; index++) map[index]! *= scale;
     return map;
   };

@@ -1,0 +1,40 @@
+// One candidate configuration on one dataset of the selection protocol (BENCHMARKS.md): fitted on the
+// split's `train`, scored on its validation set (held-out normals + synthetic defects drawn on them,
+// seeded) and on its `test` set (real defects). Prints one JSON line.
+// node bench/select-config.mjs --split hazelnut [--seed 0] [--backbone inception_v3] [--taps mixed2,mixed5]
+//   [--geometry square:192|fit:320] [--ratio 0.1] [--scoring default|single|plain] [--sigma-cells 1 | none]
+import { parseArgs } from 'node:util';
+import { loadSplit, splitNames } from './splits.mjs';
+import { defaultScoring, singleExposureScoring, plainScoring, loadFeatureBackbone, createPatchCoreDetector, evaluateDetector, fitPatchCore } from '../dist/index.js';
+
+const { values } = parseArgs({
+  options: {
+    split: { type: 'string' }, seed: { type: 'string', default: '0' }, backbone: { type: 'string', default: 'inception_v3' },
+    taps: { type: 'string', default: 'mixed5' }, geometry: { type: 'string', default: 'square:192' }, ratio: { type: 'string', default: '0.1' },
+    scoring: { type: 'string', default: 'default' }, 'sigma-cells': { type: 'string', default: 'none' }, 'test-only': { type: 'boolean', default: false },
+  },
+});
+if (!splitNames.includes(values.split)) throw new Error(`--split must be one of ${splitNames.join(', ')}`);
+const seed = Number(values.seed);
+const [mode, side] = values.geometry.split(':');
+const geometry = mode === 'fit' ? { mode: 'fit', longSide: Number(side), minSide: 96 } : { mode: 'square', size: Number(side) };
+const scoring = { default: defaultScoring, single: singleExposureScoring, plain: plainScoring }[values.scoring];
+const split = await loadSplit(values.split, { seed });
+const backbone = await loadFeatureBackbone(values.backbone, { taps: values.taps.split(','), inputSize: Number(side) });
+const started = performance.now();
+const model = await fitPatchCore(split.train, {
+  backbone, seed, geometry, scoring, coresetRatio: Number(values.ratio),
+  ...(values['sigma-cells'] !== 'none' && { mapSigmaCells: Number(values['sigma-cells']) }),
+});
+const fitSeconds = (performance.now() - started) / 1000;
+const detector = await createPatchCoreDetector(model, backbone);
+const round = (value) => (value === undefined ? undefined : +value.toFixed(4));
+const metrics = (result) => ({ imageAuroc: round(result.imageAuroc), pixelAuroc: round(result.pixelAuroc), aupro: round(result.aupro), predictMs: +result.timing.predictMillisecondsPerImage.toFixed(1) });
+const validation = values['test-only'] ? undefined : metrics(await evaluateDetector(detector, split.validation));
+const test = metrics(await evaluateDetector(detector, split.test));
+console.log(JSON.stringify({
+  split: values.split, seed, backbone: values.backbone, taps: values.taps, geometry: values.geometry, ratio: Number(values.ratio), scoring: values.scoring, sigmaCells: values['sigma-cells'],
+  train: split.train.length, bank: model.header.bank.size, validation, test, fitSeconds: +fitSeconds.toFixed(1),
+}));
+await detector.dispose();
+await backbone.dispose();
