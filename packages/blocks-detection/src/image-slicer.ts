@@ -1,5 +1,4 @@
-import { defineBlock, field, InvalidInputError, kinds, z, type VadImage } from '@vad/core';
-import { sliceLayout } from './slice-layout.js';
+import { defineBlock, field, InvalidInputError, kinds, sliceLayout, z, type VadImage } from '@vad/core';
 
 /**
  * Cuts an image into equal, overlapping slices (Roboflow's `image_slicer@v2` semantics) and adds

@@ -8,8 +8,8 @@ import { referenceComparison } from './reference-comparison.js';
 
 export { imageSlicer, sliceImage } from './image-slicer.js';
 export type { SliceImageOptions } from './image-slicer.js';
-export { sliceLayout } from './slice-layout.js';
-export type { SliceLayoutOptions, SliceRegion } from './slice-layout.js';
+export { sliceLayout } from '@vad/core';
+export type { SliceLayoutOptions, SliceRegion } from '@vad/core';
 export { detectionsStitch, stitchDetections } from './detections-stitch.js';
 export type { StitchOptions } from './detections-stitch.js';
 export { detectionsFilter, filterDetections, passesFilter } from './detections-filter.js';

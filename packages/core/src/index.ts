@@ -39,3 +39,5 @@ export { z } from 'zod';
 export { serializeValue, summarizeAnomalyMap } from './serialize.js';
 export type { SerializeVisitor } from './serialize.js';
 export { readWorkflowFile } from './workflow-file.js';
+export { sliceLayout } from './slice-layout.js';
+export type { SliceLayoutOptions, SliceRegion } from './slice-layout.js';

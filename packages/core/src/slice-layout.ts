@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@vad/core';
+import { InvalidInputError } from './errors.js';
 
 export interface SliceLayoutOptions {
   imageWidth: number;

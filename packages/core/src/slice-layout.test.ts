@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@vad/core';
+import { InvalidInputError } from './errors.js';
 import { describe, expect, it } from 'vitest';
 import { sliceLayout } from './slice-layout.js';
 
