@@ -440,12 +440,15 @@ async function fitModel() {
   const name = $('#fit-name').value.trim();
   const form = new FormData();
   form.append('name', name);
+  form.append('options', JSON.stringify({ preset: $('#fit-preset').value }));
   for (const file of state.fitFiles) form.append('images', file, file.name);
+  $('#fit-selection').hidden = true;
   const message = $('#fit-message');
   $('#fit-button').disabled = true;
   try {
     const done = await streamFit('/vad/models/fit', form, $('#fit-progress'), message);
     setMessage(message, `model "${done.model}" fitted in ${done.seconds} s`);
+    if (done.metadata?.selection) showSelection(done.metadata.selection);
     state.lastFitModel = done.model;
     $('#fit-try').hidden = false;
     await loadModels();
@@ -454,6 +457,31 @@ async function fitModel() {
   } finally {
     $('#fit-button').disabled = state.fitFiles.length === 0;
   }
+}
+
+// `auto`: what was tried on the synthetic defects, the winner marked, and why it won.
+function showSelection(selection) {
+  const table = $('#fit-selection');
+  table.replaceChildren();
+  const caption = table.createCaption();
+  caption.textContent = `auto chose ${selection.winner}: ${selection.reason} (${selection.heldOut} held-out images, ${selection.syntheticDefects} synthetic defects)`;
+  const row = (cells, tag) => {
+    const tr = document.createElement('tr');
+    for (const text of cells) {
+      const cell = document.createElement(tag);
+      cell.textContent = text;
+      tr.append(cell);
+    }
+    table.append(tr);
+    return tr;
+  };
+  row(['candidate', 'pixel AUROC', 'AUPRO', 'image AUROC', 'time'], 'th');
+  for (const candidate of selection.candidates) {
+    const { pixelAuroc, aupro, imageAuroc } = candidate.validation;
+    const tr = row([candidate.name, pixelAuroc.toFixed(3), aupro.toFixed(3), imageAuroc.toFixed(3), `${candidate.seconds.toFixed(1)} s`], 'td');
+    if (candidate.name === selection.winner) tr.className = 'winner';
+  }
+  table.hidden = false;
 }
 
 async function tryModel(model) {

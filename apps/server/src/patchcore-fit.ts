@@ -12,7 +12,8 @@ const extensions: Record<string, string> = { jpeg: '.jpg', png: '.png', webp: '.
 /**
  * Fits a PatchCore (or PaDiM) model with @vad/patchcore from uploaded normal images: each upload
  * is checked to be an image within the pixel limit, written to a scratch folder, fitted, and
- * the model written as `<folder>/model.vad`. Options: `preset`, `backbone`, `detector`,
+ * the model written as `<folder>/model.vad`. Options: `preset` (`auto` chooses among candidates on
+ * synthetic defects and returns its `selection`), `backbone`, `detector`,
  * `coreset_ratio`, `augmentations` (e.g. `["darker", "brighter"]`), `exposure_gains` (`[]`: one exposure).
  */
 export async function fitPatchcoreModel(request: Parameters<FitFunction>[0], host: { cacheDir: string; maxImagePixels: number }): Promise<Record<string, unknown>> {
@@ -49,7 +50,11 @@ export async function fitPatchcoreModel(request: Parameters<FitFunction>[0], hos
         request.onProgress({ phase: phases[progress.stage] ?? progress.stage, done: progress.done, total: progress.total });
       },
     });
-    return { type: result.detector, file: modelFileName, backbone: result.backbone, images: result.images, bank_size: result.bankSize ?? null, threshold: result.threshold, fit_ms: Math.round(result.milliseconds) };
+    return {
+      type: result.detector, file: modelFileName, backbone: result.backbone, images: result.images, bank_size: result.bankSize ?? null, threshold: result.threshold, fit_ms: Math.round(result.milliseconds),
+      // `preset: "auto"`: each candidate's validation scores and why the winner won (also in the model file).
+      ...(result.selection && { selection: result.selection }),
+    };
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
@@ -61,14 +66,14 @@ function fitOptionsFrom(options: Record<string, unknown>): Partial<FitCommandOpt
     throw new InvalidInputError({ message: `options.${name} must be ${expected}, got ${JSON.stringify(options[name])}`, property: `options.${name}` });
   };
   const { preset, backbone, detector, coreset_ratio: coresetRatio, augmentations, exposure_gains: exposureGains } = options;
-  if (preset !== undefined && typeof preset !== 'string') fail('preset', 'a preset name (default, fine or fast)');
+  if (preset !== undefined && typeof preset !== 'string') fail('preset', 'a preset name (default, auto, fine or fast)');
   if (backbone !== undefined && typeof backbone !== 'string') fail('backbone', 'a backbone name');
   if (detector !== undefined && detector !== 'patchcore' && detector !== 'padim') fail('detector', '"patchcore" or "padim"');
   if (coresetRatio !== undefined && typeof coresetRatio !== 'number') fail('coreset_ratio', 'a number in (0, 1]');
   if (augmentations !== undefined && !(Array.isArray(augmentations) && augmentations.every((name) => typeof name === 'string'))) fail('augmentations', 'a list of names such as ["darker", "brighter"]');
   if (exposureGains !== undefined && !(Array.isArray(exposureGains) && exposureGains.every((gain) => typeof gain === 'number'))) fail('exposure_gains', 'a list of numbers such as [0.65, 1.5], or []');
   return {
-    ...(preset !== undefined && { preset: preset as PresetName }),
+    ...(preset !== undefined && { preset: preset as PresetName | 'auto' }),
     ...(backbone !== undefined && { backbone: backbone as string }),
     ...(detector !== undefined && { detector: detector as 'patchcore' | 'padim' }),
     ...(coresetRatio !== undefined && { coresetRatio: coresetRatio as number }),

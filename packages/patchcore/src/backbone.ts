@@ -30,15 +30,24 @@ export interface FeatureBackbone {
  * (images keep their physical scale — for crops of one camera at one distance, like magnetic tiles).
  * `fit`: the longer side resized to `longSide`, aspect kept, the shorter at least `minSide` (a
  * 600 × 800 photo is not squashed into a square, so thin defects keep their width).
+ * `tile`: the image at its own size (shrunk, aspect kept, only if its longer side exceeds
+ * `maxSide`) is cut into `tile × tile` tiles overlapping by `overlap` of a tile (the slice layout
+ * of @vad/core), each tile goes through the backbone, and the tiles' feature grids are stitched
+ * into one grid of the whole image (tileFeatureGrid): small defects on a large part keep their pixels.
  */
 export type InputGeometry =
   | { readonly mode: 'square'; readonly size: number }
   | { readonly mode: 'scale'; readonly factor: number; readonly minSide: number }
-  | { readonly mode: 'fit'; readonly longSide: number; readonly minSide: number };
+  | { readonly mode: 'fit'; readonly longSide: number; readonly minSide: number }
+  | { readonly mode: 'tile'; readonly tile: number; readonly overlap: number; readonly maxSide?: number };
 
 /** The backbone input size for an image of `width × height`. */
 export function inputSizeFor(geometry: InputGeometry, width: number, height: number): { width: number; height: number } {
   if (geometry.mode === 'square') return { width: geometry.size, height: geometry.size };
+  if (geometry.mode === 'tile') {
+    const factor = Math.min(1, (geometry.maxSide ?? Infinity) / Math.max(width, height));
+    return { width: Math.round(width * factor), height: Math.round(height * factor) };
+  }
   if (geometry.mode === 'fit') {
     const factor = geometry.longSide / Math.max(width, height);
     return { width: Math.max(geometry.minSide, Math.round(width * factor)), height: Math.max(geometry.minSide, Math.round(height * factor)) };

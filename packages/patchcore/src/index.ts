@@ -1,5 +1,9 @@
 export { patchcoreBlocks, patchcoreBlock, anomalyRegionsBlock } from './blocks.js';
 export { fitCommand, evalCommand, calibrateCommand } from './commands.js';
+export { fitAutoPatchCore, autoCandidates, autoMinimumImages, chooseCandidate, selectionTable } from './auto-preset.js';
+export type { AutoSelectionRecord, AutoCandidateRecord, AutoFitOptions } from './auto-preset.js';
+export { writeSyntheticValidation, drawSyntheticDefect, syntheticDefectKinds } from './synthetic-defects.js';
+export type { SyntheticDefect, SyntheticDefectKind } from './synthetic-defects.js';
 export type { FitCommandOptions, FitCommandResult, EvalCommandOptions, EvalCommandResult, CalibrateCommandOptions, CalibrateCommandResult, CommandProgress } from './commands.js';
 export { f1MaxCalibration } from './calibrate.js';
 export type { F1MaxCalibration } from './calibrate.js';

@@ -1,6 +1,7 @@
 import { InvalidInputError, ModelLoadError } from '@vad/core';
 import type { SessionOptions, Normalization } from '@vad/models';
 import { checkAugmentations, type Augmentation } from './augment.js';
+import type { AutoSelectionRecord } from './auto-preset.js';
 import type { FeatureBackbone, InputGeometry } from './backbone.js';
 import { createRandomProjector, greedyCoreset } from './coreset.js';
 import { readImageRgb, resizeRgb, resolveTrainingImages, type LabelledImage, type LoadedImage } from './dataset.js';
@@ -60,6 +61,8 @@ export interface PatchCoreHeader {
    * finer grid gets a tighter blur, so a sharper backbone grid is not smoothed back to a coarse map.
    */
   readonly mapSigmaCells?: number;
+  /** How `--preset auto` chose this configuration: each candidate's validation score and why the winner won. */
+  readonly selection?: AutoSelectionRecord;
   readonly training: { readonly images: number; readonly heldOut: number; readonly augmentations: readonly Augmentation[] };
 }
 

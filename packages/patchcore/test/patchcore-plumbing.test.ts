@@ -138,6 +138,56 @@ describe('PatchCore plumbing on a tiny built-in backbone', () => {
     await backbone.dispose();
   });
 
+  it('keeps the aspect with the fit geometry, and blurs the map in grid cells when told', async () => {
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const train = [0, 1, 2, 3, 4, 5].map((index) => path.join(folder, `good-${index}.png`));
+    const model = await fitPatchCore(train, { backbone, geometry: { mode: 'fit', longSide: 64, minSide: 32 }, mapSigmaCells: 1 });
+    expect(model.header.mapSigmaCells).toBe(1);
+    const detector = await createPatchCoreDetector(model, backbone);
+    const defect = await detector.predict(path.join(folder, 'defect.png'));
+    // 96×80 → 64×53 (not 64×64) → a 16×14 grid on the stride-4 tap; the map is back at 96×80.
+    expect(defect.gridScores.length).toBe(16 * 14);
+    expect([defect.width, defect.height]).toEqual([96, 80]);
+    const clean = await detector.predict(path.join(folder, 'clean.png'));
+    expect(defect.score).toBeGreaterThan(clean.score * 1.5);
+    await detector.dispose();
+    await expect(fitPatchCore(train, { backbone, mapSigmaCells: 0 })).rejects.toThrow(/mapSigmaCells must be a positive number, got 0/);
+    await backbone.dispose();
+  });
+
+  it('scores a large image in overlapping tiles at its own resolution and finds the defect in the stitched map', async () => {
+    const [width, height] = [256, 192];
+    const train: string[] = [];
+    for (let index = 0; index < 6; index++) {
+      const file = path.join(folder, `large-good-${index}.png`);
+      await writeFile(file, await sharp(texture(index + 20, false, width, height), { raw: { width, height, channels: 3 } }).png().toBuffer());
+      train.push(file);
+    }
+    const defectFile = path.join(folder, 'large-defect.png');
+    await writeFile(defectFile, await sharp(texture(120, true, width, height), { raw: { width, height, channels: 3 } }).png().toBuffer());
+    const backbone = await createTinyBackbone({ inputSize: size });
+    const geometry = { mode: 'tile', tile: 96, overlap: 0.25 } as const;
+    const model = await fitPatchCore(train, { backbone, geometry, mapSigmaCells: 1 });
+    // Every cell of the stitched 64×48 grid (stride 4 at full resolution) is in the few-shot bank.
+    expect(model.header.bank.size).toBe(6 * 64 * 48);
+    const detector = await createPatchCoreDetector(model, backbone);
+    const defect = await detector.predict(defectFile, { mapMaxSide: 256 });
+    expect(defect.gridScores.length).toBe(64 * 48);
+    expect([defect.width, defect.height]).toEqual([width, height]);
+    let peak = 0;
+    for (let index = 1; index < defect.map.length; index++) if (defect.map[index]! > defect.map[peak]!) peak = index;
+    // The defect square spans x 160–208, y 36–72.
+    expect(peak % width).toBeGreaterThanOrEqual(150);
+    expect(peak % width).toBeLessThan(218);
+    expect(Math.floor(peak / width)).toBeGreaterThanOrEqual(28);
+    expect(Math.floor(peak / width)).toBeLessThan(80);
+    const clean = await detector.predict(train[0]!);
+    expect(defect.score).toBeGreaterThan(clean.score * 1.5);
+    await detector.dispose();
+    await expect(fitPatchCore(train, { backbone, geometry: { mode: 'tile', tile: 48, overlap: 0.25 } })).rejects.toThrow(/tiles of 48 px are smaller than tiny_test's receptive field \(96 px\)/);
+    await backbone.dispose();
+  });
+
   it('calibrates the F1-max threshold on labelled validation images', async () => {
     const backbone = await createTinyBackbone({ inputSize: size });
     const train = [0, 1, 2, 3].map((index) => path.join(folder, `good-${index}.png`));

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@vad/core';
-import { calibrateCommand, evalCommand, fitCommand, summaryLine, writeDemoDataset, type Augmentation, type CommandProgress, type PresetName } from '@vad/patchcore';
+import { calibrateCommand, evalCommand, fitCommand, selectionTable, summaryLine, writeDemoDataset, type Augmentation, type CommandProgress, type PresetName } from '@vad/patchcore';
 import type { Io } from '../program.js';
 import { createProgressBar } from '../progress-bar.js';
 
@@ -33,7 +33,12 @@ export async function fitAction(options: FitOptions, io: Io): Promise<void> {
   const augmentations = listOf(options.augment) as Augmentation[];
   const exposureGains = options.exposures === undefined ? undefined : parseGains(options.exposures);
   const { data, out, backbone, coresetRatio } = options;
-  const result = await fitCommand({ data, out, preset: options.preset as PresetName, backbone, coresetRatio, augmentations, ...(exposureGains && { exposureGains }), onProgress }).finally(() => bar.finish());
+  const messages: string[] = [];
+  const result = await fitCommand({
+    data, out, preset: options.preset as PresetName | 'auto', backbone, coresetRatio, ...(augmentations.length > 0 && { augmentations }), ...(exposureGains && { exposureGains }), onProgress, onMessage: (message) => messages.push(message),
+  }).finally(() => bar.finish());
+  for (const message of messages) io.print(message);
+  if (result.selection) io.print(selectionTable(result.selection));
   io.print(
     `wrote ${result.out}: ${result.detector} on ${result.backbone}, ${result.images} images, bank ${result.bankSize ?? '-'} patches, ` +
       `threshold ${result.threshold.score.toPrecision(4)} (${result.threshold.rule}), ${(result.milliseconds / 1000).toFixed(1)} s`,
