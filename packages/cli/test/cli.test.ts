@@ -76,7 +76,7 @@ describe('vad CLI', () => {
     const out = path.join(folder, 'preset.vad');
     const result = await cli('fit', '--data', path.dirname(workflowFile), '--out', out, '--preset', 'huge');
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/unknown preset "huge"; known: default, fine, fast/);
+    expect(result.stderr).toMatch(/unknown preset "huge"; known: default, texture, fine, fast, and auto for fits/);
     const augmented = await cli('fit', '--data', path.dirname(workflowFile), '--out', out, '--augment', 'darker,sharper');
     expect(augmented.code).toBe(2);
     expect(augmented.stderr).toMatch(/unknown augmentation "sharper"; known: .*darker, brighter/);

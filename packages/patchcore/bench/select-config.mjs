@@ -3,6 +3,7 @@
 // seeded) and on its `test` set (real defects). Prints one JSON line.
 // node bench/select-config.mjs --split hazelnut [--seed 0] [--backbone inception_v3] [--taps mixed2,mixed5]
 //   [--geometry square:192|fit:320|tile:320:0.25[:maxSide]] [--ratio 0.1] [--scoring default|single|plain] [--sigma-cells 1 | none]
+import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadSplit, splitNames } from './splits.mjs';
 import { auroc, defaultScoring, singleExposureScoring, plainScoring, loadFeatureBackbone, createPatchCoreDetector, evaluateDetector, fitPatchCore } from '../dist/index.js';
@@ -62,3 +63,4 @@ console.log(JSON.stringify({
 }));
 await detector.dispose();
 await backbone.dispose();
+await rm(split.validation.root, { recursive: true, force: true });

@@ -19,6 +19,9 @@ export const candidates = {
   'm25-fit320-s2': '--taps mixed2,mixed5 --geometry fit:320 --ratio 0.02 --scoring single --sigma-cells 2',
   'm15-fit320': '--taps mixed1,mixed5 --geometry fit:320 --ratio 0.02 --scoring single --sigma-cells 1',
   'm25-fit256-exp': '--taps mixed2,mixed5 --geometry fit:256 --ratio 0.02 --scoring default --sigma-cells 1',
+  'm15-fit320-plain': '--taps mixed1,mixed5 --geometry fit:320 --ratio 0.02 --scoring plain --sigma-cells 1',
+  'm15-fit256': '--taps mixed1,mixed5 --geometry fit:256 --ratio 0.02 --scoring single --sigma-cells 1',
+  'm15-tile320': '--taps mixed1,mixed5 --geometry tile:320:0.25 --ratio 0.02 --scoring single --sigma-cells 1',
 };
 
 if (import.meta.main ?? process.argv[1] === new URL(import.meta.url).pathname) {

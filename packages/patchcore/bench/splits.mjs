@@ -24,7 +24,7 @@ export async function loadSplit(name, { seed = 0 } = {}) {
     if (sample.boxes) maskPath = await boxMask(absolute(sample.path), absolute(sample.boxes), path.join(cache, name, 'masks'));
     test.push({ path: absolute(sample.path), defect: sample.defect, maskPath });
   }
-  const folder = path.join(cache, name, `validation-${seed}`);
+  const folder = path.join(cache, name, `validation-${seed}-${process.pid}`);
   await rm(folder, { recursive: true, force: true });
   const perImage = Math.max(1, Math.ceil(60 / split.validation.length));
   const validation = await writeSyntheticValidation(split.validation.map(absolute), folder, { seed, perImage });

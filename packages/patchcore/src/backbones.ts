@@ -15,7 +15,7 @@ export type BackboneId = (typeof backboneIds)[number];
  * measurements in BENCHMARKS.md chose.
  */
 export const backboneDefaults: Record<BackboneId, { taps: readonly string[]; inputSize: number }> = {
-  inception_v3: { taps: ['mixed5'], inputSize: 192 },
+  inception_v3: { taps: ['mixed1', 'mixed5'], inputSize: 320 },
   mobilenet_v2: { taps: ['block_6_expand_relu', 'block_13_expand_relu'], inputSize: 224 },
   resnet50: { taps: ['layer2', 'layer3'], inputSize: 224 },
 };
@@ -62,17 +62,29 @@ export async function loadFeatureBackbone(id: string, options: BackboneLoadOptio
 }
 
 /**
- * Named fit presets (accuracy and speed of each in BENCHMARKS.md):
- * - `default`: InceptionV3 mixed5 at 192 px, coreset 10 %, exposure search and half the image
- *   median (`defaultScoring`) — best image and pixel AUROC on magnetic tile, 10 × 10 grid, ~56 ms
- *   per image (three exposures in one batch);
- * - `fine`: InceptionV3 mixed2 + mixed5 at 256 px, coreset 2 %, half the image median without the
- *   exposure search (`singleExposureScoring`) — a 29 × 29 grid for tighter maps of small defects
- *   (MVTec pixel AUROC +0.02–0.03), weaker on magnetic tile, ~45 ms (three exposures: ~130 ms);
+ * Named fit presets, chosen by the selection protocol in BENCHMARKS.md (validation on synthetic
+ * defects over four datasets, test reported apart):
+ * - `default`: InceptionV3 mixed1 + mixed5 (strides 8 and 16), the longer side at 320 px with the
+ *   aspect kept, coreset 2 %, the image median without the exposure search, the image scored by its
+ *   top 1 % of patches, the map blurred by one grid cell — the best mean and worst-case validation
+ *   pixel AUROC and AUPRO of the candidates;
+ * - `texture`: InceptionV3 mixed5 at 192 px (square), coreset 10 %, exposure search and half the
+ *   image median (`defaultScoring`) — the previous default, coarser maps but the best image AUROC on
+ *   magnetic tile (surfaces whose lighting varies);
+ * - `fine`: InceptionV3 mixed2 + mixed5 at 256 px (square), coreset 2 %, `singleExposureScoring`;
  * - `fast`: MobileNetV2 at 160 px, `singleExposureScoring` — the cheapest, with much lower accuracy.
+ * `auto` (fitAutoPatchCore) chooses among candidates on the user's own images.
  */
 export const presets = {
-  default: { backbone: 'inception_v3', ...backboneDefaults.inception_v3, coresetRatio: defaultCoresetRatio, scoring: defaultScoring },
+  default: {
+    backbone: 'inception_v3',
+    ...backboneDefaults.inception_v3,
+    geometry: { mode: 'fit', longSide: 320, minSide: 96 },
+    coresetRatio: 0.02,
+    scoring: { ...singleExposureScoring, imageTopShare: 0.01 },
+    mapSigmaCells: 1,
+  },
+  texture: { backbone: 'inception_v3', inputSize: 192, taps: ['mixed5'], coresetRatio: defaultCoresetRatio, scoring: defaultScoring },
   fine: { backbone: 'inception_v3', inputSize: 256, taps: ['mixed2', 'mixed5'], coresetRatio: 0.02, scoring: singleExposureScoring },
   fast: { backbone: 'mobilenet_v2', inputSize: 160, taps: backboneDefaults.mobilenet_v2.taps, coresetRatio: defaultCoresetRatio, scoring: singleExposureScoring },
 } satisfies Record<string, Preset>;
@@ -93,17 +105,21 @@ export interface Preset {
 /** The preset called `name`; an unknown name is an error listing the known ones. */
 export function presetNamed(name: string): Preset {
   if (!Object.hasOwn(presets, name)) {
-    throw new InvalidInputError({ message: `unknown preset "${name}"; known: ${Object.keys(presets).join(', ')}`, property: 'preset' });
+    throw new InvalidInputError({ message: `unknown preset "${name}"; known: ${Object.keys(presets).join(', ')}, and auto for fits`, property: 'preset' });
   }
   return presets[name as PresetName];
 }
 
-/** A fit's options from a preset (its backbone loaded separately). */
-export function fitOptionsOf(preset: Preset) {
+/**
+ * A fit's options from a preset (its backbone loaded separately). With another backbone (a
+ * different `inputSize`), an aspect-keeping geometry keeps its mode at that backbone's own size.
+ */
+export function fitOptionsOf(preset: Preset, inputSize = preset.inputSize) {
+  const geometry = preset.geometry?.mode === 'fit' && inputSize !== preset.inputSize ? { ...preset.geometry, longSide: inputSize, minSide: Math.min(preset.geometry.minSide, inputSize) } : preset.geometry;
   return {
     coresetRatio: preset.coresetRatio,
     scoring: preset.scoring,
-    ...(preset.geometry && { geometry: preset.geometry }),
+    ...(geometry && { geometry }),
     ...(preset.mapSigmaCells !== undefined && { mapSigmaCells: preset.mapSigmaCells }),
   };
 }

@@ -85,7 +85,7 @@ export async function fitCommand(options: FitCommandOptions): Promise<FitCommand
       await savePadimModel(out, model, { float16: float16 ?? false });
       return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: undefined, threshold: model.header.threshold, milliseconds: performance.now() - started };
     }
-    const fromPreset = fitOptionsOf(preset);
+    const fromPreset = fitOptionsOf(preset, backbone.inputSize);
     const model = await fitPatchCore(data, { backbone, ...sessionOptions, ...fromPreset, coresetRatio: coresetRatio ?? preset.coresetRatio, augmentations, scoring: { ...preset.scoring, ...(exposureGains && { exposureGains }) }, ...(onProgress && { onProgress }) });
     await savePatchCoreModel(out, model, { float16: float16 ?? false });
     return { out, detector, backbone: backbone.id, images: model.header.training.images, bankSize: model.header.bank.size, threshold: model.header.threshold, milliseconds: performance.now() - started };
@@ -156,7 +156,7 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalComm
     detector =
       detectorKind === 'padim'
         ? await createPadimDetector(await fitPadim(dataset.train, fitOptions), backbone, sessionOptions)
-        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, ...fitOptionsOf(preset), coresetRatio: coresetRatio ?? preset.coresetRatio }), backbone, sessionOptions);
+        : await createPatchCoreDetector(await fitPatchCore(dataset.train, { ...fitOptions, ...fitOptionsOf(preset, backbone.inputSize), coresetRatio: coresetRatio ?? preset.coresetRatio }), backbone, sessionOptions);
     fitMilliseconds = performance.now() - started;
   }
   try {

@@ -171,6 +171,20 @@ export async function readImageRgb(
   }
 }
 
+/** An image file's displayed size (EXIF orientation applied) from its header, without decoding it. */
+export async function readImageSize(file: string): Promise<{ width: number; height: number }> {
+  const sharp = await loadSharp();
+  try {
+    const metadata = await sharp(file, { failOn: 'error' }).metadata();
+    const width = metadata.autoOrient?.width ?? metadata.width;
+    const height = metadata.autoOrient?.height ?? metadata.height;
+    if (!width || !height) throw new Error('no size in its header');
+    return { width, height };
+  } catch (cause) {
+    throw new InvalidInputError({ message: `image ${file} is not a readable image (${(cause as Error).message})`, path: file, cause });
+  }
+}
+
 /** A ground-truth mask as 0/1 bytes at `width × height` (nearest-neighbour resize; grey ≥ 128 is anomalous). */
 export async function readMask(file: string, width: number, height: number): Promise<Uint8Array> {
   const sharp = await loadSharp();

@@ -1,6 +1,6 @@
 export { patchcoreBlocks, patchcoreBlock, anomalyRegionsBlock } from './blocks.js';
 export { fitCommand, evalCommand, calibrateCommand } from './commands.js';
-export { fitAutoPatchCore, autoCandidates, autoMinimumImages, chooseCandidate, selectionTable } from './auto-preset.js';
+export { fitAutoPatchCore, autoCandidates, autoDefaultMargin, autoMinimumImages, chooseCandidate, selectionTable } from './auto-preset.js';
 export type { AutoSelectionRecord, AutoCandidateRecord, AutoFitOptions } from './auto-preset.js';
 export { writeSyntheticValidation, drawSyntheticDefect, syntheticDefectKinds } from './synthetic-defects.js';
 export type { SyntheticDefect, SyntheticDefectKind } from './synthetic-defects.js';
@@ -24,11 +24,12 @@ export type { PadimModel, PadimHeader, PadimFitOptions, PadimDetector } from './
 export type { AnomalyDetector, AnomalyPrediction, PredictOptions } from './detector.js';
 export { loadDetector, resolveModelPath, modelFileExtension } from './load-detector.js';
 export type { LoadDetectorOptions } from './load-detector.js';
-export { loadFeatureBackbone, backboneIds, defaultBackboneId, backboneDefaults, presets } from './backbones.js';
+export { loadFeatureBackbone, backboneIds, defaultBackboneId, backboneDefaults, fitOptionsOf, presets } from './backbones.js';
 export type { BackboneId, BackboneLoadOptions, PresetName } from './backbones.js';
-export type { FeatureBackbone } from './backbone.js';
+export type { FeatureBackbone, InputGeometry } from './backbone.js';
+export { inputSizeFor } from './backbone.js';
 export { augmentations } from './augment.js';
-export { defaultScoring, plainScoring, singleExposureScoring } from './scoring.js';
+export { defaultScoring, imageScoreOf, plainScoring, singleExposureScoring } from './scoring.js';
 export type { ScoringRecord, GridScores } from './scoring.js';
 export type { Augmentation } from './augment.js';
 export { anomalyRegions } from './anomaly-regions.js';

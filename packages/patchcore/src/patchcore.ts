@@ -13,7 +13,7 @@ import { createRandom } from './random.js';
 import type { TapShape } from './patch-features.js';
 import { f1MaxCalibration } from './calibrate.js';
 import { mapSizeFor, type AnomalyDetector, type AnomalyPrediction, type PredictOptions } from './detector.js';
-import { checkScoring, combineViews, defaultScoring, plainScoring, scoreImages, type GridScores, type ScoringRecord } from './scoring.js';
+import { checkScoring, combineViews, defaultScoring, imageScoreOf, plainScoring, scoreImages, type GridScores, type ScoringRecord } from './scoring.js';
 
 /** Progress of a fit, for progress bars: `done` of `total` in the current stage. */
 export interface FitProgress {
@@ -24,7 +24,7 @@ export interface FitProgress {
 
 /** Fits use the whole bank up to this many images ("few-shot"), a coreset above. */
 export const fullBankMaxImages = 16;
-/** Default share of training patches kept in the memory bank (see BENCHMARKS.md for how it was chosen). */
+/** `fitPatchCore`'s share of training patches kept in the memory bank when none is given (the `texture` and `fast` presets'; the default preset keeps 2 %). */
 export const defaultCoresetRatio = 0.1;
 
 /** What a fitted model records about the network that made its features. */
@@ -293,7 +293,7 @@ function gatherRows(images: readonly ImageFeatures[], starts: Int32Array, select
 /** One image file's raw score against a bank, as a prediction would score it. */
 async function imageScore(pipeline: FeaturePipeline, search: NearestNeighbourSearch, file: string, scoring: ScoringRecord): Promise<number> {
   const [scored] = await scoreImages(pipeline, search, [await pipeline.prepare(file)], scoring);
-  return maxOf(scored!.scores);
+  return imageScoreOf(scored!.scores, scoring);
 }
 
 /** `held-out-max`: the highest image score of normal images the bank has not seen. */
@@ -359,7 +359,7 @@ async function fewShotThreshold(
     // Its own patches are in the bank: the second neighbour stands in for an unseen image's nearest.
     const secondNearest = Float32Array.from({ length: count }, (_, row) => neighbourDistances![row * 2 + 1]!);
     onProgress?.({ stage: 'threshold', done: 1, total: 1 });
-    return { score: maxOf(combineViews([secondNearest], scoring.imageMedianWeight)), rule: 'second-neighbour-max' };
+    return { score: imageScoreOf(combineViews([secondNearest], scoring.imageMedianWeight), scoring), rule: 'second-neighbour-max' };
   } finally {
     await search.dispose();
   }
@@ -482,7 +482,7 @@ export async function createPatchCoreDetector(
     async predict(image, predictOptions = {}) {
       const input = await pipeline.prepare(image);
       const [grid] = await scoreGrid([input]);
-      const rawScore = maxOf(grid!.scores);
+      const rawScore = imageScoreOf(grid!.scores, scoring);
       const { width, height } = mapSizeFor(input.originalWidth, input.originalHeight, predictOptions.mapMaxSide);
       const map = await renderMap(grid!, width, height);
       const score = rawScore * scale;

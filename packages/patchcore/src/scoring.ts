@@ -20,17 +20,25 @@ export interface ScoringRecord {
    * whose whole surface is off raises its whole map, not only its worst patch.
    */
   readonly imageMedianWeight: number;
+  /**
+   * The image score is the mean of this share of its highest patch scores (at least one patch);
+   * absent or 0: the highest alone. A share rather than a count, so it means the same on any grid.
+   */
+  readonly imageTopShare?: number;
 }
 
-/** What new fits use. */
+/** `fitPatchCore`'s scoring when none is given, and the `texture` preset's (the default preset's is in src/backbones.ts). */
 export const defaultScoring: ScoringRecord = { exposureGains: [exposureViewGains.darker, exposureViewGains.brighter], imageMedianWeight: 0.5 };
 /** The image median without the exposure search: the `fine` and `fast` presets, for which three exposures cost too much. */
 export const singleExposureScoring: ScoringRecord = { exposureGains: [], imageMedianWeight: defaultScoring.imageMedianWeight };
 /** Distances as they are: one exposure, nothing added (models written before scoring was recorded). */
 export const plainScoring: ScoringRecord = { exposureGains: [], imageMedianWeight: 0 };
 
-/** Checks gains (finite, positive, not 1) and the median weight (finite, ≥ 0), naming the bad value. */
+/** Checks gains (finite, positive, not 1), the median weight (finite, ≥ 0) and the top share ([0, 1)), naming the bad value. */
 export function checkScoring(scoring: ScoringRecord): void {
+  if (scoring.imageTopShare !== undefined && !(scoring.imageTopShare >= 0 && scoring.imageTopShare < 1)) {
+    throw new InvalidInputError({ message: `the image top share must be a number in [0, 1), got ${scoring.imageTopShare}`, property: 'scoring.imageTopShare' });
+  }
   if (!(Number.isFinite(scoring.imageMedianWeight) && scoring.imageMedianWeight >= 0)) {
     throw new InvalidInputError({ message: `the image median weight must be a number ≥ 0, got ${scoring.imageMedianWeight}`, property: 'scoring.imageMedianWeight' });
   }
@@ -90,6 +98,18 @@ export function combineViews(distances: readonly Float32Array[], imageMedianWeig
   const added = imageMedianWeight * medians[best]!;
   if (added !== 0) for (let patch = 0; patch < scores.length; patch++) scores[patch]! += added;
   return scores;
+}
+
+/** An image's score from its patch scores: the mean of the top `imageTopShare` of them, or the highest. */
+export function imageScoreOf(scores: Float32Array, scoring: ScoringRecord): number {
+  const count = Math.max(1, Math.round(scores.length * (scoring.imageTopShare ?? 0)));
+  if (count === 1) {
+    let best = -Infinity;
+    for (let index = 0; index < scores.length; index++) if (scores[index]! > best) best = scores[index]!;
+    return best;
+  }
+  const top = Float32Array.from(scores).sort().subarray(scores.length - count);
+  return top.reduce((sum, value) => sum + value, 0) / count;
 }
 
 export function medianOf(values: Float32Array): number {

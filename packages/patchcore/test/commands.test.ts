@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -56,14 +56,23 @@ describe('fit, eval and calibrate commands', () => {
     expect(metrics.samples).toHaveLength(6);
   });
 
-  it("records the scoring in the model: the preset's, or one exposure when asked; PaDiM refuses exposure gains", async () => {
-    const searched = await fitCommand({ data: folder, out: path.join(folder, 'models', 'searched.vad'), featureBackbone: backbone });
-    const single = await fitCommand({ data: folder, out: path.join(folder, 'models', 'single.vad'), featureBackbone: backbone, exposureGains: [] });
+  it("records the scoring in the model: the preset's (default or texture), or one exposure when asked; PaDiM refuses exposure gains", async () => {
+    const searched = await fitCommand({ data: folder, out: path.join(folder, 'models', 'searched.vad'), featureBackbone: backbone, preset: 'texture' });
+    const single = await fitCommand({ data: folder, out: path.join(folder, 'models', 'single.vad'), featureBackbone: backbone, preset: 'texture', exposureGains: [] });
+    const byDefault = await fitCommand({ data: folder, out: path.join(folder, 'models', 'default.vad'), featureBackbone: backbone });
     expect((await loadPatchCoreModel(searched.out)).header.scoring).toEqual({ exposureGains: [0.65, 1.5], imageMedianWeight: 0.5 });
+    expect((await loadPatchCoreModel(byDefault.out)).header.scoring).toEqual({ exposureGains: [], imageMedianWeight: 0.5, imageTopShare: 0.01 });
     expect((await loadPatchCoreModel(single.out)).header.scoring).toEqual({ exposureGains: [], imageMedianWeight: 0.5 });
     await expect(fitCommand({ data: folder, out: path.join(folder, 'models', 'padim-gains.vad'), featureBackbone: backbone, detector: 'padim', exposureGains: [] })).rejects.toThrow(
       /exposure gains apply to PatchCore only/,
     );
+  });
+
+  it('refuses options the auto preset chooses itself, naming them', async () => {
+    const out = path.join(folder, 'models', 'auto.vad');
+    await expect(fitCommand({ data: folder, out, preset: 'auto', coresetRatio: 0.1 })).rejects.toThrow(/auto preset chooses the configuration itself; drop coresetRatio/);
+    await expect(fitCommand({ data: folder, out, preset: 'auto', featureBackbone: backbone })).rejects.toThrow(/drop featureBackbone/);
+    await expect(stat(out)).rejects.toThrow();
   });
 
   it('calibrates the F1-max threshold on labelled images into a new file, keeping the original and its float16 bank', async () => {
