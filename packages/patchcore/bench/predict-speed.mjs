@@ -12,7 +12,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { parseArgs } from 'node:util';
 import { buildModel, countMultiplyAdds, createSessionFromBytes, decodeModel, importBackbone } from '@vad/models';
-import { backboneDefaults, createPatchCoreDetector, fitOptionsOf, fitPatchCore, inputSizeFor, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
+import { inputSizeFor } from '../dist/backbone.js';
+import { backboneDefaults, createPatchCoreDetector, fitOptionsOf, fitPatchCore, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
 
 const { values } = parseArgs({ options: {
   preset: { type: 'string', default: 'default' }, backbone: { type: 'string' }, size: { type: 'string' }, ratio: { type: 'string' },

@@ -154,10 +154,7 @@ export async function readImageRgb(
   const sharp = await loadSharp();
   try {
     const pipeline = sharp(bytes, { failOn: 'error' }).autoOrient();
-    const metadata = await pipeline.metadata();
-    const originalWidth = metadata.autoOrient?.width ?? metadata.width;
-    const originalHeight = metadata.autoOrient?.height ?? metadata.height;
-    if (!originalWidth || !originalHeight) throw new Error('no size in its header');
+    const { width: originalWidth, height: originalHeight } = orientedSize(await pipeline.metadata());
     let resized = pipeline.removeAlpha().toColourspace('srgb');
     if (size !== undefined) {
       const target = typeof size === 'number' ? { width: size, height: size } : size(originalWidth, originalHeight);
@@ -175,14 +172,18 @@ export async function readImageRgb(
 export async function readImageSize(file: string): Promise<{ width: number; height: number }> {
   const sharp = await loadSharp();
   try {
-    const metadata = await sharp(file, { failOn: 'error' }).metadata();
-    const width = metadata.autoOrient?.width ?? metadata.width;
-    const height = metadata.autoOrient?.height ?? metadata.height;
-    if (!width || !height) throw new Error('no size in its header');
-    return { width, height };
+    return orientedSize(await sharp(file, { failOn: 'error' }).metadata());
   } catch (cause) {
     throw new InvalidInputError({ message: `image ${file} is not a readable image (${(cause as Error).message})`, path: file, cause });
   }
+}
+
+/** The size an image displays at (EXIF orientation applied), from sharp's metadata of its header. */
+function orientedSize(metadata: { width?: number; height?: number; autoOrient?: { width: number; height: number } }): { width: number; height: number } {
+  const width = metadata.autoOrient?.width ?? metadata.width;
+  const height = metadata.autoOrient?.height ?? metadata.height;
+  if (!width || !height) throw new Error('no size in its header');
+  return { width, height };
 }
 
 /** A ground-truth mask as 0/1 bytes at `width × height` (nearest-neighbour resize; grey ≥ 128 is anomalous). */

@@ -6,8 +6,9 @@ import { resolveTrainingImages, type LoadedImage } from './dataset.js';
 import { mapSizeFor, type AnomalyDetector, type AnomalyPrediction, type PredictOptions } from './detector.js';
 import { concatenateRows, createFeaturePipeline, extractAll, type FeaturePipeline } from './feature-extraction.js';
 import { readModelFile, writeModelFile } from './model-file.js';
-import { checkBackbone, fullBankMaxImages, maxOf, splitHeldOut, type BackboneRecord, type FitProgress, type ThresholdRecord } from './patchcore.js';
+import { checkBackbone, fullBankMaxImages, splitHeldOut, type BackboneRecord, type FitProgress, type ThresholdRecord } from './patchcore.js';
 import { createRandom } from './random.js';
+import { maxOf } from './scoring.js';
 
 /**
  * PaDiM (Defard et al., 2020): a Gaussian per feature-grid position over a random subset of the

@@ -121,12 +121,6 @@ export function withoutRows(matrix: Float32Array, dimensions: number, start: num
   return out;
 }
 
-export function maxOf(values: Float32Array): number {
-  let best = -Infinity;
-  for (let index = 0; index < values.length; index++) if (values[index]! > best) best = values[index]!;
-  return best;
-}
-
 /**
  * Fits PatchCore on normal images (a folder, an MVTec category, or a list of files).
  *

@@ -103,13 +103,15 @@ export function combineViews(distances: readonly Float32Array[], imageMedianWeig
 /** An image's score from its patch scores: the mean of the top `imageTopShare` of them, or the highest. */
 export function imageScoreOf(scores: Float32Array, scoring: ScoringRecord): number {
   const count = Math.max(1, Math.round(scores.length * (scoring.imageTopShare ?? 0)));
-  if (count === 1) {
-    let best = -Infinity;
-    for (let index = 0; index < scores.length; index++) if (scores[index]! > best) best = scores[index]!;
-    return best;
-  }
+  if (count === 1) return maxOf(scores);
   const top = Float32Array.from(scores).sort().subarray(scores.length - count);
   return top.reduce((sum, value) => sum + value, 0) / count;
+}
+
+export function maxOf(values: Float32Array): number {
+  let best = -Infinity;
+  for (let index = 0; index < values.length; index++) if (values[index]! > best) best = values[index]!;
+  return best;
 }
 
 export function medianOf(values: Float32Array): number {
