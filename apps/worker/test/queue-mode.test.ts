@@ -82,7 +82,10 @@ describe.skipIf(!enabled)('queue mode: servers and workers over a real Redis', (
   beforeAll(async () => {
     redis = await startRedis();
     storeDir = mkdtempSync(path.join(os.tmpdir(), 'vad-store-'));
-    env = { VAD_REDIS_URL: redis.url, VAD_STORE_DIR: storeDir, VAD_CACHE_DIR: testCacheDir, VAD_PLUGINS: plugin.packageName, VAD_PLUGINS_FROM: plugin.root, VAD_JOB_LOCK_MS: '1500', VAD_WORKER_CONCURRENCY: '1' };
+    // A short lock so that a killed worker's job is handed on quickly, yet well above the longest
+    // synchronous stretch of a default fit (ONNX session creation: up to ~1.7 s on 2 idle cores), or a
+    // busy CI machine sees the living worker's lock lapse and the job fail as stalled.
+    env = { VAD_REDIS_URL: redis.url, VAD_STORE_DIR: storeDir, VAD_CACHE_DIR: testCacheDir, VAD_PLUGINS: plugin.packageName, VAD_PLUGINS_FROM: plugin.root, VAD_JOB_LOCK_MS: '6000', VAD_WORKER_CONCURRENCY: '1' };
     server = await startTestServer({ redisUrl: redis.url, storeDir, plugins: [plugin.packageName], pluginsFrom: plugin.root });
     workers.push(await startWorker(env), await startWorker(env));
   });
