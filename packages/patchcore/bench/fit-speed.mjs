@@ -1,8 +1,8 @@
 // Fit time and memory on 200 images (default configuration), by stage.
-// /usr/bin/time -v node bench/fit-speed.mjs [--preset default|fine|fast] [--data <dir>] [--train 200] [--ratio R] [--augment darker,brighter]
+// /usr/bin/time -v node bench/fit-speed.mjs [--preset default|texture|fine|fast] [--data <dir>] [--train 200] [--ratio R] [--augment darker,brighter]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fitPatchCore, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
+import { fitOptionsOf, fitPatchCore, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
 import { createRandom } from '../dist/random.js';
 
 const { values } = parseArgs({ options: {
@@ -32,7 +32,7 @@ const close = () => {
 const start = performance.now();
 const cpuAll = process.cpuUsage();
 const model = await fitPatchCore(files, {
-  backbone, coresetRatio: Number(values.ratio ?? preset.coresetRatio), projectionDimensions: Number(values.projection), scoring: preset.scoring,
+  backbone, ...fitOptionsOf(preset), coresetRatio: Number(values.ratio ?? preset.coresetRatio), projectionDimensions: Number(values.projection),
   ...(values.augment && { augmentations: values.augment.split(',') }),
   onProgress: (event) => {
     if (event.stage !== stage) { close(); stage = event.stage; stageStart = performance.now(); cpuStart = process.cpuUsage(); }
