@@ -12,7 +12,7 @@ export interface VectorSource {
   readonly property?: string;
 }
 
-function vectorError(source: VectorSource, problem: string): InvalidInputError {
+function vectorError(source: VectorSource, problem: string) {
   const place = [source.stepName && `step "${source.stepName}"`, source.property && `property "${source.property}"`].filter(Boolean).join(', ');
   return new InvalidInputError({ message: place ? `${place}: ${problem}` : problem, stepName: source.stepName, property: source.property });
 }
