@@ -1,5 +1,5 @@
-import { defineBlock, field } from '@vad/core';
-import { asVector, cosineSimilarity as cosine } from './embedding-math.js';
+import { defineBlock, field, readEmbedding } from '@vad/core';
+import { cosineSimilarity as cosine } from './embedding-math.js';
 
 /** Cosine similarity of two embeddings (Roboflow's `roboflow_core/cosine_similarity@v1`). */
 export const cosineSimilarity = defineBlock({
@@ -15,8 +15,8 @@ export const cosineSimilarity = defineBlock({
   outputs: { similarity: { kinds: ['float'] } },
   create: ({ stepName }) => ({
     run({ embedding_1, embedding_2 }) {
-      const first = asVector(embedding_1, { stepName, property: 'embedding_1' });
-      const second = asVector(embedding_2, { stepName, property: 'embedding_2' });
+      const first = readEmbedding(embedding_1, { stepName, property: 'embedding_1' });
+      const second = readEmbedding(embedding_2, { stepName, property: 'embedding_2' });
       return { similarity: cosine(first, second, { stepName }) };
     },
   }),

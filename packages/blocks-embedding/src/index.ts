@@ -7,7 +7,8 @@ export type { ImageEncoderProperty } from './image-embedding.js';
 export { cosineSimilarity } from './cosine-similarity.js';
 export { createImageEncoder, encoderPresets, backboneNames, embeddingsFromOutput } from './image-encoder.js';
 export type { ImageEncoder, EncoderConfig, EncoderOptions, EncoderPreset, EncoderPreprocessing, BackboneName } from './image-encoder.js';
-export { l2Normalize, cosineSimilarity as cosineSimilarityOf, vectorNorm } from './embedding-math.js';
+export { l2Normalize, cosineSimilarity as cosineSimilarityOf } from './embedding-math.js';
+export { vectorNorm } from '@vad/core';
 
 /** The blocks of @vad/blocks-embedding: Image Embedding and Cosine Similarity. */
 export function embeddingBlocks(): AnyBlock[] {

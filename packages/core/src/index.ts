@@ -41,3 +41,4 @@ export type { SerializeVisitor } from './serialize.js';
 export { readWorkflowFile } from './workflow-file.js';
 export { sliceLayout } from './slice-layout.js';
 export type { SliceLayoutOptions, SliceRegion } from './slice-layout.js';
+export { readEmbedding, vectorNorm, normFromSquares, type EmbeddingValue, type VectorSource } from './vectors.js';

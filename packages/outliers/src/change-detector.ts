@@ -1,5 +1,5 @@
-import { InvalidInputError } from '@vad/core';
-import { dot, loadUnitEmbedding, type EmbeddingSource } from './embedding-vector.js';
+import { InvalidInputError, type VectorSource } from '@vad/core';
+import { dot, loadUnitEmbedding } from './embedding-vector.js';
 import { erf } from './error-function.js';
 
 /**
@@ -63,7 +63,7 @@ export interface ChangeDetector {
 
 export function createChangeDetector(options: ChangeDetectorOptions): ChangeDetector {
   const { strategy, windowSize } = options;
-  const source: EmbeddingSource = { stepName: options.stepName, property: 'embedding' };
+  const source: VectorSource = { stepName: options.stepName, property: 'embedding' };
   if (!Number.isInteger(windowSize) || windowSize < 1) {
     throw new InvalidInputError({ message: `window_size must be a whole number ≥ 1, got ${windowSize}`, stepName: options.stepName, property: 'window_size' });
   }

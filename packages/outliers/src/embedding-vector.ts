@@ -1,47 +1,11 @@
-import { InvalidInputError } from '@vad/core';
+import { InvalidInputError, normFromSquares, readEmbedding, type VectorSource } from '@vad/core';
 
-/**
- * Embeddings arrive as a Float32Array (kind `embedding`), a Float64Array, or a plain array of
- * numbers (a workflow input sent as JSON). Each frame is copied once into a preallocated
- * Float64Array (a native conversion); every kernel after that reads Float64Arrays only, so V8
- * keeps them monomorphic and fast, and a frame allocates nothing large.
+/*
+ * Each frame's embedding (a value of kind `embedding`, read by @vad/core's `readEmbedding`) is
+ * copied once into a preallocated Float64Array (a native conversion); every kernel after that
+ * reads Float64Arrays only, so V8 keeps them monomorphic and fast, and a frame allocates nothing
+ * large.
  */
-export type EmbeddingValue = Float32Array | Float64Array | readonly number[];
-
-/** Where an embedding came from, for error messages. */
-export interface EmbeddingSource {
-  readonly stepName?: string;
-  readonly property?: string;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  return typeof value === 'object' ? `an object (${Object.keys(value as object).slice(0, 4).join(', ') || 'no keys'})` : `a ${typeof value}`;
-}
-
-function place(source: EmbeddingSource): string {
-  return [source.stepName && `step "${source.stepName}"`, `property "${source.property ?? 'embedding'}"`].filter(Boolean).join(', ');
-}
-
-function where(source: EmbeddingSource) {
-  return { stepName: source.stepName, property: source.property ?? 'embedding' };
-}
-
-/** Checks that `value` is a non-empty vector of numbers; returns it as `ArrayLike<number>`. */
-export function readEmbedding(value: unknown, source: EmbeddingSource = {}): ArrayLike<number> {
-  const isTyped = value instanceof Float32Array || value instanceof Float64Array;
-  if (!isTyped && !(Array.isArray(value) && value.every((entry) => typeof entry === 'number'))) {
-    throw new InvalidInputError({
-      message: `${place(source)}: expected an embedding (a Float32Array, Float64Array or array of numbers), got ${describeValue(value)}`,
-      ...where(source),
-    });
-  }
-  const vector = value as ArrayLike<number>;
-  if (vector.length === 0) throw new InvalidInputError({ message: `${place(source)}: the embedding is empty`, ...where(source) });
-  return vector;
-}
 
 /** Dot product of `length` entries of `a` (from `aOffset`) and `b` (from `bOffset`); four accumulators for instruction-level parallelism. */
 export function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, length: number): number {
@@ -92,45 +56,28 @@ export function scoreRows(rows: Float64Array, count: number, d: number, vector: 
   for (; k < count; k++) scores[k] = dot(rows, k * d, vector, 0, d);
 }
 
-/**
- * The Euclidean norm of `vector`, or a clear error when it has NaN or infinite entries or is the
- * zero vector (which has no direction, so no cosine similarity).
- */
-export function checkedNorm(vector: Float64Array, source: EmbeddingSource = {}): number {
-  const squares = dot(vector, 0, vector, 0, vector.length);
-  if (Number.isFinite(squares) && squares > 0) return Math.sqrt(squares);
-  for (let i = 0; i < vector.length; i++) {
-    const entry = vector[i]!;
-    if (!Number.isFinite(entry)) {
-      throw new InvalidInputError({ message: `${place(source)}: the embedding has ${entry} at index ${i} (of ${vector.length}); embeddings must be finite`, ...where(source) });
-    }
-  }
-  if (squares === 0) {
-    throw new InvalidInputError({
-      message: `${place(source)}: the embedding is a zero vector (all ${vector.length} entries are 0); it has no direction, so no cosine similarity can be computed`,
-      ...where(source),
-    });
-  }
-  // Finite entries whose squares overflow: scale by the largest magnitude first.
-  let largest = 0;
-  for (let i = 0; i < vector.length; i++) largest = Math.max(largest, Math.abs(vector[i]!));
-  let scaled = 0;
-  for (let i = 0; i < vector.length; i++) scaled += (vector[i]! / largest) ** 2;
-  return largest * Math.sqrt(scaled);
+/** The Euclidean norm of `vector` by the four-lane `dot`, with @vad/core's checks (NaN, infinite, zero vector). */
+export function checkedNorm(vector: Float64Array, source: VectorSource): number {
+  return normFromSquares(vector, dot(vector, 0, vector, 0, vector.length), source);
 }
 
 /** Scales `vector` in place to unit length (after `checkedNorm`'s checks). */
-export function normalizeInPlace(vector: Float64Array, source: EmbeddingSource = {}): void {
+export function normalizeInPlace(vector: Float64Array, source: VectorSource): void {
   const inverse = 1 / checkedNorm(vector, source);
   for (let i = 0; i < vector.length; i++) vector[i]! *= inverse;
 }
 
+function place(source: VectorSource): string {
+  return [source.stepName && `step "${source.stepName}"`, `property "${source.property ?? 'embedding'}"`].filter(Boolean).join(', ');
+}
+
 /** The dimension check every stateful block makes on each frame. */
-export function checkDimension(expected: number, actual: number, source: EmbeddingSource = {}): void {
+export function checkDimension(expected: number, actual: number, source: VectorSource): void {
   if (expected === actual) return;
   throw new InvalidInputError({
     message: `${place(source)}: the embedding has dimension ${actual} but this stream's state holds ${expected}-dimensional embeddings; the encoder changed mid-stream (reset the stream, e.g. workflow.resetStream(streamId), to start over with the new encoder)`,
-    ...where(source),
+    stepName: source.stepName,
+    property: source.property ?? 'embedding',
   });
 }
 
@@ -138,7 +85,7 @@ export function checkDimension(expected: number, actual: number, source: Embeddi
  * Reads one frame's embedding into `scratch` (reallocated only when the dimension is first seen)
  * and scales it to unit length. Returns the scratch array that holds the unit vector.
  */
-export function loadUnitEmbedding(value: unknown, scratch: Float64Array, expectedDimension: number | undefined, source: EmbeddingSource): Float64Array {
+export function loadUnitEmbedding(value: unknown, scratch: Float64Array, expectedDimension: number | undefined, source: VectorSource): Float64Array {
   const vector = readEmbedding(value, source);
   if (expectedDimension !== undefined) checkDimension(expectedDimension, vector.length, source);
   const target = scratch.length === vector.length ? scratch : new Float64Array(vector.length);

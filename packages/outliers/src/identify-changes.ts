@@ -1,6 +1,5 @@
-import { defineBlock, field, InvalidInputError, z } from '@vad/core';
+import { defineBlock, field, InvalidInputError, z, type EmbeddingValue } from '@vad/core';
 import { changeStrategies, createChangeDetector, type ChangeDetector } from './change-detector.js';
-import type { EmbeddingValue } from './embedding-vector.js';
 
 /**
  * Identify Changes: is this frame's similarity to the running average embedding unusual compared

@@ -1,6 +1,5 @@
-import { defineBlock, field, InvalidInputError, z } from '@vad/core';
+import { defineBlock, field, InvalidInputError, z, type EmbeddingValue } from '@vad/core';
 import { createOutlierDetector, type OutlierDetector } from './outlier-detector.js';
-import type { EmbeddingValue } from './embedding-vector.js';
 
 /**
  * Identify Outliers: is this frame's embedding unusual among the recent frames of its stream?

@@ -9,7 +9,7 @@ export type { OutlierDetector, OutlierDetectorOptions, OutlierVerdict } from './
 export { createChangeDetector, changeStrategies } from './change-detector.js';
 export type { ChangeDetector, ChangeDetectorOptions, ChangeParameters, ChangeStrategy, ChangeVerdict } from './change-detector.js';
 export { erf } from './error-function.js';
-export type { EmbeddingValue } from './embedding-vector.js';
+export type { EmbeddingValue } from '@vad/core';
 
 /** The blocks of @vad/outliers: Identify Outliers and Identify Changes (both stateful, per stream). */
 export function outlierBlocks(): AnyBlock[] {

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '@vad/core';
-import { dot, loadUnitEmbedding, type EmbeddingSource } from './embedding-vector.js';
+import { InvalidInputError, type VectorSource } from '@vad/core';
+import { dot, loadUnitEmbedding } from './embedding-vector.js';
 import { createRowScorer, type RowScorer } from './row-scorer.js';
 
 /**
@@ -68,7 +68,7 @@ export function createOutlierDetector(options: OutlierDetectorOptions): OutlierD
   const windowSize = options.windowSize;
   const tail = options.tail ?? 'both';
   const baseline = options.baseline ?? 'sliding';
-  const source: EmbeddingSource = { stepName: options.stepName, property: 'embedding' };
+  const source: VectorSource = { stepName: options.stepName, property: 'embedding' };
   if (!Number.isInteger(warmup) || warmup < 0) {
     throw new InvalidInputError({ message: `warmup must be a whole number ≥ 0, got ${warmup}`, stepName: options.stepName, property: 'warmup' });
   }

@@ -1,6 +1,5 @@
 import { defineBlock, field, z } from '@vad/core';
-import { colorFields, createColorLookup, imageFields, predictionsField, readParameters, type ColorOptions } from './common-fields.js';
-import { pixelBoxes, requireDetections } from './detection-boxes.js';
+import { colorFields, imageFields, predictionsField, readColoredBoxes } from './common-fields.js';
 import { RgbCanvas } from './render/canvas.js';
 import { drawBox, drawCorners, type PlacedCorner } from './render/draw-boxes.js';
 
@@ -27,13 +26,10 @@ export const boundingBoxVisualization = defineBlock({
   outputs: { image: { kinds: ['image'] } },
   create: () => ({
     async run(inputs, context) {
-      const detections = requireDetections(inputs.predictions, { stepName: context.stepName, property: 'predictions' });
-      const { image } = inputs;
-      const boxes = pixelBoxes(detections, image.width, image.height);
-      if (boxes.length === 0) return { image };
-      const parameters = readParameters(manifest, inputs, parameterNames, context.stepName);
-      const colorOf = createColorLookup(parameters as unknown as ColorOptions, context);
-      const canvas = await RgbCanvas.fromImage(image);
+      const drawing = readColoredBoxes(manifest, inputs, parameterNames, context);
+      if (!drawing) return { image: inputs.image };
+      const { boxes, parameters, colorOf } = drawing;
+      const canvas = await RgbCanvas.fromImage(inputs.image);
       const corners: PlacedCorner[] = [];
       for (const box of boxes) {
         corners.push(...drawBox(canvas, box, { color: colorOf(box), thickness: parameters.thickness as number, roundness: parameters.roundness as number }));

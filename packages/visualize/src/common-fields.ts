@@ -1,6 +1,6 @@
 import { field, InvalidInputError, z, type FieldSpec, type RunContext } from '@vad/core';
 import { paletteNames, resolvePalette, stableNameHash, type PaletteName, type Rgb } from './colors.js';
-import type { PixelBox } from './detection-boxes.js';
+import { pixelBoxes, requireDetections, type PixelBox } from './detection-boxes.js';
 
 /** Properties every visualization block has (Roboflow's `PredictionsVisualizationManifest`). */
 export const imageFields = {
@@ -89,4 +89,31 @@ export function createColorLookup(options: ColorOptions, context: Pick<RunContex
         return byClass(box);
       };
   }
+}
+
+/** The boxes a detection-drawing block draws, its parameters and each box's color. */
+export interface ColoredBoxes<Names extends string> {
+  readonly boxes: PixelBox[];
+  readonly parameters: { [K in Names]: unknown };
+  readonly colorOf: (box: PixelBox) => Rgb;
+}
+
+/**
+ * The start the box and label blocks share: checks the predictions and maps them onto the image;
+ * only when some box lies on it are the parameters read and the colors resolved. Undefined when
+ * there is nothing to draw (the block then returns its input image).
+ */
+export function readColoredBoxes<Names extends string>(
+  manifest: Readonly<Record<Names, FieldSpec>>,
+  inputs: Readonly<Record<string, unknown>> & { readonly image: { readonly width: number; readonly height: number } },
+  names: readonly Names[],
+  context: Pick<RunContext, 'stepName' | 'warn'>,
+): ColoredBoxes<Names> | undefined {
+  const detections = requireDetections(inputs.predictions, { stepName: context.stepName, property: 'predictions' });
+  const { image } = inputs;
+  const boxes = pixelBoxes(detections, image.width, image.height);
+  if (boxes.length === 0) return undefined;
+  const parameters = readParameters(manifest, inputs, names, context.stepName);
+  const colorOf = createColorLookup(parameters as unknown as ColorOptions, context);
+  return { boxes, parameters, colorOf };
 }

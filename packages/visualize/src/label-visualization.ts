@@ -1,7 +1,7 @@
 import { defineBlock, field, z } from '@vad/core';
 import { contrastingTextColor, requireColor, type Rgb } from './colors.js';
-import { colorFields, createColorLookup, imageFields, predictionsField, readParameters, type ColorOptions } from './common-fields.js';
-import { anchorPoint, anchorPositions, pixelBoxes, requireDetections, type AnchorPosition } from './detection-boxes.js';
+import { colorFields, imageFields, predictionsField, readColoredBoxes } from './common-fields.js';
+import { anchorPoint, anchorPositions, type AnchorPosition } from './detection-boxes.js';
 import { separateLabels } from './label-placement.js';
 import { labelText, labelTextChoices } from './label-text.js';
 import { RgbCanvas } from './render/canvas.js';
@@ -69,16 +69,13 @@ export const labelVisualization = defineBlock({
   outputs: { image: { kinds: ['image'] } },
   create: () => ({
     async run(inputs, context) {
-      const detections = requireDetections(inputs.predictions, { stepName: context.stepName, property: 'predictions' });
-      const { image } = inputs;
-      const boxes = pixelBoxes(detections, image.width, image.height);
-      if (boxes.length === 0) return { image };
-      const p = readParameters(manifest, inputs, parameterNames, context.stepName);
-      const colorOf = createColorLookup(p as unknown as ColorOptions, context);
+      const drawing = readColoredBoxes(manifest, inputs, parameterNames, context);
+      if (!drawing) return { image: inputs.image };
+      const { boxes, parameters: p, colorOf } = drawing;
       const textColorName = String(p.text_color);
       const fixedTextColor: Rgb | undefined =
         textColorName.toUpperCase() === 'AUTO' ? undefined : requireColor(textColorName, { stepName: context.stepName, property: 'text_color' });
-      const canvas = await RgbCanvas.fromImage(image);
+      const canvas = await RgbCanvas.fromImage(inputs.image);
       const placed: { layout: TextBoxLayout; left: number; top: number; confidence: number }[] = [];
       const position = p.text_position as AnchorPosition;
       for (const box of boxes) {
