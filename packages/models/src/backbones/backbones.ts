@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,15 +110,25 @@ export interface LoadBackboneOptions {
   session?: SessionOptions;
 }
 
+/** The importer's modules (tfjs-import/, its layer handlers included) and this file, without extension, in a fixed order. */
+function importerModules(sourceRoot: string): string[] {
+  const folder = path.join(sourceRoot, 'tfjs-import');
+  const files = existsSync(folder) ? readdirSync(folder, { recursive: true, encoding: 'utf8' }) : []; // absent when bundled
+  const modules = files
+    .filter((file) => /\.[jt]s$/.test(file) && !/\.(d|test)\.ts$|\.test\.js$/.test(file))
+    .map((file) => path.join('tfjs-import', file.replace(/\.[jt]s$/, '')).split(path.sep).join('/'));
+  return [...new Set(modules)].sort().concat('backbones/backbones');
+}
+
 let importerDigest: string | undefined;
 /** A hash of the importer's own code (and this file's graph edits), so a changed importer never reuses an old cached import. */
 function importerHash(): string {
   if (importerDigest) return importerDigest;
   const hash = createHash('sha256').update(importerVersion);
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const file of ['tfjs-import/convert-layers', 'tfjs-import/layers-artifacts', 'backbones/backbones']) {
+  const sourceRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+  for (const file of importerModules(sourceRoot)) {
     for (const extension of ['.js', '.ts']) {
-      const candidate = path.join(here, '..', file + extension);
+      const candidate = path.join(sourceRoot, file + extension);
       if (existsSync(candidate)) {
         hash.update(readFileSync(candidate));
         break;
