@@ -22,7 +22,7 @@ export function writeTestPlugin(): { root: string; packageName: string; blockTyp
   );
   writeFileSync(
     path.join(packageDir, 'index.js'),
-    `import { defineBlock, field, z } from '@vad/core';
+    `import { defineBlock, field, z } from '@vad/core/contract';
 
 export const frameCounter = defineBlock({
   specificationVersion: 'v1',

@@ -1,4 +1,4 @@
-import { defineBlock, field, z, type AnyBlock } from '@vad/core';
+import { defineBlock, field, z, type AnyBlock } from '@vad/core/contract';
 
 /**
  * Mean brightness of an image (0–255, Rec. 601 luma) and whether it lies outside [min, max]:

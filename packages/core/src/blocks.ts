@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Kind } from './kinds.js';
-import { VadImage } from './image.js';
+import type { VadImage } from './image.js';
+import { hasImageMarker } from './image-marker.js';
 
 /**
  * The block contract, version 1. A block is a plain structural object (never a class a plugin
@@ -32,7 +33,7 @@ function spec<T>(schema: z.ZodType<T>, kinds: readonly Kind[], accepts: FieldAcc
   return { schema, kinds, accepts, optional: options.optional ?? false, description: options.description, collapse: options.collapse ?? false };
 }
 
-const imageSchema = z.custom<VadImage>((value) => VadImage.isImage(value), { message: 'expected an image' });
+const imageSchema = z.custom<VadImage>((value) => hasImageMarker(value), { message: 'expected an image' });
 
 /** Builders for manifest properties. */
 export const field = {

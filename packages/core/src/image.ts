@@ -1,5 +1,6 @@
 import { InvalidInputError } from './errors.js';
 import { encodedFormat, readImageSize } from './image-header.js';
+import { hasImageMarker, imageMarker } from './image-marker.js';
 
 /** Decoded pixels: interleaved 8-bit RGB, row-major. */
 export interface RgbPixels {
@@ -21,7 +22,6 @@ export interface ImageLineage {
 /** The largest image vad decodes unless told otherwise (guards against decompression bombs). */
 export const defaultMaxPixels = 64_000_000;
 
-const imageMarker = Symbol.for('vad.image');
 let nextId = 0;
 const newImageId = () => `img_${process.pid.toString(36)}_${(nextId++).toString(36)}`;
 
@@ -66,7 +66,7 @@ export class VadImage {
   }
 
   static isImage(value: unknown): value is VadImage {
-    return typeof value === 'object' && value !== null && imageMarker in value;
+    return hasImageMarker(value);
   }
 
   /** An image from encoded bytes (JPEG, PNG, WebP, TIFF, …); reads only the header now (in JS for PNG and JPEG). */

@@ -1,0 +1,56 @@
+import type { AnyBlock, FieldSpec } from '../blocks.js';
+import type { Kind } from '../kinds.js';
+
+/** What `compileWorkflow` returns: the definition checked, bound and ordered. */
+
+export type Binding =
+  | { readonly type: 'literal'; readonly value: unknown }
+  | { readonly type: 'input'; readonly name: string }
+  | { readonly type: 'step'; readonly step: string; readonly output: string | '*' };
+
+export interface CompiledProperty {
+  readonly name: string;
+  readonly spec: FieldSpec;
+  readonly binding: Binding;
+  /** For one value of a `dictionary` property: the key it fills. */
+  readonly entryKey?: string;
+  /** Dimensionality level of the bound value (0 = one per input image). */
+  readonly level: number;
+}
+
+export interface CompiledStep {
+  readonly name: string;
+  readonly block: AnyBlock;
+  readonly properties: readonly CompiledProperty[];
+  /** Properties written literally, handed to `create()`. */
+  readonly literals: Readonly<Record<string, unknown>>;
+  readonly dependencies: readonly string[];
+  /** Level at which `run()` is called once per element. */
+  readonly runLevel: number;
+  readonly outputLevel: number;
+  /** For flow-control steps: the steps that run only when it says continue. */
+  readonly flowTargets: readonly string[];
+}
+
+export interface CompiledInput {
+  readonly name: string;
+  readonly type: 'image' | 'parameter' | 'batch';
+  readonly kinds: readonly Kind[];
+  readonly defaultValue?: unknown;
+  readonly hasDefault: boolean;
+}
+
+export interface CompiledOutput {
+  readonly name: string;
+  readonly binding: Exclude<Binding, { type: 'literal' }>;
+  readonly level: number;
+  readonly coordinatesSystem: 'own' | 'parent';
+}
+
+export interface WorkflowPlan {
+  readonly inputs: readonly CompiledInput[];
+  /** Steps in a topological order. */
+  readonly steps: readonly CompiledStep[];
+  readonly outputs: readonly CompiledOutput[];
+  readonly stateful: boolean;
+}

@@ -1,0 +1,106 @@
+import type { AnyBlock, FieldSpec, Manifest } from '../blocks.js';
+import { looksLikeSelector, parseSelector } from '../definition.js';
+import { fail } from './fail.js';
+import { checkKinds } from './kinds.js';
+import { resolveSelector } from './selectors.js';
+import type { BoundProperty, BoundSteps, InputsByName, StepsByName } from './state.js';
+
+interface Where {
+  readonly stepName: string;
+  readonly property: string;
+}
+
+/** What binding one step's properties needs to know. */
+interface Scope {
+  readonly inputs: InputsByName;
+  readonly steps: StepsByName;
+}
+
+/**
+ * Pass 3 (selectors and kinds): binds every property of every step to a literal, an input or a
+ * step output; literals are checked by the property's schema, selectors by the kinds they carry.
+ */
+export function bindProperties(steps: StepsByName, inputs: InputsByName): BoundSteps {
+  const scope: Scope = { inputs, steps };
+  const bound = new Map<string, BoundProperty[]>();
+  for (const [stepName, { block, raw }] of steps) {
+    checkKnownProperties(block, raw, stepName);
+    const properties: BoundProperty[] = [];
+    for (const [property, spec] of Object.entries(block.manifest as Manifest)) {
+      properties.push(...bindProperty(raw[property], spec, { stepName, property }, scope));
+    }
+    bound.set(stepName, properties);
+  }
+  return bound;
+}
+
+function checkKnownProperties(block: AnyBlock, raw: Readonly<Record<string, unknown>>, stepName: string): void {
+  for (const property of Object.keys(raw)) {
+    if (property !== 'type' && property !== 'name' && !(property in block.manifest)) {
+      fail(`unknown property (block ${block.type} accepts: ${Object.keys(block.manifest).join(', ') || 'none'})`, { stepName, property });
+    }
+  }
+}
+
+/** A dictionary property gives one entry per key; an absent selector-only property gives none. */
+function bindProperty(value: unknown, spec: FieldSpec, where: Where, scope: Scope): BoundProperty[] {
+  if (value === undefined || value === null) return bindAbsent(spec, where);
+  if (spec.accepts === 'step_list') return [bindStepList(value, spec, where, scope)];
+  if (spec.accepts === 'dictionary' && typeof value === 'object' && !Array.isArray(value)) return bindDictionary(value as Record<string, unknown>, spec, where, scope);
+  if (looksLikeSelector(value)) return [bindSelector(value, spec, where, scope)];
+  return [bindLiteral(value, spec, where)];
+}
+
+function bindAbsent(spec: FieldSpec, where: Where): BoundProperty[] {
+  if (!spec.optional) fail(`missing required property (${spec.description ?? spec.kinds.join(' | ') ?? 'value'})`, where);
+  if (spec.accepts !== 'literal' && spec.accepts !== 'literal_or_selector') return [];
+  const parsed = spec.schema.safeParse(undefined);
+  return [{ name: where.property, spec, binding: { type: 'literal', value: parsed.success ? parsed.data : undefined } }];
+}
+
+function bindStepList(value: unknown, spec: FieldSpec, where: Where, scope: Scope): BoundProperty {
+  if (!Array.isArray(value)) fail('expected a list of step selectors like "$steps.name"', where);
+  const targets = value.map((entry) => {
+    const selector = typeof entry === 'string' ? parseSelector(entry) : undefined;
+    if (!selector || selector.source !== 'step' || selector.output !== '') fail('expected a step selector like "$steps.name"', { ...where, selector: String(entry) });
+    if (!scope.steps.has(selector.step)) fail(`no step named "${selector.step}"`, { ...where, selector: entry });
+    if (selector.step === where.stepName) fail('a step cannot govern itself', { ...where, selector: entry });
+    return selector.step;
+  });
+  return { name: where.property, spec, binding: { type: 'literal', value: targets }, stepTargets: targets };
+}
+
+function bindDictionary(value: Record<string, unknown>, spec: FieldSpec, where: Where, scope: Scope): BoundProperty[] {
+  const entries = Object.entries(value);
+  if (entries.length === 0) return [{ name: where.property, spec, binding: { type: 'literal', value: {} } }];
+  return entries.map(([key, entry]) => {
+    const at = { stepName: where.stepName, property: `${where.property}.${key}` };
+    if (!looksLikeSelector(entry)) {
+      const parsed = spec.schema.safeParse(entry);
+      if (!parsed.success) fail(`invalid value ${JSON.stringify(entry)}: ${parsed.error.issues[0]?.message ?? 'rejected by the schema'}`, at);
+      return { name: where.property, spec, binding: { type: 'literal', value: parsed.data }, entryKey: key };
+    }
+    const { binding, kinds } = resolveSelector(entry, at, scope.inputs, scope.steps);
+    checkKinds(kinds, spec.kinds, { ...at, selector: entry });
+    return { name: where.property, spec, binding, entryKey: key };
+  });
+}
+
+function bindSelector(value: string, spec: FieldSpec, where: Where, scope: Scope): BoundProperty {
+  if (spec.accepts === 'literal') fail('this property must be written literally, not as a selector', { ...where, selector: value });
+  const { binding, kinds } = resolveSelector(value, where, scope.inputs, scope.steps);
+  checkKinds(kinds, spec.accepts === 'dictionary' ? ['dictionary'] : spec.kinds, { ...where, selector: value });
+  return { name: where.property, spec, binding };
+}
+
+function bindLiteral(value: unknown, spec: FieldSpec, where: Where): BoundProperty {
+  if (spec.accepts === 'dictionary') fail(`expected a dictionary of values or selectors, got ${JSON.stringify(value)}`, where);
+  if (spec.accepts === 'selector') fail(`expected a selector of kind [${spec.kinds.join(', ')}], got the literal ${JSON.stringify(value)}`, where);
+  const parsed = spec.schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    fail(`invalid value ${JSON.stringify(value)}${at}: ${issue?.message ?? 'rejected by the schema'}`, where);
+  }
+  return { name: where.property, spec, binding: { type: 'literal', value: parsed.data } };
+}

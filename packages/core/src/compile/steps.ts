@@ -1,0 +1,17 @@
+import type { WorkflowStep } from '../definition.js';
+import type { BlockRegistry } from '../registry.js';
+import { fail, namePattern } from './fail.js';
+import type { DeclaredStep, StepsByName } from './state.js';
+
+/** Pass 2: every step has a unique name and a block type the registry knows. */
+export function declareSteps(declared: readonly WorkflowStep[], registry: BlockRegistry): StepsByName {
+  const steps = new Map<string, DeclaredStep>();
+  for (const [index, step] of declared.entries()) {
+    if (!step || typeof step.name !== 'string' || !namePattern.test(step.name)) fail(`step #${index} needs a "name" made of letters, digits, "_" or "-"`, { property: `steps[${index}]` });
+    if (steps.has(step.name)) fail('duplicate step name', { stepName: step.name });
+    const block = registry.get(step.type);
+    if (!block) fail(`unknown block type "${step.type}"`, { stepName: step.name, property: 'type' });
+    steps.set(step.name, { block, raw: step });
+  }
+  return steps;
+}

@@ -1,0 +1,74 @@
+import type { BlockInstance, RunContext } from '../blocks.js';
+import type { CompiledStep } from '../compile.js';
+import { AbortedError, StepExecutionError } from '../errors.js';
+import { messageOf } from './message-of.js';
+import type { RunState, Values } from './run-state.js';
+
+/**
+ * Calls a step's `run()` once, for one element of its run level; `values` are its properties'
+ * values in manifest order. Null when an upstream step was skipped.
+ */
+export async function callBlock(step: CompiledStep, values: unknown[], instance: BlockInstance, context: RunContext, skipped: Set<string>, run: RunState): Promise<unknown> {
+  const args = argumentsOf(step, values);
+  if (args === null) return null;
+  if (run.signal.aborted) throw new AbortedError({ message: `the run was cancelled before step "${step.name}"`, stepName: step.name });
+  const started = run.timings ? performance.now() : 0;
+  let result: unknown;
+  try {
+    result = await instance.run(args as never, context);
+  } catch (cause) {
+    if (AbortedError.isInstance(cause) || run.signal.aborted) throw cause;
+    throw new StepExecutionError({ message: `step "${step.name}" (${step.block.type}) failed: ${messageOf(cause)}`, stepName: step.name, cause });
+  }
+  if (run.timings) {
+    const timing = run.timings.get(step.name) ?? { step: step.name, type: step.block.type, calls: 0, totalMs: 0 };
+    timing.calls++;
+    timing.totalMs += performance.now() - started;
+    run.timings.set(step.name, timing);
+  }
+  if (step.block.flowControl) {
+    if (!(result as { continue?: boolean })?.continue) for (const target of step.flowTargets) skipped.add(target);
+    return {};
+  }
+  return step.block.dimensionality === 'expand' ? transpose(step, result as Values) : result;
+}
+
+/** The arguments of `run()`: a step output's field picked, dictionary entries gathered by key. */
+function argumentsOf(step: CompiledStep, values: unknown[]): Values | null {
+  const args: Values = {};
+  for (let i = 0; i < step.properties.length; i++) {
+    const property = step.properties[i]!;
+    let value = values[i];
+    if (property.binding.type === 'step') {
+      const output = property.binding.output;
+      const pick = (record: unknown) => (record == null ? undefined : output === '*' ? record : (record as Values)[output]);
+      value = property.spec.collapse && Array.isArray(value) ? value.map(pick) : pick(value);
+    }
+    if (property.entryKey !== undefined) {
+      ((args[property.name] ??= {}) as Values)[property.entryKey] = value ?? null;
+      continue;
+    }
+    if (value == null && !property.spec.optional) return null; // an upstream step was skipped
+    args[property.name] = value ?? undefined;
+  }
+  return args;
+}
+
+/** An expanding block returns `{out: [a, b]}`; downstream wants `[{out: a}, {out: b}]`. */
+function transpose(step: CompiledStep, result: Values): Values[] {
+  const names = Object.keys(step.block.outputs);
+  const length = (result[names[0]!] as unknown[] | undefined)?.length ?? 0;
+  const rows: Values[] = [];
+  for (let j = 0; j < length; j++) {
+    const row: Values = {};
+    for (const name of names) {
+      const column = result[name];
+      if (!Array.isArray(column) || column.length !== length) {
+        throw new StepExecutionError({ message: `step "${step.name}" expands a level, so output "${name}" must be a list of ${length} entries`, stepName: step.name });
+      }
+      row[name] = column[j];
+    }
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,49 @@
+import type { RunContext } from '../blocks.js';
+import type { CompiledStep } from '../compile.js';
+import { StepExecutionError } from '../errors.js';
+import { callBlock } from './call-block.js';
+import type { RecordState, RunState } from './run-state.js';
+
+type Call = (values: unknown[]) => Promise<unknown>;
+
+/** Runs one step of one record over every element of its run level, and keeps its result (null when skipped). */
+export async function runStep(step: CompiledStep, record: RecordState, run: RunState): Promise<void> {
+  if (record.skipped.has(step.name)) {
+    record.results.set(step.name, null);
+    return;
+  }
+  const instance = await run.instances.instanceFor(step, run.streamId);
+  const context: RunContext = {
+    stepName: step.name,
+    streamId: run.streamId,
+    signal: run.signal,
+    warn: (message) => run.warnings.push(`${step.name}: ${message}`),
+  };
+  const { inputs, results } = record;
+  const roots = step.properties.map((p) => (p.binding.type === 'literal' ? p.binding.value : p.binding.type === 'input' ? inputs[p.binding.name] : results.get(p.binding.step)));
+  const levels = step.properties.map((p) => (p.binding.type === 'step' ? p.level : 0));
+  const call: Call = (values) => callBlock(step, values, instance, context, record.skipped, run);
+  results.set(step.name, await walk(step, levels, roots, 0, call));
+}
+
+/**
+ * Descends the nested levels of the step's values down to its run level and calls the block on
+ * each element there; values of a lower level (parameters) are handed to every element.
+ */
+async function walk(step: CompiledStep, levels: readonly number[], values: unknown[], depth: number, call: Call): Promise<unknown> {
+  if (depth === step.runLevel) return call(values);
+  let length = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (levels[i]! <= depth) continue;
+    const value = values[i];
+    if (value == null) return null;
+    const n = (value as unknown[]).length;
+    if (length !== -1 && n !== length) {
+      throw new StepExecutionError({ message: `step "${step.name}": its inputs have ${length} and ${n} elements at level ${depth + 1}`, stepName: step.name, property: step.properties[i]!.name });
+    }
+    length = n;
+  }
+  const children = new Array(Math.max(length, 0));
+  for (let j = 0; j < children.length; j++) children[j] = walk(step, levels, values.map((v, i) => (levels[i]! > depth ? (v as unknown[])[j] : v)), depth + 1, call);
+  return Promise.all(children);
+}
