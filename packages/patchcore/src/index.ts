@@ -39,8 +39,6 @@ export { writeReport, rocSvg, summaryLine } from './report.js';
 export type { GalleryItem } from './report.js';
 export { renderOverlay } from './heatmap.js';
 export { argsortDescending } from './sort-scores.js';
-export { labelComponents } from './connected-components.js';
-export type { Component, ComponentLabels } from './connected-components.js';
 export { rocCurve, auroc, f1Max, pixelAuroc, aupro, flattenMasks } from './metrics.js';
 export type { RocCurve, F1Max, ScoredMask } from './metrics.js';
 export { imageExtensions, isImageFile, listImages, resolveTrainingImages, loadMvtecDataset, loadLabelledImages, readImageRgb, readMask, resizeRgb } from './dataset.js';
