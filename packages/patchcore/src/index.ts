@@ -1,24 +1,26 @@
 export { patchcoreBlocks, patchcoreBlock, anomalyRegionsBlock } from './blocks.js';
-export { fitCommand, evalCommand, calibrateCommand } from './commands.js';
+export { fitCommand } from './fit-command.js';
+export { evalCommand } from './eval-command.js';
+export { calibrateCommand } from './calibrate-command.js';
 export { fitAutoPatchCore, autoCandidates, autoDefaultMargin, autoMinimumImages, chooseCandidate, selectionTable } from './auto-preset.js';
 export type { AutoSelectionRecord, AutoCandidateRecord, AutoFitOptions } from './auto-preset.js';
 export { writeSyntheticValidation, drawSyntheticDefect, syntheticDefectKinds } from './synthetic-defects.js';
 export type { SyntheticDefect, SyntheticDefectKind } from './synthetic-defects.js';
-export type { FitCommandOptions, FitCommandResult, EvalCommandOptions, EvalCommandResult, CalibrateCommandOptions, CalibrateCommandResult, CommandProgress } from './commands.js';
+export type { FitCommandOptions, FitCommandResult } from './fit-command.js';
+export type { EvalCommandOptions, EvalCommandResult } from './eval-command.js';
+export type { CalibrateCommandOptions, CalibrateCommandResult } from './calibrate-command.js';
+export type { CommandProgress } from './command-progress.js';
 export { f1MaxCalibration } from './calibrate.js';
 export type { F1MaxCalibration } from './calibrate.js';
-export {
-  fitPatchCore,
-  createPatchCoreDetector,
-  savePatchCoreModel,
-  loadPatchCoreModel,
-  withThreshold,
-  calibratePatchCore,
-  checkBackbone,
-  defaultCoresetRatio,
-  fullBankMaxImages,
-} from './patchcore.js';
-export type { PatchCoreModel, PatchCoreHeader, PatchCoreFitOptions, PatchCoreDetector, PatchCorePrediction, FitProgress, BackboneRecord, ThresholdRecord } from './patchcore.js';
+export { fitPatchCore } from './patchcore-fit.js';
+export type { PatchCoreFitOptions } from './patchcore-fit.js';
+export { createPatchCoreDetector } from './patchcore-detector.js';
+export type { PatchCoreDetector, PatchCorePrediction } from './patchcore-detector.js';
+export { savePatchCoreModel, loadPatchCoreModel, defaultCoresetRatio } from './patchcore-model.js';
+export type { PatchCoreModel, PatchCoreHeader } from './patchcore-model.js';
+export { withThreshold, calibratePatchCore } from './patchcore-threshold.js';
+export { checkBackbone, fullBankMaxImages } from './model-record.js';
+export type { FitProgress, BackboneRecord, ThresholdRecord } from './model-record.js';
 export { fitPadim, createPadimDetector, savePadimModel, loadPadimModel } from './padim.js';
 export type { PadimModel, PadimHeader, PadimFitOptions, PadimDetector } from './padim.js';
 export type { AnomalyDetector, AnomalyPrediction, PredictOptions } from './detector.js';
@@ -41,8 +43,11 @@ export { renderOverlay } from './heatmap.js';
 export { argsortDescending } from './sort-scores.js';
 export { rocCurve, auroc, f1Max, pixelAuroc, aupro, flattenMasks } from './metrics.js';
 export type { RocCurve, F1Max, ScoredMask } from './metrics.js';
-export { imageExtensions, isImageFile, listImages, resolveTrainingImages, loadMvtecDataset, loadLabelledImages, readImageRgb, readMask, resizeRgb } from './dataset.js';
-export type { TestSample, MvtecDataset, LoadedImage, LabelledImage } from './dataset.js';
+export { imageExtensions, isImageFile, listImages, resolveTrainingImages } from './image-files.js';
+export { loadMvtecDataset, loadLabelledImages, readMask } from './dataset.js';
+export type { TestSample, MvtecDataset, LabelledImage } from './dataset.js';
+export { readImageRgb, resizeRgb } from './read-image.js';
+export type { LoadedImage } from './read-image.js';
 export { readModelFile, writeModelFile, modelFileMagic, modelFileVersion } from './model-file.js';
 export type { ModelFileContents, StoredArray, StoredType } from './model-file.js';
 export { selectCoreset, selectCoresetProjected, createRandomProjector } from './coreset.js';
