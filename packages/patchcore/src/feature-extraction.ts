@@ -143,3 +143,8 @@ export function concatenateRows(images: readonly ImageFeatures[]): Float32Array 
   }
   return out;
 }
+
+/** Patch rows of several images together. */
+export function rowCount(images: readonly ImageFeatures[], dimensions: number): number {
+  return images.reduce((sum, image) => sum + image.rows.length, 0) / dimensions;
+}

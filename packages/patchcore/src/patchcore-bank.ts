@@ -1,13 +1,9 @@
 import type { SessionOptions } from '@vad/models';
 import { createRandomProjector, greedyCoreset } from './coreset.js';
-import { concatenateRows, type ImageFeatures } from './feature-extraction.js';
+import { concatenateRows, rowCount, type ImageFeatures } from './feature-extraction.js';
 import type { FitProgress } from './model-record.js';
 import { createNearestNeighbourSearch } from './nearest-neighbour.js';
 import { createRandom } from './random.js';
-
-export function rowCount(images: readonly ImageFeatures[], dimensions: number): number {
-  return images.reduce((sum, image) => sum + image.rows.length, 0) / dimensions;
-}
 
 /** The memory banks of a fit: of the first `firstCount` images (the threshold's), and of all of them. */
 export interface Banks {
