@@ -42,3 +42,4 @@ export { readWorkflowFile } from './workflow-file.js';
 export { sliceLayout } from './slice-layout.js';
 export type { SliceLayoutOptions, SliceRegion } from './slice-layout.js';
 export { readEmbedding, vectorNorm, normFromSquares, type EmbeddingValue, type VectorSource } from './vectors.js';
+export { labelComponents, type Component, type ComponentLabels } from './connected-components.js';

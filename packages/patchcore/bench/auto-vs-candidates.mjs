@@ -5,7 +5,8 @@
 // node bench/auto-vs-candidates.mjs --split magnetic-tile [--seed 0]
 import { parseArgs } from 'node:util';
 import { loadSplit } from './splits.mjs';
-import { createPatchCoreDetector, evaluateDetector, fitAutoPatchCore, fitOptionsOf, fitPatchCore, loadFeatureBackbone, presets } from '../dist/index.js';
+import { createPatchCoreDetector, fitAutoPatchCore, fitOptionsOf, fitPatchCore, loadFeatureBackbone, presets } from '../dist/index.js';
+import { evaluateDetector } from '../dist/eval.js';
 
 const { values } = parseArgs({ options: { split: { type: 'string' }, seed: { type: 'string', default: '0' } } });
 const seed = Number(values.seed);

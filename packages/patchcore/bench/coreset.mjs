@@ -1,6 +1,6 @@
 // Greedy k-center coreset: the ONNX Runtime step graph against a tight typed-array update.
 // node bench/coreset.mjs [rows] [dimensions] [selections]
-import { selectCoreset } from '../dist/index.js';
+import { selectCoreset } from '../dist/coreset.js';
 import { createRandom, gaussianMatrix } from '../dist/random.js';
 
 const rows = Number(process.argv[2] ?? 168_000);

@@ -4,7 +4,8 @@
 //   [--exposures 0.65,1.5|none] [--median 1] (weight of the image median) (PatchCore scoring; default as fitPatchCore's)
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { auroc, defaultScoring, createPadimDetector, loadFeatureBackbone, createPatchCoreDetector, evaluateDetector, fitPadim, fitPatchCore, loadMvtecDataset } from '../dist/index.js';
+import { defaultScoring, createPadimDetector, loadFeatureBackbone, createPatchCoreDetector, fitPadim, fitPatchCore } from '../dist/index.js';
+import { auroc, evaluateDetector, loadMvtecDataset } from '../dist/eval.js';
 import { createRandom } from '../dist/random.js';
 
 const { values } = parseArgs({

@@ -2,7 +2,8 @@
 // /usr/bin/time -v node bench/fit-speed.mjs [--preset default|texture|fine|fast] [--data <dir>] [--train 200] [--ratio R] [--augment darker,brighter]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fitOptionsOf, fitPatchCore, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
+import { fitOptionsOf, fitPatchCore, loadFeatureBackbone, presets } from '../dist/index.js';
+import { loadMvtecDataset } from '../dist/eval.js';
 import { createRandom } from '../dist/random.js';
 
 const { values } = parseArgs({ options: {

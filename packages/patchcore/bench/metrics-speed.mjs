@@ -1,6 +1,6 @@
 // Exact pixel AUROC / AUPRO speed on 10^7 pixels (one radix argsort each).
 import { readFileSync } from 'node:fs';
-import { aupro, rocCurve } from '../dist/index.js';
+import { aupro, rocCurve } from '../dist/eval.js';
 const width = 1000, height = 1000, images = 10;
 const items = [];
 for (let image = 0; image < images; image++) {

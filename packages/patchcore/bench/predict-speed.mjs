@@ -13,7 +13,8 @@ import sharp from 'sharp';
 import { parseArgs } from 'node:util';
 import { buildModel, countMultiplyAdds, createSessionFromBytes, decodeModel, importBackbone } from '@vad/models';
 import { inputSizeFor } from '../dist/backbone.js';
-import { backboneDefaults, createPatchCoreDetector, fitOptionsOf, fitPatchCore, loadFeatureBackbone, loadMvtecDataset, presets } from '../dist/index.js';
+import { backboneDefaults, createPatchCoreDetector, fitOptionsOf, fitPatchCore, loadFeatureBackbone, presets } from '../dist/index.js';
+import { loadMvtecDataset } from '../dist/eval.js';
 
 const { values } = parseArgs({ options: {
   preset: { type: 'string', default: 'default' }, backbone: { type: 'string' }, size: { type: 'string' }, ratio: { type: 'string' },

@@ -6,7 +6,8 @@
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadSplit, splitNames } from './splits.mjs';
-import { auroc, defaultScoring, singleExposureScoring, plainScoring, loadFeatureBackbone, createPatchCoreDetector, evaluateDetector, fitPatchCore } from '../dist/index.js';
+import { defaultScoring, singleExposureScoring, plainScoring, loadFeatureBackbone, createPatchCoreDetector, fitPatchCore } from '../dist/index.js';
+import { auroc, evaluateDetector } from '../dist/eval.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,4 @@
-import { newDetectionId, type AnomalyMap, type Detection, type Detections } from '@vad/core';
-import { labelComponents } from './connected-components.js';
+import { labelComponents, newDetectionId, type AnomalyMap, type Detection, type Detections } from '@vad/core';
 
 export interface AnomalyRegionOptions {
   /** Map values above this are anomalous (default: the map's own threshold, else 0.5). */

@@ -1,5 +1,5 @@
 import { InvalidInputError, loadSharp } from '@vad/core';
-import type { LoadedImage } from './dataset.js';
+import type { LoadedImage } from './read-image.js';
 
 /**
  * Extra views of each training image: flips and rotations (few-shot), and exposure changes

@@ -3,10 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SessionOptions } from '@vad/models';
 import { fitOptionsOf, loadFeatureBackbone, presets, type Preset } from './backbones.js';
-import { readImageSize, resolveTrainingImages } from './dataset.js';
-import { plainScoring } from './scoring.js';
 import { evaluateDetector } from './evaluate.js';
-import { createPatchCoreDetector, fitPatchCore, splitHeldOut, type FitProgress, type PatchCoreModel } from './patchcore.js';
+import { resolveTrainingImages } from './image-files.js';
+import { splitHeldOut, type FitProgress } from './model-record.js';
+import { createPatchCoreDetector } from './patchcore-detector.js';
+import { fitPatchCore } from './patchcore-fit.js';
+import type { PatchCoreModel } from './patchcore-model.js';
+import { readImageSize } from './read-image.js';
+import { plainScoring } from './scoring.js';
 import { writeSyntheticValidation } from './synthetic-defects.js';
 
 /** Fewer normal images than this and `auto` fits the default preset instead (too few to hold any out). */

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '@vad/core';
 import { loadBackbone, type BackboneName, type SessionOptions } from '@vad/models';
 import type { FeatureBackbone, InputGeometry } from './backbone.js';
-import { defaultCoresetRatio } from './patchcore.js';
+import { defaultCoresetRatio } from './patchcore-model.js';
 import { defaultScoring, singleExposureScoring, type ScoringRecord } from './scoring.js';
 
 /** Default backbone of new fits. */
@@ -122,4 +122,10 @@ export function fitOptionsOf(preset: Preset, inputSize = preset.inputSize) {
     ...(geometry && { geometry }),
     ...(preset.mapSigmaCells !== undefined && { mapSigmaCells: preset.mapSigmaCells }),
   };
+}
+
+/** A preset's backbone with the preset's taps and input size; another backbone id uses its own defaults. */
+export function loadPresetBackbone(preset: Preset, backboneId: string | undefined, options: BackboneLoadOptions): Promise<FeatureBackbone> {
+  if (backboneId && backboneId !== preset.backbone) return loadFeatureBackbone(backboneId, options);
+  return loadFeatureBackbone(preset.backbone, { inputSize: preset.inputSize, taps: preset.taps, ...options });
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listImages, loadMvtecDataset, readImageRgb, readMask, resolveTrainingImages } from './dataset.js';
+import { loadMvtecDataset, readMask } from './dataset.js';
+import { listImages, resolveTrainingImages } from './image-files.js';
+import { readImageRgb } from './read-image.js';
 
 let folder: string;
 

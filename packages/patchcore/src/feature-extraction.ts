@@ -2,8 +2,8 @@ import { loadSharp } from '@vad/core';
 import { preprocessImages, type SessionOptions } from '@vad/models';
 import { augmentImage, type Augmentation } from './augment.js';
 import { inputSizeFor, type FeatureBackbone, type InputGeometry } from './backbone.js';
-import { readImageRgb, resizeRgb, type LoadedImage } from './dataset.js';
 import { createPatchFeatureExtractor, type PatchFeatureExtractor } from './patch-features.js';
+import { readImageRgb, resizeRgb, type LoadedImage } from './read-image.js';
 import { checkTiling, stitchTileFeatures, tileRegions } from './tiling.js';
 
 /** Patch features of one image (or one augmented view of it). */
@@ -142,4 +142,9 @@ export function concatenateRows(images: readonly ImageFeatures[]): Float32Array 
     offset += image.rows.length;
   }
   return out;
+}
+
+/** Patch rows of several images together. */
+export function rowCount(images: readonly ImageFeatures[], dimensions: number): number {
+  return images.reduce((sum, image) => sum + image.rows.length, 0) / dimensions;
 }

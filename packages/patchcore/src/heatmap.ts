@@ -1,31 +1,10 @@
 import { loadSharp } from '@vad/core';
-
-/** A 256-entry "turbo"-like colour ramp (blue → cyan → green → yellow → red), RGB bytes. */
-const ramp = (() => {
-  const stops = [
-    [0, [48, 18, 59]],
-    [0.25, [40, 140, 255]],
-    [0.5, [60, 230, 120]],
-    [0.75, [250, 190, 40]],
-    [1, [180, 20, 10]],
-  ] as const;
-  const table = new Uint8Array(256 * 3);
-  for (let index = 0; index < 256; index++) {
-    const t = index / 255;
-    let stop = 0;
-    while (stop < stops.length - 2 && t > stops[stop + 1]![0]) stop++;
-    const [t0, c0] = stops[stop]!;
-    const [t1, c1] = stops[stop + 1]!;
-    const f = (t - t0) / (t1 - t0);
-    for (let channel = 0; channel < 3; channel++) table[index * 3 + channel] = Math.round(c0[channel]! + f * (c1[channel]! - c0[channel]!));
-  }
-  return table;
-})();
+import { colormapLookupTable } from '@vad/visualize';
 
 /**
- * A PNG of the image beside the image with its anomaly map blended over it (normalised scores:
- * 0 → transparent blue, 1 → red; the 0.5 threshold sits at the green–yellow turn), the
- * ground-truth outline in white when a mask is given.
+ * A PNG of the image beside the image with its anomaly map blended over it in @vad/visualize's
+ * turbo colormap (normalised scores: 0 → faint dark blue, 1 → dark red; the 0.5 threshold sits at
+ * the green–yellow turn), the ground-truth outline in white when a mask is given.
  */
 export async function renderOverlay(
   rgb: { data: Uint8Array; width: number; height: number },
@@ -33,6 +12,7 @@ export async function renderOverlay(
   mask: Uint8Array | undefined,
 ): Promise<Buffer> {
   const { width, height } = rgb;
+  const ramp = colormapLookupTable('turbo');
   const overlay = new Uint8Array(width * height * 3);
   for (let index = 0; index < width * height; index++) {
     const value = Math.min(1, Math.max(0, map[index]!));

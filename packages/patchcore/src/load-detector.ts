@@ -7,7 +7,8 @@ import { loadFeatureBackbone } from './backbones.js';
 import type { AnomalyDetector } from './detector.js';
 import { readModelFile } from './model-file.js';
 import { createPadimDetector, loadPadimModel } from './padim.js';
-import { createPatchCoreDetector, loadPatchCoreModel } from './patchcore.js';
+import { createPatchCoreDetector } from './patchcore-detector.js';
+import { loadPatchCoreModel } from './patchcore-model.js';
 
 /** File name ending of vad anomaly models. */
 export const modelFileExtension = '.vad';

@@ -1,5 +1,4 @@
-import { InvalidInputError } from '@vad/core';
-import { labelComponents } from './connected-components.js';
+import { InvalidInputError, labelComponents } from '@vad/core';
 import { argsortDescending } from './sort-scores.js';
 
 /** A ROC curve: false- and true-positive rates at each distinct threshold, highest threshold first. */

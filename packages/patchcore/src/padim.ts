@@ -2,12 +2,13 @@ import { InvalidInputError, ModelLoadError } from '@vad/core';
 import { buildModel, createSessionFromBytes, type ModelSession, type SessionOptions } from '@vad/models';
 import { createAnomalyMapRenderer, type AnomalyMapRenderer } from './anomaly-map.js';
 import type { FeatureBackbone } from './backbone.js';
-import { resolveTrainingImages, type LoadedImage } from './dataset.js';
 import { mapSizeFor, type AnomalyDetector, type AnomalyPrediction, type PredictOptions } from './detector.js';
 import { concatenateRows, createFeaturePipeline, extractAll, type FeaturePipeline } from './feature-extraction.js';
+import { resolveTrainingImages } from './image-files.js';
 import { readModelFile, writeModelFile } from './model-file.js';
-import { checkBackbone, fullBankMaxImages, splitHeldOut, type BackboneRecord, type FitProgress, type ThresholdRecord } from './patchcore.js';
-import { createRandom } from './random.js';
+import { backboneRecord, checkBackbone, splitHeldOut, thresholdHeldOutCount, type BackboneIdentity, type BackboneRecord, type FitProgress, type ThresholdRecord } from './model-record.js';
+import { createRandom, shuffledIndices } from './random.js';
+import type { LoadedImage } from './read-image.js';
 import { maxOf } from './scoring.js';
 
 /**
@@ -156,18 +157,11 @@ export async function fitPadim(source: string | readonly string[], options: Padi
   const { backbone, channels: channelCount = 128, regularisation = 0.01, seed = 0, batchSize = 8, onProgress, ...sessionOptions } = options;
   const files = await resolveTrainingImages(source);
   if (files.length < 2) throw new InvalidInputError({ message: `PaDiM needs at least 2 normal images to estimate its Gaussians, got ${files.length}`, property: 'data' });
-  const fewShot = files.length <= fullBankMaxImages;
-  const { bankFiles, heldOutFiles } = splitHeldOut(files, fewShot ? 0 : Math.max(2, Math.round(files.length * 0.1)), seed);
+  const { bankFiles, heldOutFiles } = splitHeldOut(files, thresholdHeldOutCount(files.length), seed);
   const pipeline: FeaturePipeline = await createFeaturePipeline(backbone, { poolSize: 1, ...sessionOptions });
   try {
     const { dimensions } = pipeline;
-    const random = createRandom(seed + 1);
-    const all = Array.from({ length: dimensions }, (_, index) => index);
-    for (let index = all.length - 1; index > 0; index--) {
-      const other = Math.floor(random() * (index + 1));
-      [all[index], all[other]] = [all[other]!, all[index]!];
-    }
-    const channels = all.slice(0, Math.min(channelCount, dimensions)).sort((a, b) => a - b);
+    const channels = shuffledIndices(dimensions, createRandom(seed + 1)).slice(0, Math.min(channelCount, dimensions)).sort((a, b) => a - b);
     // Held-out images come last: the threshold's Gaussians are fitted on the first `bankFiles` images.
     const images = await extractAll(pipeline, [...bankFiles, ...heldOutFiles], [], batchSize, onProgress);
     const grid = { height: images[0]!.gridHeight, width: images[0]!.gridWidth };
@@ -177,7 +171,7 @@ export async function fitPadim(source: string | readonly string[], options: Padi
       format: 'vad-anomaly-model' as const,
       detector: 'padim' as const,
       createdAt: new Date().toISOString(),
-      backbone: { id: backbone.id, inputSize: backbone.inputSize, normalization: backbone.normalization, taps: [...backbone.taps], tapShapes: backbone.tapShapes.map((shape) => ({ ...shape })) },
+      backbone: backboneRecord(backbone),
       features: { gridHeight: grid.height, gridWidth: grid.width, dimensions, channels, regularisation },
       mapSigmaAt256: 4,
       training: { images: files.length, heldOut: heldOutFiles.length },
@@ -229,7 +223,7 @@ export async function savePadimModel(file: string, model: PadimModel, options: {
   );
 }
 
-export async function loadPadimModel(file: string, options: { backbone?: Pick<FeatureBackbone, 'id' | 'taps' | 'tapShapes' | 'inputSize'> } = {}): Promise<PadimModel> {
+export async function loadPadimModel(file: string, options: { backbone?: BackboneIdentity } = {}): Promise<PadimModel> {
   const { header, arrays } = await readModelFile<PadimHeader>(file);
   if (header.format !== 'vad-anomaly-model' || header.detector !== 'padim') {
     throw new ModelLoadError({ message: `model file ${file} holds a ${String(header.detector)} model, not PaDiM`, path: file });

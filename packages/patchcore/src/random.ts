@@ -21,3 +21,13 @@ export function gaussianMatrix(length: number, random: () => number, scale = 1):
   }
   return out;
 }
+
+/** `0 … length − 1` in a seeded random order (Fisher–Yates). */
+export function shuffledIndices(length: number, random: () => number): number[] {
+  const order = Array.from({ length }, (_, index) => index);
+  for (let index = order.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [order[index], order[other]] = [order[other]!, order[index]!];
+  }
+  return order;
+}

@@ -1,8 +1,8 @@
 import { InvalidInputError } from '@vad/core';
-import type { LoadedImage } from './dataset.js';
 import { exposureViewGains, withGain } from './augment.js';
 import { concatenateRows, type FeaturePipeline } from './feature-extraction.js';
 import type { NearestNeighbourSearch } from './nearest-neighbour.js';
+import type { LoadedImage } from './read-image.js';
 
 /**
  * How PatchCore turns nearest-neighbour distances into patch scores; a model records it, so fit,

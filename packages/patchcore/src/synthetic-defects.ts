@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadSharp } from '@vad/core';
-import { readImageRgb, type MvtecDataset, type TestSample } from './dataset.js';
+import type { MvtecDataset, TestSample } from './dataset.js';
 import { createRandom } from './random.js';
+import { readImageRgb } from './read-image.js';
 
 /**
  * Defects drawn on normal images, with their masks, so that a configuration can be judged on how

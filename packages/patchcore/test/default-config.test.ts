@@ -5,10 +5,12 @@ import { sharedPath } from '@vad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureBackbone } from '../src/backbone.js';
 import { backboneDefaults, fitOptionsOf, loadFeatureBackbone, presets } from '../src/backbones.js';
-import { fitCommand } from '../src/commands.js';
-import { listImages } from '../src/dataset.js';
+import { fitCommand } from '../src/fit-command.js';
+import { listImages } from '../src/image-files.js';
 import { evaluateDetector } from '../src/evaluate.js';
-import { createPatchCoreDetector, fitPatchCore, loadPatchCoreModel } from '../src/patchcore.js';
+import { createPatchCoreDetector } from '../src/patchcore-detector.js';
+import { fitPatchCore } from '../src/patchcore-fit.js';
+import { loadPatchCoreModel } from '../src/patchcore-model.js';
 import { defaultScoring, singleExposureScoring } from '../src/scoring.js';
 
 const mvtec = sharedPath('datasets/mvtec_ad_reduced');

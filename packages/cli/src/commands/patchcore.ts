@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@vad/core';
-import { calibrateCommand, evalCommand, fitCommand, selectionTable, summaryLine, writeDemoDataset, type Augmentation, type CommandProgress, type PresetName } from '@vad/patchcore';
+import { fitCommand, selectionTable, writeDemoDataset, type Augmentation, type CommandProgress, type PresetName } from '@vad/patchcore';
+import { calibrateCommand, evalCommand, summaryLine } from '@vad/patchcore/eval';
 import type { Io } from '../program.js';
 import { createProgressBar } from '../progress-bar.js';
 
