@@ -43,3 +43,4 @@ export { sliceLayout } from './slice-layout.js';
 export type { SliceLayoutOptions, SliceRegion } from './slice-layout.js';
 export { readEmbedding, vectorNorm, normFromSquares, type EmbeddingValue, type VectorSource } from './vectors.js';
 export { labelComponents, type Component, type ComponentLabels } from './connected-components.js';
+export { colormapLookupTable, colormapNames, type ColormapName } from './colormaps.js';

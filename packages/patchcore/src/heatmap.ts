@@ -1,9 +1,8 @@
-import { loadSharp } from '@vad/core';
-import { colormapLookupTable } from '@vad/visualize';
+import { colormapLookupTable, loadSharp } from '@vad/core';
 
 /**
- * A PNG of the image beside the image with its anomaly map blended over it in @vad/visualize's
- * turbo colormap (normalised scores: 0 → faint dark blue, 1 → dark red; the 0.5 threshold sits at
+ * A PNG of the image beside the image with its anomaly map blended over it in the
+ * turbo colormap (the one @vad/visualize draws with) (normalised scores: 0 → faint dark blue, 1 → dark red; the 0.5 threshold sits at
  * the green–yellow turn), the ground-truth outline in white when a mask is given.
  */
 export async function renderOverlay(

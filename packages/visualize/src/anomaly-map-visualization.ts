@@ -1,6 +1,5 @@
-import { defineBlock, field, InvalidInputError, VadImage, z, type AnomalyMap } from '@vad/core';
+import { colormapLookupTable, colormapNames, defineBlock, field, InvalidInputError, VadImage, z, type AnomalyMap, type ColormapName } from '@vad/core';
 import { levelsAtImageSize, quantizeScores, regionBorders, requireAnomalyMap, scoreExtent, scoreToLevel, type ScoreRange } from './anomaly-map-levels.js';
-import { colormapLookupTable, colormapNames, type ColormapName } from './colormaps.js';
 import { requireColor } from './colors.js';
 import { imageFields, readParameters } from './common-fields.js';
 

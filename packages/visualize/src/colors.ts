@@ -1,5 +1,4 @@
-import { InvalidInputError } from '@vad/core';
-import { colormapLookupTable } from './colormaps.js';
+import { colormapLookupTable, InvalidInputError } from '@vad/core';
 
 /** An 8-bit sRGB color. */
 export interface Rgb {

@@ -24,8 +24,8 @@ export {
   toHex,
 } from './colors.js';
 export type { Rgb, PaletteName } from './colors.js';
-export { colormapLookupTable, colormapNames } from './colormaps.js';
-export type { ColormapName } from './colormaps.js';
+export { colormapLookupTable, colormapNames } from '@vad/core';
+export type { ColormapName } from '@vad/core';
 export { aspectTolerance } from './anomaly-map-levels.js';
 
 /** Every block of @vad/visualize, for `createBlockRegistry([...coreBlocks(), ...visualizeBlocks()])`. */

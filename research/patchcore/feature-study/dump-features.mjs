@@ -2,10 +2,13 @@
 // --flip mirrors every image, --gain g scales its pixel values (both for augmentation studies).
 import { parseArgs } from 'node:util';
 import { openSync, writeSync, closeSync, writeFileSync, mkdirSync } from 'node:fs';
-import { loadFeatureBackbone, loadMvtecDataset, readImageRgb } from '../../dist/index.js';
-import { createRandom } from '../../dist/random.js';
-import { preprocessImages } from '@vad/models';
-import sharp from 'sharp';
+// research/ is no workspace package: the built @vad/patchcore and its own dependencies are imported by path.
+const patchcore = new URL('../../../packages/patchcore/', import.meta.url);
+const { loadFeatureBackbone } = await import(new URL('dist/index.js', patchcore));
+const { loadMvtecDataset, readImageRgb } = await import(new URL('dist/eval.js', patchcore));
+const { createRandom } = await import(new URL('dist/random.js', patchcore));
+const { preprocessImages } = await import(new URL('node_modules/@vad/models/dist/index.js', patchcore));
+const { default: sharp } = await import(new URL('node_modules/sharp/lib/index.js', patchcore));
 const { values } = parseArgs({ options: { data: { type: 'string' }, taps: { type: 'string', default: 'mixed0,mixed1,mixed2,mixed3,mixed4,mixed5,mixed6,mixed7' }, size: { type: 'string', default: '256' }, train: { type: 'string', default: '200' }, out: { type: 'string' }, mask: { type: 'string', default: '64' }, flip: { type: 'boolean', default: false }, gain: { type: 'string', default: '1' }, 'match-mean': { type: 'string' }, backbone: { type: 'string', default: 'inception_v3' } } });
 const size = Number(values.size);
 const dataset = await loadMvtecDataset(values.data);
