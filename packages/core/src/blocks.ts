@@ -22,15 +22,29 @@ export interface FieldSpec<T = unknown> {
   readonly description: string | undefined;
   /** For `dimensionality: 'collapse'` blocks: this property is read one level deeper, as a whole list. */
   readonly collapse: boolean;
+  /**
+   * Other names a definition may give this property under (Roboflow's `AliasChoices`, e.g.
+   * `images` for `image`); giving it under two names is an error.
+   */
+  readonly aliases: readonly string[];
 }
 
 interface FieldOptions {
   description?: string;
   optional?: boolean;
+  aliases?: readonly string[];
 }
 
 function spec<T>(schema: z.ZodType<T>, kinds: readonly Kind[], accepts: FieldAccepts, options: FieldOptions & { collapse?: boolean }): FieldSpec<T> {
-  return { schema, kinds, accepts, optional: options.optional ?? false, description: options.description, collapse: options.collapse ?? false };
+  return {
+    schema,
+    kinds,
+    accepts,
+    optional: options.optional ?? false,
+    description: options.description,
+    collapse: options.collapse ?? false,
+    aliases: options.aliases ?? [],
+  };
 }
 
 const imageSchema = z.custom<VadImage>((value) => hasImageMarker(value), { message: 'expected an image' });

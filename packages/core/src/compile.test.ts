@@ -132,6 +132,12 @@ describe('compileWorkflow rejects', () => {
     expect(error.message).toMatch(/accepts: value/);
   });
 
+  it('a property given under two of its names, naming both', () => {
+    const error = compileError(definition([{ type: 'test/image_size@v1', name: 'size', image: '$inputs.image', images: '$inputs.image' }]));
+    expect(error).toMatchObject({ stepName: 'size', property: 'image' });
+    expect(error.message).toMatch(/"image" and "images"/);
+  });
+
   it('a literal where a selector is required', () => {
     const error = compileError(definition([{ type: 'test/image_size@v1', name: 'size', image: 'photo.jpg' }]));
     expect(error).toMatchObject({ stepName: 'size', property: 'image' });

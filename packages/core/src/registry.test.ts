@@ -37,4 +37,11 @@ group('describe', () => {
     const crop = blocks.find((b) => b.manifest_type_identifier === 'vad/absolute_static_crop@v1')!;
     expect(crop.block_schema.properties.type).toEqual({ type: 'string', enum: ['vad/absolute_static_crop@v1', 'roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'] });
   });
+
+  it('lists a property\'s aliases and requires it under any one of its names', () => {
+    const size = describe(createBlockRegistry(testBlocks)).blocks.find((b) => b.manifest_type_identifier === 'test/image_size@v1')!;
+    expect(size.block_schema.properties.images).toMatchObject({ type: 'string', 'x-kinds': ['image'], description: 'Another name for "image".' });
+    expect(size.block_schema.required).toEqual(['type', 'name']);
+    expect(size.block_schema).toMatchObject({ allOf: [{ anyOf: [{ required: ['image'] }, { required: ['images'] }] }] });
+  });
 });

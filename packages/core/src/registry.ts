@@ -52,15 +52,28 @@ function fieldJsonSchema(spec: FieldSpec): Record<string, unknown> {
 export function describeBlock(block: AnyBlock) {
   const properties: Record<string, unknown> = { type: { type: 'string', enum: [block.type, ...(block.aliases ?? [])] }, name: { type: 'string' } };
   const required = ['type', 'name'];
+  // A required property with aliases is required under one of its names.
+  const requiredOneOf: { required: string[] }[][] = [];
   for (const [name, spec] of Object.entries(block.manifest as Manifest)) {
     properties[name] = fieldJsonSchema(spec);
-    if (!spec.optional) required.push(name);
+    for (const alias of spec.aliases ?? []) properties[alias] = { ...fieldJsonSchema(spec), description: `Another name for "${name}".` };
+    if (spec.optional) continue;
+    if (!spec.aliases?.length) required.push(name);
+    else requiredOneOf.push([name, ...(spec.aliases ?? [])].map((n) => ({ required: [n] })));
   }
   return {
     manifest_type_identifier: block.type,
     manifest_type_identifier_aliases: block.aliases ?? [],
     human_friendly_block_name: block.title,
-    block_schema: { type: 'object', title: block.title, description: block.description, properties, required, additionalProperties: false },
+    block_schema: {
+      type: 'object',
+      title: block.title,
+      description: block.description,
+      properties,
+      required,
+      ...(requiredOneOf.length > 0 ? { allOf: requiredOneOf.map((anyOf) => ({ anyOf })) } : {}),
+      additionalProperties: false,
+    },
     outputs_manifest: Object.entries(block.outputs as OutputsSpec).map(([name, output]) => ({ name, kind: output.kinds.map((kind) => ({ name: kind })) })),
     dimensionality: block.dimensionality ?? 'keep',
     stateful: block.stateful ?? false,

@@ -70,6 +70,20 @@ describe('createWorkflow().run', () => {
     expect(single.outputs).toEqual([{ width: 30, offset: 3 }]);
   });
 
+  it('reads a property given under one of its aliases (Roboflow\'s "images" for "image")', async () => {
+    const workflow = createWorkflow(
+      {
+        version: '1.0',
+        inputs: [imageInput],
+        steps: [{ type: 'test/image_size@v1', name: 'size', images: '$inputs.image' }],
+        outputs: [{ type: 'JsonField', name: 'width', selector: '$steps.size.width' }],
+      },
+      { registry },
+    );
+    const result = await workflow.run({ inputs: { image: await makePng(30, 20) } });
+    expect(result.outputs).toEqual([{ width: 30 }]);
+  });
+
   it('expands a level for a slicer, runs per slice, collapses it again, and keeps lineage', async () => {
     const workflow = createWorkflow(
       {

@@ -30,7 +30,7 @@ export const imageSize = defineBlock({
   type: 'test/image_size@v1',
   title: 'Image size',
   description: 'Width and height of an image',
-  manifest: { image: field.image() },
+  manifest: { image: field.image({ aliases: ['images'] }) },
   outputs: { width: { kinds: ['integer'] }, height: { kinds: ['integer'] }, parent_id: { kinds: ['string'] }, offset_x: { kinds: ['integer'] } },
   create: () => ({
     run: ({ image }) => ({ width: image.width, height: image.height, parent_id: image.lineage?.parentId ?? null, offset_x: image.lineage?.offsetX ?? null }),

@@ -27,7 +27,7 @@ export function bindProperties(steps: StepsByName, inputs: InputsByName): BoundS
     checkKnownProperties(block, raw, stepName);
     const properties: BoundProperty[] = [];
     for (const [property, spec] of Object.entries(block.manifest as Manifest)) {
-      properties.push(...bindProperty(raw[property], spec, { stepName, property }, scope));
+      properties.push(...bindProperty(valueOf(raw, property, spec, stepName), spec, { stepName, property }, scope));
     }
     bound.set(stepName, properties);
   }
@@ -35,11 +35,23 @@ export function bindProperties(steps: StepsByName, inputs: InputsByName): BoundS
 }
 
 function checkKnownProperties(block: AnyBlock, raw: Readonly<Record<string, unknown>>, stepName: string): void {
+  const manifest = block.manifest as Manifest;
+  const known = new Set(['type', 'name', ...Object.entries(manifest).flatMap(([name, spec]) => [name, ...(spec.aliases ?? [])])]);
   for (const property of Object.keys(raw)) {
-    if (property !== 'type' && property !== 'name' && !(property in block.manifest)) {
-      fail(`unknown property (block ${block.type} accepts: ${Object.keys(block.manifest).join(', ') || 'none'})`, { stepName, property });
+    if (!known.has(property)) {
+      fail(`unknown property (block ${block.type} accepts: ${Object.keys(manifest).join(', ') || 'none'})`, { stepName, property });
     }
   }
+}
+
+/**
+ * The property's value under its own name or one of its aliases; two names at once is ambiguous.
+ * (`?? []`: a plugin built against an older @vad/core makes specs without aliases.)
+ */
+function valueOf(raw: Readonly<Record<string, unknown>>, property: string, spec: FieldSpec, stepName: string): unknown {
+  const given = [property, ...(spec.aliases ?? [])].filter((name) => raw[name] !== undefined);
+  if (given.length > 1) fail(`given twice, as ${given.map((name) => `"${name}"`).join(' and ')} (they name the same property)`, { stepName, property });
+  return given.length === 1 ? raw[given[0]!] : undefined;
 }
 
 /** A dictionary property gives one entry per key; an absent selector-only property gives none. */
