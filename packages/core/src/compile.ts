@@ -3,6 +3,7 @@ import type { BlockRegistry } from './registry.js';
 import { compileInputs } from './compile/inputs.js';
 import { assignLevels } from './compile/levels.js';
 import { orderSteps } from './compile/graph.js';
+import { inlineInnerWorkflows } from './compile/inner-workflows.js';
 import { compileOutputs } from './compile/outputs.js';
 import type { WorkflowPlan } from './compile/plan.js';
 import { bindProperties } from './compile/properties.js';
@@ -16,8 +17,9 @@ export type { Binding, CompiledInput, CompiledOutput, CompiledProperty, Compiled
  * the property and the selector it concerns. Each pass stops at the first problem it meets, so
  * with several problems the one reported is the first in this order, then in writing order.
  */
-export function compileWorkflow(definition: WorkflowDefinition, registry: BlockRegistry): WorkflowPlan {
-  checkShape(definition);
+export function compileWorkflow(written: WorkflowDefinition, registry: BlockRegistry): WorkflowPlan {
+  checkShape(written);
+  const definition = inlineInnerWorkflows(written);
   const inputs = compileInputs(definition.inputs);
   const declared = declareSteps(definition.steps, registry);
   const bound = bindProperties(declared, inputs);
