@@ -125,5 +125,45 @@ describe.skipIf(!photos || !models)('Roboflow names run on real images (corpus n
     expect(automatic / manual).toBeGreaterThan(0.2);
     expect(automatic / manual).toBeLessThan(0.75);
   });
-});
 
+  it('WorkflowVideoMetadata: the engine fills it per frame of a stream, and the heatmap takes it as its metadata', async () => {
+    const { registry } = await createStandardRegistry({ plugins: [] });
+    const workflow = createWorkflow(await readDefinition('video-metadata-heatmap.json'), { registry, host });
+    const image = await dog();
+    try {
+      const first = (await workflow.run({ inputs: { image }, streamId: 'gate-2' })).outputs[0]!;
+      const second = (await workflow.run({ inputs: { image }, streamId: 'gate-2' })).outputs[0]!;
+      expect(first.frame).toMatchObject({ video_identifier: 'gate-2', frame_number: 1 });
+      expect(second.frame).toMatchObject({ video_identifier: 'gate-2', frame_number: 2 });
+      expect(await changedPixels(second.heatmap as VadImage, image)).toBeGreaterThan(0);
+      const given = { video_identifier: 'file.mp4', frame_number: 7, frame_timestamp: '2026-12-07T06:00:00Z', fps: 30 };
+      const third = (await workflow.run({ inputs: { image, video_metadata: given }, streamId: 'gate-2' })).outputs[0]!;
+      expect(third.frame).toMatchObject({ video_identifier: 'file.mp4', frame_number: 7, fps: 30 });
+    } finally {
+      await workflow.dispose();
+    }
+  });
+
+  it('WorkflowBatchInput of kind image (engine 1.3) runs the detector on each photo of the batch', async () => {
+    const horses = await VadImage.fromBytes(await readFile(path.join(photos!, 'horses.jpg')));
+    const outputs = await run('batch-input-images.json', { image: [await dog(), horses] });
+    expect(outputs).toHaveLength(2);
+    const classes = outputs.map((o) => new Set((o.predictions as Detections).predictions.map((p) => p.class)));
+    expect(classes[0]!.has('16')).toBe(true); // dog
+    expect(classes[1]!.has('17')).toBe(true); // horse
+    expect((outputs[1]!.predictions as Detections).image).toEqual({ width: 773, height: 512 });
+  });
+
+  it('WorkflowBatchInput with dimensionality 2: the step runs once per inner element, outputs nest the same way', async () => {
+    const outputs = await run('nested-batch-dimensionality-2.json', {
+      crop_embeddings: [[[1, 0], [1, 1]], [[0, 2]]],
+      reference_embeddings: [[[1, 0], [1, 0]], [[2, 0]]],
+    });
+    expect(outputs).toHaveLength(2);
+    const [first, second] = outputs.map((o) => o.similarity as number[]);
+    expect(first).toHaveLength(2);
+    expect(first![0]).toBeCloseTo(1, 6);
+    expect(first![1]).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(second![0]).toBeCloseTo(0, 6);
+  });
+});
