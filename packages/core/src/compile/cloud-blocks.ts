@@ -10,6 +10,9 @@ const families: Readonly<Record<string, string>> = {
   open_ai: 'OpenAI GPT, a hosted LLM/VLM',
   llama_3_2_vision: 'Llama 3.2 Vision through OpenRouter, a hosted VLM',
   llama_vision: 'Llama Vision through OpenRouter, a hosted VLM',
+  openrouter: 'a model through OpenRouter, a hosted LLM/VLM API',
+  kimi_openrouter: 'Kimi through OpenRouter, a hosted VLM',
+  openai_compatible: 'an OpenAI-compatible chat API, a hosted LLM/VLM endpoint',
   lmm: 'a hosted large multimodal model (GPT-4V, CogVLM)',
   lmm_for_classification: 'a hosted large multimodal model used as a classifier',
   cog_vlm: 'CogVLM, a Roboflow-served VLM',
@@ -26,6 +29,8 @@ const families: Readonly<Record<string, string>> = {
   roboflow_dataset_upload: "an upload to a Roboflow dataset (Roboflow's platform)",
   roboflow_custom_metadata: "custom metadata on Roboflow's platform",
   model_monitoring_inference_aggregator: "Roboflow's model monitoring",
+  asset_library_attributes: "attributes in Roboflow's asset library",
+  roboflow_vision_events: "Roboflow's vision events",
 };
 
 const shortLiterals: Readonly<Record<string, string>> = {
