@@ -166,4 +166,22 @@ describe.skipIf(!photos || !models)('Roboflow names run on real images (corpus n
     expect(first![1]).toBeCloseTo(Math.SQRT1_2, 6);
     expect(second![0]).toBeCloseTo(0, 6);
   });
+
+  it('step by step with a dimensionality-2 batch of slices gives what the end-to-end sliced run gives (as Roboflow\'s debug-execution test)', async () => {
+    const images = [await dog(), await VadImage.fromBytes(await readFile(path.join(photos!, 'horses.jpg')))];
+    const endToEnd = await run('sliced-detection-end-to-end.json', { image: images });
+    const stepwise = await run('detection-on-batch-of-slices.json', { slices: endToEnd.map((o) => o.slices) });
+    expect(stepwise).toHaveLength(2);
+    stepwise.forEach((record, i) => {
+      const expected = endToEnd[i]!.predictions as Detections[];
+      const actual = record.predictions as Detections[];
+      expect(actual).toHaveLength(expected.length);
+      expect(expected.length).toBeGreaterThan(1);
+      actual.forEach((slice, j) => {
+        expect(slice.predictions.map((p) => p.class)).toEqual(expected[j]!.predictions.map((p) => p.class));
+        slice.predictions.forEach((p, k) => expect(p.confidence).toBeCloseTo(expected[j]!.predictions[k]!.confidence, 4));
+      });
+    });
+    expect((stepwise[0]!.predictions as Detections[]).some((slice) => slice.predictions.some((p) => p.class === '16'))).toBe(true);
+  });
 });
