@@ -69,8 +69,9 @@ async function explainPixelLimit(bytes: Uint8Array, name: string, maxPixels: num
 }
 
 /**
- * Turns the request's `inputs` into run inputs: image inputs (one image or a batch list) are
- * decoded from base64 or fetched from URLs; parameters pass through unchanged.
+ * Turns the request's `inputs` into run inputs: image inputs (one image or a batch list) and batch
+ * inputs of kind `image` (lists, nested by their dimensionality) are decoded from base64 or fetched
+ * from URLs; parameters pass through unchanged.
  */
 export async function decodeRequestInputs(plan: WorkflowPlan, given: unknown, options: InputDecodingOptions): Promise<Record<string, unknown>> {
   if (given === undefined || given === null) given = {};
@@ -78,16 +79,24 @@ export async function decodeRequestInputs(plan: WorkflowPlan, given: unknown, op
     throw new InvalidInputError({ message: '"inputs" must be an object keyed by the workflow\'s input names' });
   }
   const decoded: Record<string, unknown> = {};
-  const imageInputs = new Set(plan.inputs.filter((input) => input.type === 'image').map((input) => input.name));
+  const imageInputs = new Set(plan.inputs.filter(isImageInput).map((input) => input.name));
   checkImageCount(given, imageInputs, options.maxImages);
   for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
     if (!imageInputs.has(name)) {
       decoded[name] = value;
       continue;
     }
-    decoded[name] = Array.isArray(value)
-      ? await Promise.all(value.map((item, index) => decodeImage(item, `${name}[${index}]`, options)))
-      : await decodeImage(value, name, options);
+    decoded[name] = await decodeImages(value, name, options);
   }
   return decoded;
+}
+
+/** `WorkflowImage`, or `WorkflowBatchInput` of kind image (Roboflow's engine 1.3 spelling of the same). */
+function isImageInput(input: WorkflowPlan['inputs'][number]): boolean {
+  return input.type === 'image' || (input.type === 'batch' && input.kinds.length === 1 && input.kinds[0] === 'image');
+}
+
+async function decodeImages(value: unknown, name: string, options: InputDecodingOptions): Promise<unknown> {
+  if (!Array.isArray(value)) return decodeImage(value, name, options);
+  return Promise.all(value.map((item, index) => decodeImages(item, `${name}[${index}]`, options)));
 }

@@ -17,11 +17,16 @@ export function checkImageCount(inputs: unknown, imageInputs: ReadonlySet<string
   if (!inputs || typeof inputs !== 'object') return;
   let count = 0;
   for (const [name, value] of Object.entries(inputs)) {
-    if (imageInputs.has(name)) count += Array.isArray(value) ? value.length : 1;
+    if (imageInputs.has(name)) count += countImages(value);
   }
   if (count > maxImages) {
     throw new InvalidInputError({ message: `the request carries ${count} images, more than this server's limit of ${maxImages} per request (VAD_MAX_IMAGES_PER_REQUEST): send them in several requests`, property: 'inputs' });
   }
+}
+
+/** Images in one input's value: a batch list, or nested lists for a batch input of dimensionality 2 and more. */
+function countImages(value: unknown): number {
+  return Array.isArray(value) ? value.reduce((sum: number, item) => sum + countImages(item), 0) : 1;
 }
 
 /** How deeply a request's JSON may nest: real definitions stay under 20 levels, and deeper values overflow recursive code. */

@@ -58,6 +58,32 @@ describe('Roboflow inference_sdk-style requests against the live server', () => 
     expect((outputs[1]!.original as { height: number }).height).toBe(80);
   });
 
+  it('decodes base64 images for a WorkflowBatchInput of kind image and passes video metadata through, checked', async () => {
+    const client = createRoboflowStyleClient(server.base, apiKey);
+    const specification = {
+      version: '1.3.0',
+      inputs: [
+        { type: 'WorkflowBatchInput', name: 'image', kind: ['image'] },
+        { type: 'WorkflowVideoMetadata', name: 'video_metadata' },
+      ],
+      steps: [{ type: 'vad/image_resize@v1', name: 'resize', image: '$inputs.image', width: 10, height: 8 }],
+      outputs: [
+        { type: 'JsonField', name: 'small', selector: '$steps.resize.image' },
+        { type: 'JsonField', name: 'frame', selector: '$inputs.video_metadata' },
+      ],
+    };
+    const frame = { video_identifier: 'dock-4', frame_number: 12, frame_timestamp: '2026-12-07T06:00:00Z', fps: 15 };
+    const outputs = await client.runWorkflow({ specification, images: { image: [await sampleJpeg(96, 64), await sampleJpeg(40, 30)] }, parameters: { video_metadata: frame } });
+    expect(outputs).toHaveLength(2);
+    const meta = await sharp(Buffer.from((outputs[1]!.small as { value: string }).value, 'base64')).metadata();
+    expect([meta.width, meta.height]).toEqual([10, 8]);
+    expect(outputs[0]!.frame).toMatchObject({ video_identifier: 'dock-4', frame_number: 12, frame_timestamp: '2026-12-07T06:00:00.000Z', fps: 15 });
+    const bad = await client.runWorkflow({ specification, images: { image: [await sampleJpeg()] }, parameters: { video_metadata: { frame_number: 1 } } }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(HttpCallError);
+    expect((bad as HttpCallError).statusCode).toBe(400);
+    expect((bad as HttpCallError).apiMessage).toMatch(/input "video_metadata" is not video metadata/);
+  });
+
   it('runs a saved workflow on /{workspace}/workflows/{id} and the legacy /infer/workflows path', async () => {
     const client = createRoboflowStyleClient(server.base, apiKey);
     const jpeg = await sampleJpeg();

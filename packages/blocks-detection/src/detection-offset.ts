@@ -33,8 +33,8 @@ export const detectionOffset = defineBlock({
   description: 'Enlarges each box by offset_width and offset_height (pixels, or percent of the box), split evenly on both sides and clipped to the image.',
   manifest: {
     predictions: field.selector<Detections>([kinds.objectDetectionPrediction]),
-    offset_width: field.parameter(z.number().int(), [kinds.integer]),
-    offset_height: field.parameter(z.number().int(), [kinds.integer]),
+    offset_width: field.parameter(z.number().int(), [kinds.integer], { aliases: ['offset_x'] }),
+    offset_height: field.parameter(z.number().int(), [kinds.integer], { aliases: ['offset_y'] }),
     units: field.literal(z.enum(['Pixels', 'Percent (%)', 'pixels', 'percent']).default('Pixels')),
   },
   outputs: { predictions: { kinds: [kinds.objectDetectionPrediction] } },

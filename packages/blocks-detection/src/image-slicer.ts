@@ -5,6 +5,15 @@ import { defineBlock, field, InvalidInputError, kinds, sliceLayout, z, type VadI
  * a dimensionality level: the steps downstream run once per slice. Each slice is a crop that
  * knows its offset in the parent, so detections on it map back (see `vad/detections_stitch@v1`).
  */
+const manifest = {
+  image: field.image({ aliases: ['images'] }),
+    slice_width: field.parameter(z.number().int().min(1).default(640), [kinds.integer], { description: 'slice width in pixels' }),
+    slice_height: field.parameter(z.number().int().min(1).default(640), [kinds.integer], { description: 'slice height in pixels' }),
+    overlap_ratio_width: field.parameter(z.number().min(0).lt(1).default(0.2), [kinds.floatZeroToOne], { description: 'overlap of neighbouring slices, as a share of the slice width' }),
+    overlap_ratio_height: field.parameter(z.number().min(0).lt(1).default(0.2), [kinds.floatZeroToOne], { description: 'overlap of neighbouring slices, as a share of the slice height' }),
+};
+const outputs = { slices: { kinds: [kinds.image], description: 'one image per slice, each with its offset in the parent' } };
+
 export const imageSlicer = defineBlock({
   specificationVersion: 'v1',
   type: 'vad/image_slicer@v1',
@@ -13,16 +22,29 @@ export const imageSlicer = defineBlock({
   description:
     'Cuts an image into equal overlapping slices (SAHI); border slices are pushed inward so every slice has the full size, duplicates are removed. An image smaller than one slice is an error.',
   dimensionality: 'expand',
-  manifest: {
-    image: field.image(),
-    slice_width: field.parameter(z.number().int().min(1).default(640), [kinds.integer], { description: 'slice width in pixels' }),
-    slice_height: field.parameter(z.number().int().min(1).default(640), [kinds.integer], { description: 'slice height in pixels' }),
-    overlap_ratio_width: field.parameter(z.number().min(0).lt(1).default(0.2), [kinds.floatZeroToOne], { description: 'overlap of neighbouring slices, as a share of the slice width' }),
-    overlap_ratio_height: field.parameter(z.number().min(0).lt(1).default(0.2), [kinds.floatZeroToOne], { description: 'overlap of neighbouring slices, as a share of the slice height' }),
-  },
-  outputs: { slices: { kinds: [kinds.image], description: 'one image per slice, each with its offset in the parent' } },
+  manifest,
+  outputs,
   create: ({ stepName, host }) => ({
     run: async (inputs) => ({ slices: await sliceImage(inputs.image, { ...inputs, maxSlices: host.maxSlicesPerImage, stepName }) }),
+  }),
+});
+
+/**
+ * Roboflow's `image_slicer@v1`: the same parameters, but slices start every stride from 0 and the
+ * last of each row and column are cut at the border (smaller than the others), as supervision's
+ * slicer did; an image smaller than one slice is one slice.
+ */
+export const imageSlicerClipped = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/image_slicer_clipped@v1',
+  aliases: ['roboflow_core/image_slicer@v1'],
+  title: 'Image Slicer (clipped borders)',
+  description: 'Cuts an image into overlapping slices (SAHI) starting every stride from the top left; slices at the right and bottom borders are cut smaller.',
+  dimensionality: 'expand',
+  manifest,
+  outputs,
+  create: ({ stepName, host }) => ({
+    run: async (inputs) => ({ slices: await sliceImage(inputs.image, { ...inputs, maxSlices: host.maxSlicesPerImage, stepName, borders: 'clip' }) }),
   }),
 });
 
@@ -35,6 +57,8 @@ export interface SliceImageOptions {
   maxSlices?: number;
   /** Named in that error. */
   stepName?: string;
+  /** `shift` (v2, default) or `clip` (v1): see `sliceLayout`. */
+  borders?: 'shift' | 'clip';
 }
 
 /** The slices of `image`, row by row; each carries lineage (parent id and offset). */
@@ -48,6 +72,7 @@ export async function sliceImage(image: VadImage, options: SliceImageOptions = {
     sliceHeight,
     overlapRatioWidth: options.overlap_ratio_width ?? 0.2,
     overlapRatioHeight: options.overlap_ratio_height ?? 0.2,
+    borders: options.borders,
   });
   if (options.maxSlices !== undefined && regions.length > options.maxSlices) {
     throw new InvalidInputError({

@@ -2,11 +2,11 @@ import type { AnyBlock } from '@vad/core';
 import { detectionOffset } from './detection-offset.js';
 import { detectionsFilter } from './detections-filter.js';
 import { detectionsStitch } from './detections-stitch.js';
-import { imageSlicer } from './image-slicer.js';
+import { imageSlicer, imageSlicerClipped } from './image-slicer.js';
 import { objectDetectionModel } from './object-detection-model.js';
 import { referenceComparison } from './reference-comparison.js';
 
-export { imageSlicer, sliceImage } from './image-slicer.js';
+export { imageSlicer, imageSlicerClipped, sliceImage } from './image-slicer.js';
 export type { SliceImageOptions } from './image-slicer.js';
 export { sliceLayout } from '@vad/core';
 export type { SliceLayoutOptions, SliceRegion } from '@vad/core';
@@ -51,5 +51,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, imageSlicer, detectionsStitch, detectionsFilter, detectionOffset, referenceComparison];
+  return [objectDetectionModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, referenceComparison];
 }

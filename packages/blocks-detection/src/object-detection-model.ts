@@ -12,6 +12,8 @@ const modelSourceSchema = z.union([
   z.object({ package: z.string().min(1), file: z.string().min(1) }),
 ]);
 
+const confidenceModes = ['best', 'default', 'custom'] as const;
+
 /**
  * Runs a user's ONNX detector export (YOLOv5/v8/v11, YOLOX, NanoDet, RF-DETR/DETR layouts) on
  * an image and returns Roboflow predictions. Answers to Roboflow's object detection model types,
@@ -21,24 +23,37 @@ const modelSourceSchema = z.union([
 export const objectDetectionModel = defineBlock({
   specificationVersion: 'v1',
   type: 'vad/object_detection_model@v1',
-  // Roboflow's v1 manifest also accepts its short literals ObjectDetectionModel and RoboflowObjectDetectionModel.
-  aliases: ['roboflow_core/roboflow_object_detection_model@v1', 'roboflow_core/roboflow_object_detection_model@v2', 'ObjectDetectionModel', 'RoboflowObjectDetectionModel'],
+  // v1's manifest also accepts its short literals; v2 adds the model_id output, v3 confidence_mode.
+  aliases: [
+    'roboflow_core/roboflow_object_detection_model@v1',
+    'RoboflowObjectDetectionModel',
+    'ObjectDetectionModel',
+    'roboflow_core/roboflow_object_detection_model@v2',
+    'roboflow_core/roboflow_object_detection_model@v3',
+  ],
   title: 'Object Detection Model',
   description:
     'Runs an ONNX object detector (decoder detected from its outputs or chosen), with letterbox preprocessing, confidence threshold, class filter, class-aware NMS and a detection limit.',
   manifest: {
-    images: field.image(),
+    images: field.image({ aliases: ['image'] }),
     model_id: field.parameter(modelSourceSchema, [kinds.string], { description: 'ONNX model: a path, {url, sha256} or {package, file}' }),
     class_names: field.literal(z.array(z.string()).min(1).optional(), { description: 'class names in class-id order (default: from the model metadata)' }),
     decoder: field.literal(z.enum(decoderNames as [DecoderName, ...DecoderName[]]).optional(), { description: 'output layout (default: detected from the output shapes)' }),
     input_width: field.literal(z.number().int().min(32).optional(), { description: 'network input width when the model does not fix it' }),
     input_height: field.literal(z.number().int().min(32).optional()),
-    confidence: field.parameter(z.number().min(0).max(1).default(0.4), [kinds.floatZeroToOne]),
+    confidence: field.parameter(z.number().min(0).max(1).default(0.4), [kinds.floatZeroToOne], { description: 'confidence threshold (v1, v2)' }),
+    confidence_mode: field.parameter(z.enum(confidenceModes).optional(), [kinds.string], {
+      description:
+        "v3: 'custom' uses custom_confidence; 'default' and 'best' use confidence (0.4 unless set): an ONNX export carries no per-class F1-optimal thresholds for 'best' to read",
+    }),
+    custom_confidence: field.parameter(z.number().min(0).max(1).nullable().default(0.4), [kinds.floatZeroToOne], { description: "v3: the threshold when confidence_mode is 'custom'" }),
     iou_threshold: field.parameter(z.number().min(0).max(1).default(0.3), [kinds.floatZeroToOne]),
     class_agnostic_nms: field.parameter(z.boolean().default(false), [kinds.boolean]),
     class_filter: field.parameter(z.array(z.string()).optional(), [kinds.listOfValues]),
     max_detections: field.parameter(z.number().int().min(1).default(300), [kinds.integer]),
     max_candidates: field.parameter(z.number().int().min(1).default(3000), [kinds.integer]),
+    disable_active_learning: field.parameter(z.boolean().default(true), [kinds.boolean], { description: 'Accepted for Roboflow compatibility; vad has no active learning' }),
+    active_learning_target_dataset: field.parameter(z.string().nullable().optional(), [kinds.string], { description: 'Accepted for Roboflow compatibility; no effect' }),
   },
   outputs: {
     predictions: { kinds: [kinds.objectDetectionPrediction] },
@@ -74,7 +89,7 @@ export const objectDetectionModel = defineBlock({
         if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
         const detector = await detectorFor(inputs.model_id);
         const predictions = await detector.detect(inputs.images, {
-          confidence: inputs.confidence,
+          confidence: thresholdOf(inputs, stepName),
           iouThreshold: inputs.iou_threshold,
           classAgnosticNms: inputs.class_agnostic_nms,
           classFilter: inputs.class_filter,
@@ -95,6 +110,15 @@ export const objectDetectionModel = defineBlock({
     };
   },
 });
+
+/** The confidence threshold: v3's confidence_mode when given, else v1/v2's confidence. */
+function thresholdOf(inputs: { confidence: number; confidence_mode?: (typeof confidenceModes)[number]; custom_confidence: number | null }, stepName: string): number {
+  if (inputs.confidence_mode !== 'custom') return inputs.confidence;
+  if (inputs.custom_confidence == null) {
+    throw new InvalidInputError({ message: "custom_confidence is required when confidence_mode is 'custom'", stepName, property: 'custom_confidence' });
+  }
+  return inputs.custom_confidence;
+}
 
 /**
  * A relative path is looked up in the host's models folder first, then the working directory; a

@@ -3,7 +3,7 @@ import { InvalidInputError, ModelLoadError, PluginLoadError, VadError, WorkflowC
 import { blocksCommand } from './commands/blocks.js';
 import { calibrateAction, demoAction, evalAction, fitAction, type FitOptions } from './commands/patchcore.js';
 import { runCommand } from './commands/run.js';
-import { validateCommand } from './commands/validate.js';
+import { explainCommand, validateCommand } from './commands/validate.js';
 
 /** Exit codes: 0 success; 1 a step or the program failed; 2 bad usage, definition, input or model. */
 export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const;
@@ -15,7 +15,12 @@ export interface Io {
   error(text: string): void;
 }
 
-export function createProgram(io: Io): Command {
+/** What a command that reports rather than throws sets as the exit code. */
+export interface ExitStatus {
+  code: number;
+}
+
+export function createProgram(io: Io, status: ExitStatus = { code: exitCodes.ok }): Command {
   const program = new Command('vad')
     .description('Visual anomaly detection workflows: run, validate, list blocks, fit, evaluate and calibrate PatchCore models.')
     .exitOverride()
@@ -39,7 +44,11 @@ export function createProgram(io: Io): Command {
     .command('validate')
     .description('compile a workflow and report the first problem with its step, property and selector')
     .argument('<workflow>', 'workflow definition (Roboflow Workflows JSON)')
-    .action(async (workflow: string) => validateCommand(workflow, io.print));
+    .option('--explain', 'list every step: the vad block it runs as, or why it cannot run (cloud block, unknown type, wrong property); exit 2 unless all run')
+    .action(async (workflow: string, options: { explain?: boolean }) => {
+      if (!options.explain) return validateCommand(workflow, io.print);
+      if (!(await explainCommand(workflow, io.print))) status.code = exitCodes.usage;
+    });
 
   program
     .command('blocks')
@@ -86,10 +95,11 @@ export function createProgram(io: Io): Command {
 
 /** Runs the CLI and returns the exit code; errors are printed with where they are. */
 export async function main(argv: readonly string[], io: Io = { print: (t) => console.log(t), error: (t) => console.error(t) }): Promise<number> {
-  const program = createProgram(io);
+  const status: ExitStatus = { code: exitCodes.ok };
+  const program = createProgram(io, status);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
-    return exitCodes.ok;
+    return status.code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     io.error(describeError(error));

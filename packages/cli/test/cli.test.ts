@@ -129,6 +129,38 @@ describe('vad CLI', () => {
     expect(existsSync(bin)).toBe(true);
   });
 
+  it('validate --explain (the installed bin) lists every step with its block or why it cannot run, and exits 2 unless all run', async () => {
+    const run = promisify(execFile);
+    const mixed = path.join(folder, 'mixed.json');
+    writeFileSync(
+      mixed,
+      JSON.stringify({
+        version: '1.0',
+        inputs: [{ type: 'WorkflowImage', name: 'image' }],
+        steps: [
+          { type: 'roboflow_core/roboflow_object_detection_model@v2', name: 'detector', image: '$inputs.image', model_id: 'model.onnx' },
+          { type: 'roboflow_core/google_gemini@v1', name: 'gemini', images: '$inputs.image', task_type: 'unconstrained', prompt: 'Describe' },
+          { type: 'roboflow_core/no_such_block@v1', name: 'mystery', data: '$steps.detector.predictions' },
+          { type: 'roboflow_core/bounding_box_visualization@v1', name: 'boxes', image: '$inputs.image', predictions: '$steps.detector.predictions', thickness: 0 },
+          { type: 'roboflow_core/property_definition@v1', name: 'answer', data: '$steps.gemini.output', operations: [{ type: 'ToString' }] },
+        ],
+        outputs: [{ type: 'JsonField', name: 'predictions', selector: '$steps.detector.predictions' }],
+      }),
+    );
+    const failure = await run(process.execPath, [bin, 'validate', '--explain', mixed]).catch((e: { code: number; stdout: string }) => e);
+    expect(failure).toMatchObject({ code: 2 });
+    const lines = (failure as { stdout: string }).stdout.trim().split('\n');
+    expect(lines[0]).toBe(`${mixed}: not runnable, 1 of 5 steps run in vad`);
+    expect(lines[1]).toMatch(/^ {2}runs +detector +roboflow_core\/roboflow_object_detection_model@v2 → vad\/object_detection_model@v1$/);
+    expect(lines[2]).toMatch(/^ {2}cloud +gemini +roboflow_core\/google_gemini@v1: a cloud block vad does not run \(Google Gemini/);
+    expect(lines[3]).toMatch(/^ {2}unknown +mystery +roboflow_core\/no_such_block@v1: no vad block answers to this type$/);
+    expect(lines[4]).toMatch(/^ {2}invalid +boxes +roboflow_core\/bounding_box_visualization@v1: property "thickness": invalid value 0/);
+    expect(lines[5]).toMatch(/^ {2}dependency +answer +roboflow_core\/property_definition@v1: needs step "gemini", which cannot run$/);
+    const { stdout } = await run(process.execPath, [bin, 'validate', '--explain', workflowFile]);
+    expect(stdout).toMatch(/valid, 2 of 2 steps run in vad/);
+    expect(stdout).toMatch(/runs +label +roboflow_core\/property_definition@v1 → vad\/property_definition@v1/);
+  });
+
   it('the launcher is committed source, and says how to build when the CLI is not built', async () => {
     expect(path.relative(packageRoot, bin).split(path.sep)[0]).toBe('bin'); // not dist/, which a fresh clone lacks
     const unbuilt = mkdtempSync(path.join(os.tmpdir(), 'vad-unbuilt-'));

@@ -34,6 +34,14 @@ describe('compileWorkflow rejects', () => {
     expect(error.message).toMatch(/step "detector".*unknown block type "vendor\/nope@v1"/);
   });
 
+  it('a Roboflow cloud block, naming the step and the type and saying vad does not run it', () => {
+    for (const type of ['roboflow_core/google_gemini@v3', 'roboflow_core/open_ai@v7', 'LMM', 'roboflow_core/roboflow_dataset_upload@v2']) {
+      const error = compileError(definition([{ type, name: 'ask' }]));
+      expect(error).toMatchObject({ stepName: 'ask', property: 'type' });
+      expect(error.message).toContain(`step "ask", property "type": block type "${type}" is a cloud block vad does not run (`);
+    }
+  });
+
   it('a selector to an unknown input', () => {
     const error = compileError(definition([{ type: 'test/image_size@v1', name: 'size', image: '$inputs.picture' }]));
     expect(error).toMatchObject({ stepName: 'size', property: 'image', selector: '$inputs.picture' });

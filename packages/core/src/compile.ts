@@ -24,7 +24,7 @@ export function compileWorkflow(written: WorkflowDefinition, registry: BlockRegi
   const declared = declareSteps(definition.steps, registry);
   const bound = bindProperties(declared, inputs);
   const graph = orderSteps(bound);
-  const steps = assignLevels(declared, bound, graph);
+  const steps = assignLevels(declared, bound, graph, inputs);
   const outputs = compileOutputs(definition.outputs, inputs, declared, steps);
   return { inputs: [...inputs.values()], steps, outputs, stateful: steps.some((s) => s.block.stateful) };
 }

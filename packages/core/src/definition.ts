@@ -16,7 +16,13 @@ export interface WorkflowBatchInput {
   kind?: Array<string | { name: string }>;
   dimensionality?: number;
 }
-export type WorkflowInput = WorkflowImageInput | WorkflowParameterInput | WorkflowBatchInput;
+/** Roboflow's video frame metadata (kind `video_metadata`), one per image of the batch. */
+export interface WorkflowVideoMetadataInput {
+  type: 'WorkflowVideoMetadata';
+  name: string;
+  kind?: Array<string | { name: string }>;
+}
+export type WorkflowInput = WorkflowImageInput | WorkflowParameterInput | WorkflowBatchInput | WorkflowVideoMetadataInput;
 
 export interface WorkflowStep {
   type: string;

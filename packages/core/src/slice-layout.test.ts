@@ -40,3 +40,24 @@ describe('sliceLayout (Roboflow image_slicer@v2 semantics)', () => {
     }
   });
 });
+
+describe("sliceLayout with borders 'clip' (Roboflow image_slicer@v1 semantics)", () => {
+  const clipped = (imageWidth: number, imageHeight: number, slice = 640, overlap = 0.2) =>
+    sliceLayout({ imageWidth, imageHeight, sliceWidth: slice, sliceHeight: slice, overlapRatioWidth: overlap, overlapRatioHeight: overlap, borders: 'clip' });
+
+  it('starts every stride from 0 and cuts the last slices at the border (1920×1080: 4 × 3 slices)', () => {
+    const regions = clipped(1920, 1080);
+    expect([...new Set(regions.map((r) => r.x))]).toEqual([0, 512, 1024, 1536]);
+    expect([...new Set(regions.map((r) => r.y))]).toEqual([0, 512, 1024]);
+    expect(regions).toHaveLength(12);
+    expect(regions.at(-1)).toEqual({ x: 1536, y: 1024, width: 384, height: 56 });
+    for (const r of regions) {
+      expect(r.x + r.width).toBeLessThanOrEqual(1920);
+      expect(r.y + r.height).toBeLessThanOrEqual(1080);
+    }
+  });
+
+  it('makes an image smaller than one slice a single slice of the whole image', () => {
+    expect(clipped(500, 300)).toEqual([{ x: 0, y: 0, width: 500, height: 300 }]);
+  });
+});

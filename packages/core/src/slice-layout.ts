@@ -7,6 +7,13 @@ export interface SliceLayoutOptions {
   sliceHeight: number;
   overlapRatioWidth: number;
   overlapRatioHeight: number;
+  /**
+   * `shift` (default, Roboflow's `image_slicer@v2`): a slice that would cross the far border is
+   * pushed back inside, so every slice has the full size. `clip` (`image_slicer@v1`): it is cut
+   * at the border, so the last slices of a row or column are smaller, and an image smaller than
+   * one slice is one slice.
+   */
+  borders?: 'shift' | 'clip';
 }
 
 export interface SliceRegion {
@@ -21,11 +28,11 @@ export interface SliceRegion {
  * `slice - floor(overlap * slice)` pixels; a slice that would cross the far border is pushed back
  * inward so that it ends on the border; repeated starts are dropped.
  */
-function axisStarts(length: number, slice: number, overlapRatio: number): number[] {
+function axisStarts(length: number, slice: number, overlapRatio: number, borders: 'shift' | 'clip'): number[] {
   const stride = slice - Math.floor(overlapRatio * slice);
   const starts: number[] = [];
   for (let start = 0; start < length; start += stride) {
-    const pushed = Math.min(start, length - slice);
+    const pushed = borders === 'clip' ? start : Math.min(start, length - slice);
     if (starts[starts.length - 1] !== pushed) starts.push(pushed);
   }
   return starts;
@@ -38,7 +45,8 @@ function axisStarts(length: number, slice: number, overlapRatio: number): number
  */
 export function sliceLayout(options: SliceLayoutOptions): SliceRegion[] {
   const { imageWidth, imageHeight, sliceWidth, sliceHeight, overlapRatioWidth, overlapRatioHeight } = options;
-  if (imageWidth < sliceWidth || imageHeight < sliceHeight) {
+  const borders = options.borders ?? 'shift';
+  if (borders === 'shift' && (imageWidth < sliceWidth || imageHeight < sliceHeight)) {
     throw new InvalidInputError({
       message: `the image is ${imageWidth}×${imageHeight}, smaller than one ${sliceWidth}×${sliceHeight} slice; choose slice_width ≤ ${imageWidth} and slice_height ≤ ${imageHeight}, or enlarge the image`,
     });
@@ -46,9 +54,11 @@ export function sliceLayout(options: SliceLayoutOptions): SliceRegion[] {
   for (const [name, ratio] of [['overlap_ratio_width', overlapRatioWidth], ['overlap_ratio_height', overlapRatioHeight]] as const) {
     if (!(ratio >= 0 && ratio < 1)) throw new InvalidInputError({ message: `${name} must be in [0, 1), got ${ratio}`, property: name });
   }
-  const xs = axisStarts(imageWidth, sliceWidth, overlapRatioWidth);
-  const ys = axisStarts(imageHeight, sliceHeight, overlapRatioHeight);
+  const xs = axisStarts(imageWidth, sliceWidth, overlapRatioWidth, borders);
+  const ys = axisStarts(imageHeight, sliceHeight, overlapRatioHeight, borders);
   const regions: SliceRegion[] = [];
-  for (const y of ys) for (const x of xs) regions.push({ x, y, width: sliceWidth, height: sliceHeight });
+  for (const y of ys) {
+    for (const x of xs) regions.push({ x, y, width: Math.min(sliceWidth, imageWidth - x), height: Math.min(sliceHeight, imageHeight - y) });
+  }
   return regions;
 }

@@ -55,12 +55,15 @@ export interface CreateWorkflowOptions {
 export function createWorkflow(definition: WorkflowDefinition, options: CreateWorkflowOptions): Workflow {
   const plan = compileWorkflow(definition, options.registry);
   const instances = createInstances(options.host ?? {});
+  /** Frames seen per stream, for the video metadata the engine fills in. */
+  const frameCounts = new Map<string, number>();
   let disposed = false;
 
   async function run(runOptions: RunOptions): Promise<RunResult> {
     if (disposed) throw new InvalidInputError({ message: 'this workflow has been disposed' });
     const streamId = runOptions.streamId ?? 'default';
-    const records = await splitRecords(plan, runOptions.inputs);
+    const frames = { streamId, nextFrameNumber: () => frameCounts.set(streamId, (frameCounts.get(streamId) ?? 0) + 1).get(streamId)! };
+    const records = await splitRecords(plan, runOptions.inputs, frames);
     const warnings: string[] = [];
     const timings = runOptions.profile ? new Map<string, StepTiming>() : undefined;
     const controller = new AbortController();
@@ -95,7 +98,10 @@ export function createWorkflow(definition: WorkflowDefinition, options: CreateWo
     async prepare() {
       await Promise.all(plan.steps.filter((s) => !s.block.stateful).map((s) => instances.instanceFor(s, 'default')));
     },
-    resetStream: (streamId) => instances.resetStream(streamId),
+    resetStream: (streamId) => {
+      frameCounts.delete(streamId);
+      return instances.resetStream(streamId);
+    },
     async dispose() {
       disposed = true;
       await instances.disposeAll();

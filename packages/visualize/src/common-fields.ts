@@ -4,7 +4,7 @@ import { pixelBoxes, requireDetections, type PixelBox } from './detection-boxes.
 
 /** Properties every visualization block has (Roboflow's `PredictionsVisualizationManifest`). */
 export const imageFields = {
-  image: field.image({ description: 'The image to draw on (it is never modified; a new image is returned).' }),
+  image: field.image({ aliases: ['images'], description: 'The image to draw on (it is never modified; a new image is returned).' }),
   copy_image: field.parameter(z.boolean().default(true), ['boolean'], {
     description: "Accepted for Roboflow compatibility. vad images are immutable, so the input is always preserved and this has no effect.",
   }),

@@ -20,6 +20,9 @@ const manifest = {
       'Color of the text. AUTO (the default here; Roboflow defaults to WHITE) picks black or white per label, whichever contrasts more with the label color.',
   }),
   text_scale: field.parameter(z.number().positive().max(20).default(1), ['float'], { description: 'Text size (1: capitals 22 px tall, as Roboflow).' }),
+  text_size_mode: field.parameter(z.enum(['Manual', 'Automatic']).default('Manual'), ['string'], {
+    description: "v2: 'Manual' uses text_scale as it is; 'Automatic' scales it with the image: text_scale × shorter side / 1080, clamped to 0.3–5 (as Roboflow).",
+  }),
   text_thickness: field.parameter(z.number().int().min(1).max(10).default(1), ['integer'], { description: 'Stroke weight of the text: 1 medium, 2 bold.' }),
   text_padding: field.parameter(z.number().int().min(0).max(200).default(10), ['integer'], { description: 'Padding around the text in pixels.' }),
   border_radius: field.parameter(z.number().int().min(0).max(500).default(0), ['integer'], { description: 'Corner radius of the label background in pixels.' }),
@@ -29,7 +32,7 @@ const manifest = {
 };
 
 const parameterNames = [
-  'color_palette', 'palette_size', 'custom_colors', 'color_axis', 'text', 'text_position', 'text_color', 'text_scale', 'text_thickness', 'text_padding', 'border_radius', 'avoid_overlap',
+  'color_palette', 'palette_size', 'custom_colors', 'color_axis', 'text', 'text_position', 'text_color', 'text_scale', 'text_size_mode', 'text_thickness', 'text_padding', 'border_radius', 'avoid_overlap',
 ] as const;
 
 /** Where a label of size w×h goes for an anchor point (supervision's `resolve_text_background_xyxy`). */
@@ -58,11 +61,21 @@ function labelOrigin(point: { x: number; y: number }, width: number, height: num
   }
 }
 
+/**
+ * Roboflow's `text_size_mode` (label v2): 'Automatic' makes the text as large relative to the
+ * image as text_scale would be at a 1080 px shorter side (where it means 0.7 × text_scale / 0.7).
+ */
+export function effectiveTextScale(scale: number, mode: 'Manual' | 'Automatic', image: { width: number; height: number }): number {
+  if (mode !== 'Automatic') return scale;
+  return Math.min(5, Math.max(0.3, (Math.min(image.width, image.height) / 1080) * scale));
+}
+
 /** Roboflow's `label_visualization`: a text label on a colored background for each detection. */
 export const labelVisualization = defineBlock({
   specificationVersion: 'v1',
   type: 'vad/label_visualization@v1',
-  aliases: ['roboflow_core/label_visualization@v1', 'LabelVisualization'],
+  // v2 adds text_size_mode.
+  aliases: ['roboflow_core/label_visualization@v1', 'LabelVisualization', 'roboflow_core/label_visualization@v2'],
   title: 'Label Visualization',
   description: 'Draws a label (class, confidence, …) on a colored background at each detection; labels are kept inside the image.',
   manifest,
@@ -81,7 +94,7 @@ export const labelVisualization = defineBlock({
       for (const box of boxes) {
         const background = colorOf(box);
         const layout = layoutTextBox(labelText(p.text as string, box), {
-          scale: p.text_scale as number,
+          scale: effectiveTextScale(p.text_scale as number, p.text_size_mode as 'Manual' | 'Automatic', inputs.image),
           thickness: p.text_thickness as number,
           padding: p.text_padding as number,
           textColor: fixedTextColor ?? contrastingTextColor(background),

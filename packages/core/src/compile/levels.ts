@@ -2,16 +2,16 @@ import type { AnyBlock } from '../blocks.js';
 import { fail } from './fail.js';
 import type { StepGraph } from './graph.js';
 import type { Binding, CompiledProperty, CompiledStep } from './plan.js';
-import type { BoundProperty, BoundSteps, StepsByName } from './state.js';
+import type { BoundProperty, BoundSteps, InputsByName, StepsByName } from './state.js';
 
 /**
  * Pass 5: in topological order, the level of each bound value (a slicer's outputs are one level
  * deeper than its input), the level each step runs at, and the level of its outputs.
  */
-export function assignLevels(steps: StepsByName, bound: BoundSteps, graph: StepGraph): CompiledStep[] {
+export function assignLevels(steps: StepsByName, bound: BoundSteps, graph: StepGraph, inputs: InputsByName): CompiledStep[] {
   const outputLevels = new Map<string, number>();
   return graph.order.map((stepName) => {
-    const step = compileStep(stepName, steps.get(stepName)!.block, bound.get(stepName)!, graph.dependencies.get(stepName)!, outputLevels);
+    const step = compileStep(stepName, steps.get(stepName)!.block, bound.get(stepName)!, graph.dependencies.get(stepName)!, outputLevels, inputs);
     outputLevels.set(stepName, step.outputLevel);
     return step;
   });
@@ -23,8 +23,9 @@ function compileStep(
   properties: readonly BoundProperty[],
   dependencies: ReadonlySet<string>,
   outputLevels: ReadonlyMap<string, number>,
+  inputs: InputsByName,
 ): CompiledStep {
-  const levelOf = (binding: Binding) => (binding.type === 'step' ? outputLevels.get(binding.step)! : 0);
+  const levelOf = (binding: Binding) => (binding.type === 'step' ? outputLevels.get(binding.step)! : binding.type === 'input' ? inputs.get(binding.name)!.level : 0);
   const compiled: CompiledProperty[] = properties.map((p) => ({ name: p.name, spec: p.spec, binding: p.binding, level: levelOf(p.binding), ...(p.entryKey !== undefined && { entryKey: p.entryKey }) }));
   const runLevel = runLevelOf(block, compiled, stepName);
   const flowTargets = properties.flatMap((p) => p.stepTargets ?? []);

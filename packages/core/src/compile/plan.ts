@@ -34,8 +34,15 @@ export interface CompiledStep {
 
 export interface CompiledInput {
   readonly name: string;
-  readonly type: 'image' | 'parameter' | 'batch';
+  /** `video_metadata`: Roboflow's `WorkflowVideoMetadata`, one per image (filled from the stream when not given). */
+  readonly type: 'image' | 'parameter' | 'batch' | 'video_metadata';
   readonly kinds: readonly Kind[];
+  /**
+   * Dimensionality level of the value of one record: 0 for images, parameters and batch inputs of
+   * dimensionality 1; a `WorkflowBatchInput` of dimensionality d has level d − 1 (each record gets a
+   * nested list, and the steps it feeds run once per innermost element).
+   */
+  readonly level: number;
   readonly defaultValue?: unknown;
   readonly hasDefault: boolean;
 }

@@ -1,5 +1,6 @@
 import type { WorkflowStep } from '../definition.js';
 import type { BlockRegistry } from '../registry.js';
+import { describeCloudBlock } from './cloud-blocks.js';
 import { fail, namePattern } from './fail.js';
 import type { DeclaredStep, StepsByName } from './state.js';
 
@@ -10,8 +11,15 @@ export function declareSteps(declared: readonly WorkflowStep[], registry: BlockR
     if (!step || typeof step.name !== 'string' || !namePattern.test(step.name)) fail(`step #${index} needs a "name" made of letters, digits, "_" or "-"`, { property: `steps[${index}]` });
     if (steps.has(step.name)) fail('duplicate step name', { stepName: step.name });
     const block = registry.get(step.type);
-    if (!block) fail(`unknown block type "${step.type}"`, { stepName: step.name, property: 'type' });
+    if (!block) fail(unknownTypeMessage(step.type), { stepName: step.name, property: 'type' });
     steps.set(step.name, { block, raw: step });
   }
   return steps;
+}
+
+/** Why a type name has no block: a cloud block vad does not run, or a name no block answers to. */
+export function unknownTypeMessage(type: unknown): string {
+  const cloud = typeof type === 'string' ? describeCloudBlock(type) : undefined;
+  if (cloud) return `block type "${String(type)}" is a cloud block vad does not run (${cloud})`;
+  return `unknown block type ${JSON.stringify(type)}`;
 }

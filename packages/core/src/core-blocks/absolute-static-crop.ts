@@ -9,7 +9,7 @@ export const absoluteStaticCrop = defineBlock({
   title: 'Absolute Static Crop',
   description: 'Crops a fixed region (centre and size in pixels); the crop remembers its offset in the parent.',
   manifest: {
-    images: field.image(),
+    images: field.image({ aliases: ['image'] }),
     x_center: field.parameter(z.number().int(), ['integer']),
     y_center: field.parameter(z.number().int(), ['integer']),
     width: field.parameter(z.number().int().min(1), ['integer']),

@@ -56,7 +56,7 @@ function apply(value: unknown, op: Operation): unknown {
 export const propertyDefinition = defineBlock({
   specificationVersion: 'v1',
   type: 'vad/property_definition@v1',
-  aliases: ['roboflow_core/property_definition@v1', 'PropertyDefinition'],
+  aliases: ['roboflow_core/property_definition@v1', 'PropertyDefinition', 'PropertyExtraction'],
   title: 'Property Definition',
   description: 'Extracts a value from data (a count of detections, their classes, a rounded number) with a chain of operations.',
   manifest: {

@@ -4,8 +4,15 @@ import { InvalidInputError } from '../errors.js';
 import { VadImage } from '../image.js';
 import type { Values } from './run-state.js';
 
+/** Where the engine's own video metadata comes from when a `WorkflowVideoMetadata` input is not given. */
+export interface FrameSource {
+  readonly streamId: string;
+  /** The next frame number of the stream (1 for its first frame). */
+  nextFrameNumber(): number;
+}
+
 /** Splits the run's inputs into one record per batch element, applying defaults and checks. */
-export async function splitRecords(plan: WorkflowPlan, given: Values): Promise<Values[]> {
+export async function splitRecords(plan: WorkflowPlan, given: Values, frames?: FrameSource): Promise<Values[]> {
   if (typeof given !== 'object' || given === null) throw new InvalidInputError({ message: 'inputs must be an object keyed by input name' });
   for (const name of Object.keys(given)) {
     if (!plan.inputs.some((input) => input.name === name)) {
@@ -14,8 +21,15 @@ export async function splitRecords(plan: WorkflowPlan, given: Values): Promise<V
   }
   const scalars: Values = {};
   const batches = new Map<string, unknown[]>();
+  const generatedMetadata: string[] = [];
   for (const input of plan.inputs) {
     let value = given[input.name];
+    if (input.type === 'video_metadata') {
+      if (value === undefined) generatedMetadata.push(input.name);
+      else if (Array.isArray(value)) batches.set(input.name, value.map((item, index) => videoMetadata(item, `${input.name}[${index}]`)));
+      else scalars[input.name] = videoMetadata(value, input.name);
+      continue;
+    }
     if (value === undefined) {
       if (!input.hasDefault) throw new InvalidInputError({ message: `input "${input.name}" is required`, property: input.name });
       value = input.defaultValue;
@@ -26,7 +40,8 @@ export async function splitRecords(plan: WorkflowPlan, given: Values): Promise<V
       batches.set(input.name, await Promise.all(list.map((item, index) => asImage(item, list.length > 1 ? `${input.name}[${index}]` : input.name))));
     } else if (input.type === 'batch') {
       if (!Array.isArray(value)) throw new InvalidInputError({ message: `input "${input.name}" is a batch input and needs an array`, property: input.name });
-      batches.set(input.name, value);
+      value.forEach((element, index) => checkNesting(element, input.level, `${input.name}[${index}]`, input.name));
+      batches.set(input.name, (await decodeLeaves(value, input.level + 1, input.kinds, input.name)) as unknown[]);
     } else {
       scalars[input.name] = value;
     }
@@ -38,8 +53,76 @@ export async function splitRecords(plan: WorkflowPlan, given: Values): Promise<V
   return Array.from({ length: count }, (_, index) => {
     const record: Values = { ...scalars };
     for (const [name, batch] of batches) record[name] = batch[index];
+    for (const name of generatedMetadata) record[name] = engineVideoMetadata(frames);
     return record;
   });
+}
+
+/** Roboflow's `VideoMetadata` as blocks receive it (`frame_timestamp` an ISO 8601 string). */
+export interface VideoMetadata {
+  video_identifier: string;
+  frame_number: number;
+  frame_timestamp: string;
+  fps: number | null;
+  measured_fps: number | null;
+  comes_from_video_file: boolean | null;
+}
+
+/** When the caller gives none: the stream id as the video identifier, the stream's frame count, now. */
+function engineVideoMetadata(frames: FrameSource | undefined): VideoMetadata {
+  return {
+    video_identifier: frames?.streamId ?? 'default',
+    frame_number: frames?.nextFrameNumber() ?? 1,
+    frame_timestamp: new Date().toISOString(),
+    fps: null,
+    measured_fps: null,
+    comes_from_video_file: null,
+  };
+}
+
+const optionalNumber = z.number().positive().nullable().optional();
+const videoMetadataSchema = z.object({
+  video_identifier: z.string().min(1),
+  frame_number: z.number().int().min(0),
+  frame_timestamp: z.union([z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date and time'), z.date()]),
+  fps: optionalNumber,
+  measured_fps: optionalNumber,
+  comes_from_video_file: z.boolean().nullable().optional(),
+});
+
+function videoMetadata(value: unknown, name: string): VideoMetadata {
+  const parsed = videoMetadataSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidInputError({
+      message: `input "${name}" is not video metadata${issue?.path.length ? ` (${issue.path.join('.')}: ${issue.message})` : `: ${issue?.message}`}; it needs video_identifier, frame_number and frame_timestamp`,
+      property: name.replace(/\[\d+\]$/, ''),
+    });
+  }
+  const { frame_timestamp, fps, measured_fps, comes_from_video_file, ...rest } = parsed.data;
+  const timestamp = frame_timestamp instanceof Date ? frame_timestamp : new Date(frame_timestamp);
+  return { ...rest, frame_timestamp: timestamp.toISOString(), fps: fps ?? null, measured_fps: measured_fps ?? null, comes_from_video_file: comes_from_video_file ?? null };
+}
+
+/**
+ * Since Roboflow's engine 1.3, `WorkflowBatchInput` of kind `image` or `video_metadata` is what
+ * `WorkflowImage` and `WorkflowVideoMetadata` are: its elements are decoded (and checked) as such.
+ */
+async function decodeLeaves(value: unknown, depth: number, kinds: readonly string[], path: string): Promise<unknown> {
+  if (depth > 0) return Promise.all((value as unknown[]).map((child, index) => decodeLeaves(child, depth - 1, kinds, `${path}[${index}]`)));
+  if (kinds.length !== 1) return value;
+  if (kinds[0] === 'image') return asImage(value, path);
+  if (kinds[0] === 'video_metadata') return videoMetadata(value, path);
+  return value;
+}
+
+/** A batch input of dimensionality d gives each record a list nested d − 1 deep. */
+function checkNesting(value: unknown, depth: number, path: string, property: string): void {
+  if (depth === 0) return;
+  if (!Array.isArray(value)) {
+    throw new InvalidInputError({ message: `input "${path}" must be a list: the input has dimensionality ${depth + 1} here (got ${value === null ? 'null' : typeof value})`, property });
+  }
+  value.forEach((child, index) => checkNesting(child, depth - 1, `${path}[${index}]`, property));
 }
 
 const dictionarySchema = z.record(z.string(), z.unknown());

@@ -21,7 +21,7 @@ export async function runStep(step: CompiledStep, record: RecordState, run: RunS
   };
   const { inputs, results } = record;
   const roots = step.properties.map((p) => (p.binding.type === 'literal' ? p.binding.value : p.binding.type === 'input' ? inputs[p.binding.name] : results.get(p.binding.step)));
-  const levels = step.properties.map((p) => (p.binding.type === 'step' ? p.level : 0));
+  const levels = step.properties.map((p) => (p.binding.type === 'literal' ? 0 : p.level));
   const call: Call = (values) => callBlock(step, values, instance, context, record.skipped, run);
   results.set(step.name, await walk(step, levels, roots, 0, call));
 }

@@ -1,0 +1,69 @@
+/**
+ * The Roboflow type names each vad block answers to, as read from the `type: Literal[...]` line of
+ * each manifest in roboflow/inference (paths under inference/core/workflows/core_steps/). Only
+ * versions whose semantics vad implements are listed. vad's own blocks with no Roboflow
+ * counterpart answer to no other name. continue_if and detections_filter are left to the work
+ * that gives them Roboflow's query-language semantics.
+ */
+export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
+  'vad/object_detection_model@v1': [
+    // models/roboflow/object_detection/v1.py
+    'roboflow_core/roboflow_object_detection_model@v1',
+    'RoboflowObjectDetectionModel',
+    'ObjectDetectionModel',
+    // models/roboflow/object_detection/v2.py (adds the model_id output)
+    'roboflow_core/roboflow_object_detection_model@v2',
+    // models/roboflow/object_detection/v3.py (confidence_mode, custom_confidence)
+    'roboflow_core/roboflow_object_detection_model@v3',
+  ],
+  // transformations/image_slicer/v2.py (border slices pushed inward)
+  'vad/image_slicer@v1': ['roboflow_core/image_slicer@v2'],
+  // transformations/image_slicer/v1.py (border slices clipped)
+  'vad/image_slicer_clipped@v1': ['roboflow_core/image_slicer@v1'],
+  // fusion/detections_stitch/v1.py
+  'vad/detections_stitch@v1': ['roboflow_core/detections_stitch@v1'],
+  // transformations/detection_offset/v1.py
+  'vad/detection_offset@v1': ['roboflow_core/detection_offset@v1', 'DetectionOffset'],
+  // transformations/absolute_static_crop/v1.py
+  'vad/absolute_static_crop@v1': ['roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'],
+  // formatters/property_definition/v1.py
+  'vad/property_definition@v1': ['roboflow_core/property_definition@v1', 'PropertyDefinition', 'PropertyExtraction'],
+  // math/cosine_similarity/v1.py
+  'vad/cosine_similarity@v1': ['roboflow_core/cosine_similarity@v1'],
+  // models/foundation/clip/v1.py and models/foundation/perception_encoder/v1.py (images only)
+  'vad/image_embedding@v1': ['roboflow_core/clip@v1', 'roboflow_core/perception_encoder@v1'],
+  // sampling/identify_outliers/v1.py
+  'vad/identify_outliers@v1': ['roboflow_core/identify_outliers@v1'],
+  // sampling/identify_changes/v1.py
+  'vad/identify_changes@v1': ['roboflow_core/identify_changes@v1'],
+  // visualizations/bounding_box/v1.py (TYPE and "BoundingBoxVisualization")
+  'vad/bounding_box_visualization@v1': ['roboflow_core/bounding_box_visualization@v1', 'BoundingBoxVisualization'],
+  // visualizations/label/v1.py (TYPE and "LabelVisualization"); label/v2.py (TYPE only; adds text_size_mode)
+  'vad/label_visualization@v1': ['roboflow_core/label_visualization@v1', 'LabelVisualization', 'roboflow_core/label_visualization@v2'],
+  // visualizations/heatmap/v1.py (TYPE and "HeatmapVisualization")
+  'vad/heatmap_visualization@v1': ['roboflow_core/heatmap_visualization@v1', 'HeatmapVisualization'],
+  // visualizations/text_display/v1.py (TYPE only)
+  'vad/text_display@v1': ['roboflow_core/text_display@v1'],
+  // vad's own blocks
+  'vad/image_resize@v1': [],
+  'vad/reference_comparison@v1': [],
+  'vad/patchcore@v1': [],
+  'vad/anomaly_regions@v1': [],
+  'vad/anomaly_map_visualization@v1': [],
+};
+
+/**
+ * Property aliases from the manifests' `validation_alias=AliasChoices(...)`: Roboflow's
+ * `ImageInputField` (models, crops) reads `images` or `image`; visualizations and the slicer read
+ * `image` or `images`; detection_offset v1 (older revisions) read `offset_x` / `offset_y`.
+ */
+export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  'vad/object_detection_model@v1': { images: ['image'] },
+  'vad/absolute_static_crop@v1': { images: ['image'] },
+  'vad/image_slicer@v1': { image: ['images'] },
+  'vad/image_slicer_clipped@v1': { image: ['images'] },
+  'vad/detection_offset@v1': { offset_width: ['offset_x'], offset_height: ['offset_y'] },
+  'vad/bounding_box_visualization@v1': { image: ['images'] },
+  'vad/label_visualization@v1': { image: ['images'] },
+  'vad/heatmap_visualization@v1': { image: ['images'] },
+};
