@@ -3,6 +3,7 @@ import { detectionOffset } from './detection-offset.js';
 import { detectionsFilter } from './detections-filter.js';
 import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer } from './image-slicer.js';
+import { classificationModel, multiLabelClassificationModel } from './classification-model.js';
 import { objectDetectionModel } from './object-detection-model.js';
 import { referenceComparison } from './reference-comparison.js';
 
@@ -21,13 +22,16 @@ export type { BoxSet } from './box-set.js';
 export { filterOverlaps, nonMaximumMerge, nonMaximumSuppression } from './overlap-filter.js';
 export type { OverlapFilteringStrategy, OverlapFilterOptions } from './overlap-filter.js';
 export { objectDetectionModel } from './object-detection-model.js';
+export { classificationModel, multiLabelClassificationModel } from './classification-model.js';
+export { createImageClassifier, softmax } from './image-classifier.js';
+export type { ImageClassifier, ImageClassifierOptions } from './image-classifier.js';
 export { createObjectDetector } from './object-detector.js';
 export type { ObjectDetector, ObjectDetectorOptions, DetectOptions } from './object-detector.js';
 export { prepareDetectorInput, mapBoxesToImage } from './detector-input.js';
 export type { DetectorInput } from './detector-input.js';
 export { inputPresets } from './decoder-presets.js';
 export type { InputPreset } from './decoder-presets.js';
-export { classNamesFromMetadata } from './class-names.js';
+export { classNamesFromMetadata, classNamesOfModelFile } from './class-names.js';
 export { referenceComparison } from './reference-comparison.js';
 export { compareToReference } from './reference-comparison/compare-to-reference.js';
 export type { AlignmentMode, ReferenceComparison, ReferenceComparisonOptions } from './reference-comparison/compare-to-reference.js';
@@ -51,5 +55,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, imageSlicer, detectionsStitch, detectionsFilter, detectionOffset, referenceComparison];
+  return [objectDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, detectionsStitch, detectionsFilter, detectionOffset, referenceComparison];
 }
