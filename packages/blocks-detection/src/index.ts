@@ -1,5 +1,6 @@
 import type { AnyBlock } from '@vad/core';
 import { detectionOffset } from './detection-offset.js';
+import { detectionsClassesReplacement } from './detections-classes-replacement.js';
 import { detectionsFilter } from './detections-filter.js';
 import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer } from './image-slicer.js';
@@ -15,6 +16,8 @@ export { detectionsStitch, stitchDetections } from './detections-stitch.js';
 export type { StitchOptions } from './detections-stitch.js';
 export { detectionsFilter, filterDetections, passesFilter } from './detections-filter.js';
 export type { DetectionsFilterOptions } from './detections-filter.js';
+export { detectionsClassesReplacement, replaceClasses } from './detections-classes-replacement.js';
+export type { ReplaceClassesOptions } from './detections-classes-replacement.js';
 export { detectionOffset, offsetDetections } from './detection-offset.js';
 export type { DetectionOffsetOptions } from './detection-offset.js';
 export { createBoxSet, concatBoxes, selectBoxes, indicesByScore, intersectionOverUnion } from './box-set.js';
@@ -55,5 +58,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, detectionsStitch, detectionsFilter, detectionOffset, referenceComparison];
+  return [objectDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, referenceComparison];
 }

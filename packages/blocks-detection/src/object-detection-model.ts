@@ -18,7 +18,7 @@ export const objectDetectionModel = defineBlock({
   description:
     'Runs an ONNX object detector (decoder detected from its outputs or chosen), with letterbox preprocessing, confidence threshold, class filter, class-aware NMS and a detection limit.',
   manifest: {
-    images: field.image(),
+    images: field.image({ aliases: ['image'] }),
     model_id: field.parameter(modelSourceSchema, [kinds.string], { description: 'ONNX model: a path, {url, sha256} or {package, file}' }),
     class_names: field.literal(z.array(z.string()).min(1).optional(), { description: 'class names in class-id order (default: from the model metadata)' }),
     decoder: field.literal(z.enum(decoderNames as [DecoderName, ...DecoderName[]]).optional(), { description: 'output layout (default: detected from the output shapes)' }),

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createWorkflow, VadImage, type MultiLabelClassification, type SingleLabelClassification, type WorkflowDefinition } from '@vad/core';
+import { createWorkflow, VadImage, type Detections, type MultiLabelClassification, type SingleLabelClassification, type WorkflowDefinition } from '@vad/core';
 import { sharedPath } from '@vad/testing';
 import { describe, expect, it } from 'vitest';
 import { createStandardRegistry } from '../src/index.js';
@@ -32,6 +32,7 @@ describe('the standard registry answers to Roboflow classification names', () =>
     for (const name of ['roboflow_core/roboflow_classification_model@v1', 'roboflow_core/roboflow_classification_model@v2', 'ClassificationModel', 'RoboflowClassificationModel']) {
       expect(registry.get(name)?.type, name).toBe('vad/classification_model@v1');
     }
+    for (const name of ['roboflow_core/detections_classes_replacement@v1', 'DetectionsClassesReplacement']) expect(registry.get(name)?.type, name).toBe('vad/detections_classes_replacement@v1');
     for (const name of ['roboflow_core/roboflow_multi_label_classification_model@v1', 'roboflow_core/roboflow_multi_label_classification_model@v2', 'RoboflowMultiLabelClassificationModel', 'MultiLabelClassificationModel']) {
       expect(registry.get(name)?.type, name).toBe('vad/multi_label_classification_model@v1');
     }
@@ -79,4 +80,14 @@ describe.skipIf(!photos || !models)('Roboflow classification workflows on Mobile
       expect(slice.image.width).toBeLessThanOrEqual(320);
     }
   });
+
+  it('detections_classes_replacement collapses a level of classifications onto the detections; slices are no detection crops, so none match and every detection is dropped (Roboflow drops unmatched detections)', async () => {
+    const outputs = (await run('classes-replacement-over-slices', 'dog.jpg'))[0]!;
+    const original = outputs.original_predictions as Detections;
+    expect(original.predictions.length).toBeGreaterThan(0);
+    const replaced = outputs.predictions as Detections;
+    expect(replaced.image).toEqual(original.image);
+    expect(replaced.predictions).toEqual([]);
+  });
 });
+
