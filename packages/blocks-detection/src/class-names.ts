@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { decodeModel } from '@vad/models';
 /**
  * Class names stored in an ONNX model's metadata: Ultralytics writes `names` as a Python dict
  * (`{0: 'person', 1: 'bicycle'}`); others write a JSON list or object under `names`,
@@ -28,4 +30,9 @@ function namesFromPairs(pairs: Array<[number, string]>): string[] | undefined {
     names[index] = name;
   }
   return names.length === pairs.length ? names : undefined;
+}
+
+/** The class names in an ONNX file's metadata (see classNamesFromMetadata), or undefined. */
+export async function classNamesOfModelFile(file: string, name: string): Promise<string[] | undefined> {
+  return classNamesFromMetadata(decodeModel(new Uint8Array(await readFile(file)), { name }).metadataProps);
 }

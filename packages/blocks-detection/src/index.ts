@@ -1,8 +1,10 @@
 import type { AnyBlock } from '@vad/core';
 import { detectionOffset } from './detection-offset.js';
+import { detectionsClassesReplacement } from './detections-classes-replacement.js';
 import { detectionsFilter } from './detections-filter.js';
 import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer, imageSlicerClipped } from './image-slicer.js';
+import { classificationModel, multiLabelClassificationModel } from './classification-model.js';
 import { objectDetectionModel } from './object-detection-model.js';
 import { referenceComparison } from './reference-comparison.js';
 
@@ -14,6 +16,8 @@ export { detectionsStitch, stitchDetections } from './detections-stitch.js';
 export type { StitchOptions } from './detections-stitch.js';
 export { detectionsFilter, filterDetections, passesFilter } from './detections-filter.js';
 export type { DetectionsFilterOptions } from './detections-filter.js';
+export { detectionsClassesReplacement, replaceClasses } from './detections-classes-replacement.js';
+export type { ReplaceClassesOptions } from './detections-classes-replacement.js';
 export { detectionOffset, offsetDetections } from './detection-offset.js';
 export type { DetectionOffsetOptions } from './detection-offset.js';
 export { createBoxSet, concatBoxes, selectBoxes, indicesByScore, intersectionOverUnion } from './box-set.js';
@@ -21,13 +25,16 @@ export type { BoxSet } from './box-set.js';
 export { filterOverlaps, nonMaximumMerge, nonMaximumSuppression } from './overlap-filter.js';
 export type { OverlapFilteringStrategy, OverlapFilterOptions } from './overlap-filter.js';
 export { objectDetectionModel } from './object-detection-model.js';
+export { classificationModel, multiLabelClassificationModel } from './classification-model.js';
+export { createImageClassifier, softmax } from './image-classifier.js';
+export type { ImageClassifier, ImageClassifierOptions } from './image-classifier.js';
 export { createObjectDetector } from './object-detector.js';
 export type { ObjectDetector, ObjectDetectorOptions, DetectOptions } from './object-detector.js';
 export { prepareDetectorInput, mapBoxesToImage } from './detector-input.js';
 export type { DetectorInput } from './detector-input.js';
 export { inputPresets } from './decoder-presets.js';
 export type { InputPreset } from './decoder-presets.js';
-export { classNamesFromMetadata } from './class-names.js';
+export { classNamesFromMetadata, classNamesOfModelFile } from './class-names.js';
 export { referenceComparison } from './reference-comparison.js';
 export { compareToReference } from './reference-comparison/compare-to-reference.js';
 export type { AlignmentMode, ReferenceComparison, ReferenceComparisonOptions } from './reference-comparison/compare-to-reference.js';
@@ -51,5 +58,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, referenceComparison];
+  return [objectDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, referenceComparison];
 }

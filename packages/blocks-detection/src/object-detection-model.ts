@@ -1,16 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { defineBlock, field, InvalidInputError, kinds, ModelLoadError, z, type HostContext } from '@vad/core';
-import type { ModelSource } from '@vad/models';
+import { defineBlock, field, InvalidInputError, kinds, z } from '@vad/core';
 import { decoderNames, type DecoderName } from './decoders/output-tensor.js';
-import { createObjectDetector, type ObjectDetector } from './object-detector.js';
-
-const modelSourceSchema = z.union([
-  z.string().min(1),
-  z.object({ path: z.string().min(1) }),
-  z.object({ url: z.string().url(), sha256: z.string().regex(/^[0-9a-f]{64}$/i) }),
-  z.object({ package: z.string().min(1), file: z.string().min(1) }),
-]);
+import { inferenceIds, modelCache, modelIdText, modelSourceSchema, resolveAgainstHost } from './model-source.js';
+import { createObjectDetector } from './object-detector.js';
 
 const confidenceModes = ['best', 'default', 'custom'] as const;
 
@@ -61,29 +52,22 @@ export const objectDetectionModel = defineBlock({
     model_id: { kinds: [kinds.string] },
   },
   create: async ({ stepName, properties, host }) => {
-    const detectors = new Map<string, Promise<ObjectDetector>>();
-    const detectorFor = (source: ModelSource) => {
-      const key = JSON.stringify(source);
-      let detector = detectors.get(key);
-      if (!detector) {
-        detector = createObjectDetector({
-          model: resolveAgainstHost(source, host, stepName),
-          classNames: properties.class_names,
-          decoder: properties.decoder,
-          inputWidth: properties.input_width,
-          inputHeight: properties.input_height,
-          executionProviders: host.executionProviders,
-          cacheDir: host.cacheDir,
-          stepName,
-        });
-        detectors.set(key, detector);
-        detector.catch(() => detectors.delete(key));
-      }
-      return detector;
-    };
+    const detectors = modelCache((source) =>
+      createObjectDetector({
+        model: resolveAgainstHost(source, host, stepName, detectorFile),
+        classNames: properties.class_names,
+        decoder: properties.decoder,
+        inputWidth: properties.input_width,
+        inputHeight: properties.input_height,
+        executionProviders: host.executionProviders,
+        cacheDir: host.cacheDir,
+        stepName,
+      }),
+    );
+    const detectorFor = detectors.get;
     // A literal model is opened now, so a wrong class list or an unknown output layout fails when the workflow is prepared.
     if (properties.model_id !== undefined) await detectorFor(properties.model_id);
-    let inferenceCount = 0;
+    const nextInferenceId = inferenceIds(stepName);
     return {
       async run(inputs) {
         if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
@@ -98,15 +82,11 @@ export const objectDetectionModel = defineBlock({
         });
         return {
           predictions,
-          inference_id: `${stepName}_${process.pid.toString(36)}_${(inferenceCount++).toString(36)}`,
-          model_id: typeof inputs.model_id === 'string' ? inputs.model_id : JSON.stringify(inputs.model_id),
+          inference_id: nextInferenceId(),
+          model_id: modelIdText(inputs.model_id),
         };
       },
-      async dispose() {
-        const all = [...detectors.values()];
-        detectors.clear();
-        await Promise.all(all.map((d) => d.then((detector) => detector.dispose(), () => undefined)));
-      },
+      dispose: () => detectors.dispose(),
     };
   },
 });
@@ -120,22 +100,7 @@ function thresholdOf(inputs: { confidence: number; confidence_mode?: (typeof con
   return inputs.custom_confidence;
 }
 
-/**
- * A relative path is looked up in the host's models folder first, then the working directory; a
- * file in neither is an error that says where it was looked for and how to make a detector file.
- */
-function resolveAgainstHost(source: ModelSource, host: HostContext, stepName: string): ModelSource {
-  const relative = typeof source === 'string' ? source : 'path' in source ? source.path : undefined;
-  if (relative === undefined || path.isAbsolute(relative) || /^[a-z]+:\/\//i.test(relative)) return source;
-  const candidates = [...(host.modelsDir ? [path.join(host.modelsDir, relative)] : []), path.resolve(relative)];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found) return found;
-  throw new ModelLoadError({
-    message:
-      `detector "${relative}" not found (looked for ${candidates.join(', ')}): export your detector to ONNX ` +
-      '(Ultralytics `yolo export format=onnx`, RF-DETR, YOLOX or NanoDet exports) and put it there, or set model_id to its path or {"url", "sha256"}',
-    stepName,
-    property: 'model_id',
-    path: relative,
-  });
-}
+const detectorFile = {
+  noun: 'detector',
+  howToExport: 'export your detector to ONNX (Ultralytics `yolo export format=onnx`, RF-DETR, YOLOX or NanoDet exports)',
+};

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { InvalidInputError, ModelLoadError, newDetectionId, type Detection, type Detections, type VadImage } from '@vad/core';
-import { createSessionFromFile, decodeModel, describeModelSource, resolveModelSource, type ModelSession, type ModelSource } from '@vad/models';
+import { createSessionFromFile, describeModelSource, resolveModelSource, type ModelSession, type ModelSource } from '@vad/models';
 import { selectBoxes } from './box-set.js';
-import { classNamesFromMetadata } from './class-names.js';
+import { classNamesOfModelFile } from './class-names.js';
 import { inputPresets, type InputPreset } from './decoder-presets.js';
 import { decodeDetections, detectDecoder } from './decoders/detect-decoder.js';
 import type { DecoderName, OutputTensor } from './decoders/output-tensor.js';
@@ -75,10 +74,7 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
     if (!decoder && staticShapes) decoder = withStep(() => detectDecoder(outputShapes, { inputWidth, inputHeight, classCount: options.classNames?.length }), stepName, name);
 
     let classNames = options.classNames ? [...options.classNames] : undefined;
-    if (!classNames) {
-      const metadata = decodeModel(new Uint8Array(await readFile(file)), { name }).metadataProps;
-      classNames = classNamesFromMetadata(metadata);
-    }
+    classNames ??= await classNamesOfModelFile(file, name);
     const checkClassCount = (classCount: number) => {
       if (classNames && classNames.length !== classCount) {
         throw new InvalidInputError({

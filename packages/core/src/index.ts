@@ -4,8 +4,8 @@ export { kinds, isKindCompatible } from './kinds.js';
 export type { Kind } from './kinds.js';
 export { VadImage, loadSharp, defaultMaxPixels } from './image.js';
 export type { RgbPixels, ImageLineage } from './image.js';
-export { newDetectionId, isDetections, isAnomalyMap } from './values.js';
-export type { Detection, Detections, AnomalyMap } from './values.js';
+export { newDetectionId, isDetections, isAnomalyMap, isClassification, topClass } from './values.js';
+export type { Detection, Detections, AnomalyMap, ClassScore, Classification, SingleLabelClassification, MultiLabelClassification } from './values.js';
 export { toParentCoordinates } from './detections.js';
 export { defineBlock, field } from './blocks.js';
 export type {

@@ -26,6 +26,57 @@ export interface Detections {
   lineage?: ImageLineage;
 }
 
+/** One class's score in a single-label classification, as Roboflow writes it. */
+export interface ClassScore {
+  class: string;
+  class_id: number;
+  confidence: number;
+}
+
+/**
+ * Kind `classification_prediction`, single-label: every class's score, best first, and the top
+ * one (Roboflow's ClassificationInferenceResponse).
+ */
+export interface SingleLabelClassification {
+  image: { width: number; height: number };
+  predictions: ClassScore[];
+  top: string;
+  confidence: number;
+  prediction_type: 'classification';
+  parent_id: string;
+}
+
+/**
+ * Kind `classification_prediction`, multi-label: each class's independent score by name, and the
+ * classes at or above the confidence threshold (Roboflow's MultiLabelClassificationInferenceResponse).
+ */
+export interface MultiLabelClassification {
+  image: { width: number; height: number };
+  predictions: Record<string, { confidence: number; class_id: number }>;
+  predicted_classes: string[];
+  prediction_type: 'classification';
+  parent_id: string;
+}
+
+export type Classification = SingleLabelClassification | MultiLabelClassification;
+
+export function isClassification(value: unknown): value is Classification {
+  return typeof value === 'object' && value !== null && (value as Classification).prediction_type === 'classification' && typeof (value as Classification).predictions === 'object';
+}
+
+/** The best class of a classification of either form (ties: the lower class id), or undefined when it has no classes. */
+export function topClass(classification: Classification): ClassScore | undefined {
+  if (Array.isArray(classification.predictions)) {
+    const top = classification.predictions[0];
+    return top && { class: top.class, class_id: top.class_id, confidence: top.confidence };
+  }
+  let best: ClassScore | undefined;
+  for (const [name, score] of Object.entries(classification.predictions)) {
+    if (!best || score.confidence > best.confidence || (score.confidence === best.confidence && score.class_id < best.class_id)) best = { class: name, ...score };
+  }
+  return best;
+}
+
 /** Kind `anomaly_map`: per-pixel anomaly scores in the coordinates of the image it describes. */
 export interface AnomalyMap {
   readonly kind: 'anomaly_map';

@@ -1,0 +1,102 @@
+import { defineBlock, field, InvalidInputError, kinds, z } from '@vad/core';
+import { createImageClassifier } from './image-classifier.js';
+import { inferenceIds, modelCache, modelIdText, modelSourceSchema, resolveAgainstHost } from './model-source.js';
+
+const classifierFile = { noun: 'classifier', howToExport: 'export your classifier to ONNX (one image input [1, 3, H, W], one score output [1, classes])' };
+
+/** The manifest both classification blocks share: Roboflow's parameter names, with model_id read as a model source. */
+const classifierManifest = {
+  images: field.image({ aliases: ['image'] }),
+  model_id: field.parameter(modelSourceSchema, [kinds.string], { description: 'ONNX classifier: a path, {url, sha256} or {package, file}' }),
+  class_names: field.literal(z.array(z.string()).min(1).optional(), { description: 'class names in class-id order (default: from the model metadata, else the ids)' }),
+  input_width: field.literal(z.number().int().min(16).optional(), { description: 'network input width when the model does not fix it (default 224)' }),
+  input_height: field.literal(z.number().int().min(16).optional()),
+  confidence: field.parameter(z.number().min(0).max(1).default(0.4), [kinds.floatZeroToOne]),
+  // Roboflow's active learning uploads to its platform; accepted so their definitions compile, and unused.
+  disable_active_learning: field.parameter(z.boolean().default(true), [kinds.boolean], { description: 'accepted for Roboflow compatibility; vad has no active learning' }),
+  active_learning_target_dataset: field.parameter(z.string().optional(), [kinds.string], { description: 'accepted for Roboflow compatibility; unused' }),
+};
+
+const classifierOutputs = {
+  predictions: { kinds: [kinds.classificationPrediction] },
+  inference_id: { kinds: [kinds.string] },
+  model_id: { kinds: [kinds.string] },
+};
+
+type ClassifierProperties = { class_names?: string[]; input_width?: number; input_height?: number; model_id?: z.infer<typeof modelSourceSchema> };
+
+async function openClassifiers(stepName: string, properties: ClassifierProperties, host: Parameters<Parameters<typeof defineBlock>[0]['create']>[0]['host']) {
+  const classifiers = modelCache((source) =>
+    createImageClassifier({
+      model: resolveAgainstHost(source, host, stepName, classifierFile),
+      classNames: properties.class_names,
+      inputWidth: properties.input_width,
+      inputHeight: properties.input_height,
+      executionProviders: host.executionProviders,
+      cacheDir: host.cacheDir,
+      stepName,
+    }),
+  );
+  // A literal model is opened now, so a missing file fails when the workflow is prepared.
+  if (properties.model_id !== undefined) await classifiers.get(properties.model_id);
+  return classifiers;
+}
+
+/**
+ * Runs a user's ONNX image classifier (single-label: softmax, every class best first, `top` and
+ * its `confidence`). Answers to Roboflow's classification model types, with `model_id` read as a
+ * model source instead of a Roboflow project id.
+ */
+export const classificationModel = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/classification_model@v1',
+  aliases: ['roboflow_core/roboflow_classification_model@v1', 'roboflow_core/roboflow_classification_model@v2', 'ClassificationModel', 'RoboflowClassificationModel'],
+  title: 'Classification Model',
+  description: 'Runs an ONNX single-label image classifier (RGB, stretched to its input, ImageNet mean/std; softmax over the classes).',
+  manifest: classifierManifest,
+  outputs: classifierOutputs,
+  create: async ({ stepName, properties, host }) => {
+    const classifiers = await openClassifiers(stepName, properties, host);
+    const nextInferenceId = inferenceIds(stepName);
+    return {
+      async run(inputs) {
+        if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
+        const classifier = await classifiers.get(inputs.model_id);
+        return { predictions: await classifier.classify(inputs.images), inference_id: nextInferenceId(), model_id: modelIdText(inputs.model_id) };
+      },
+      dispose: () => classifiers.dispose(),
+    };
+  },
+});
+
+/**
+ * Runs a user's ONNX multi-label classifier: an independent sigmoid score per class, and
+ * `predicted_classes`, those at or above `confidence`.
+ */
+export const multiLabelClassificationModel = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/multi_label_classification_model@v1',
+  aliases: [
+    'roboflow_core/roboflow_multi_label_classification_model@v1',
+    'roboflow_core/roboflow_multi_label_classification_model@v2',
+    'RoboflowMultiLabelClassificationModel',
+    'MultiLabelClassificationModel',
+  ],
+  title: 'Multi-Label Classification Model',
+  description: 'Runs an ONNX multi-label image classifier (a sigmoid per class); predicted_classes are the classes scoring at least confidence.',
+  manifest: classifierManifest,
+  outputs: classifierOutputs,
+  create: async ({ stepName, properties, host }) => {
+    const classifiers = await openClassifiers(stepName, properties, host);
+    const nextInferenceId = inferenceIds(stepName);
+    return {
+      async run(inputs) {
+        if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
+        const classifier = await classifiers.get(inputs.model_id);
+        const predictions = await classifier.classifyMultiLabel(inputs.images, { confidence: inputs.confidence });
+        return { predictions, inference_id: nextInferenceId(), model_id: modelIdText(inputs.model_id) };
+      },
+      dispose: () => classifiers.dispose(),
+    };
+  },
+});
