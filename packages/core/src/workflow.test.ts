@@ -108,6 +108,24 @@ describe('createWorkflow().run', () => {
     expect(record).toEqual({ total: 80, count: 4, offsets: [0, 20, 40, 60], parents: [image.id, image.id, image.id, image.id] });
   });
 
+  it('collapses a level into one list per image with dimension_collapse (Roboflow\'s name)', async () => {
+    const workflow = createWorkflow(
+      {
+        version: '1.0',
+        inputs: [imageInput],
+        steps: [
+          { type: 'test/strip_slicer@v1', name: 'slicer', image: '$inputs.image', columns: 3 },
+          { type: 'test/image_size@v1', name: 'per_slice', image: '$steps.slicer.slices' },
+          { type: 'roboflow_core/dimension_collapse@v1', name: 'collapse', data: '$steps.per_slice.offset_x' },
+        ],
+        outputs: [{ type: 'JsonField', name: 'offsets', selector: '$steps.collapse.output' }],
+      },
+      { registry },
+    );
+    const batch = await workflow.run({ inputs: { image: [await makePng(60, 5), await makePng(90, 5)] } });
+    expect(batch.outputs).toEqual([{ offsets: [0, 20, 40] }, { offsets: [0, 30, 60] }]);
+  });
+
   it('keeps state per stream id and disposes instances on reset and release', async () => {
     const disposed: string[] = [];
     const workflow = createWorkflow(
