@@ -8,14 +8,14 @@ import { isDetections, type Detection } from '../values.js';
  * rejected when the workflow compiles, not silently ignored.
  */
 const detectionProperties = ['class_name', 'class_id', 'confidence', 'x_min', 'y_min', 'x_max', 'y_max', 'size', 'center'] as const;
-const operation = z.discriminatedUnion('type', [
+export const operation = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SequenceLength') }),
   z.object({ type: z.literal('DetectionsPropertyExtract'), property_name: z.enum(detectionProperties) }),
   z.object({ type: z.literal('NumberRound'), decimal_digits: z.number().int().min(0).max(12).default(0) }),
   z.object({ type: z.literal('ToString') }),
   z.object({ type: z.literal('Multiply'), other: z.number() }),
 ]);
-type Operation = z.infer<typeof operation>;
+export type Operation = z.infer<typeof operation>;
 
 function extract(detection: Detection, property: (typeof detectionProperties)[number]): unknown {
   switch (property) {
@@ -29,6 +29,11 @@ function extract(detection: Detection, property: (typeof detectionProperties)[nu
     case 'size': return detection.width * detection.height;
     case 'center': return [detection.x, detection.y];
   }
+}
+
+/** Applies a chain of operations in order. */
+export function applyOperations(value: unknown, operations: readonly Operation[]): unknown {
+  return operations.reduce<unknown>(apply, value);
 }
 
 function apply(value: unknown, op: Operation): unknown {
@@ -66,6 +71,6 @@ export const propertyDefinition = defineBlock({
   outputs: { output: { kinds: ['*'] } },
   create: ({ properties }) => {
     const operations = properties.operations ?? [];
-    return { run: ({ data }) => ({ output: operations.reduce<unknown>(apply, data) }) };
+    return { run: ({ data }) => ({ output: applyOperations(data, operations) }) };
   },
 });
