@@ -2,12 +2,13 @@ import type { AnyBlock } from '../blocks.js';
 import { absoluteStaticCrop } from './absolute-static-crop.js';
 import { continueIf } from './continue-if.js';
 import { dimensionCollapse } from './dimension-collapse.js';
+import { dynamicCrop } from './dynamic-crop.js';
 import { imageResize } from './image-resize.js';
 import { propertyDefinition } from './property-definition.js';
 
-export { absoluteStaticCrop, continueIf, dimensionCollapse, imageResize, propertyDefinition };
+export { absoluteStaticCrop, continueIf, dimensionCollapse, dynamicCrop, imageResize, propertyDefinition };
 
 /** The blocks that ship with @vad/core. */
 export function coreBlocks(): AnyBlock[] {
-  return [propertyDefinition, continueIf, imageResize, absoluteStaticCrop, dimensionCollapse];
+  return [propertyDefinition, continueIf, imageResize, absoluteStaticCrop, dimensionCollapse, dynamicCrop];
 }
