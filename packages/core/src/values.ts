@@ -96,8 +96,15 @@ export function newDetectionId(): string {
   return `det_${process.pid.toString(36)}_${(nextDetection++).toString(36)}`;
 }
 
+/** Detections, not a classification (which also has `image` and a `predictions` list). */
 export function isDetections(value: unknown): value is Detections {
-  return typeof value === 'object' && value !== null && Array.isArray((value as Detections).predictions) && typeof (value as Detections).image === 'object';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as Detections).predictions) &&
+    typeof (value as Detections).image === 'object' &&
+    (value as { prediction_type?: unknown }).prediction_type !== 'classification'
+  );
 }
 
 export function isAnomalyMap(value: unknown): value is AnomalyMap {
