@@ -1,5 +1,5 @@
-import { defineBlock, field, InvalidInputError, kinds, z } from '@vad/core';
-import { createImageClassifier } from './image-classifier.js';
+import { defineBlock, field, InvalidInputError, kinds, z, type CreateContext, type InferInputs } from '@vad/core';
+import { createImageClassifier, type ImageClassifier } from './image-classifier.js';
 import { inferenceIds, modelCache, modelIdText, modelSourceSchema, resolveAgainstHost } from './model-source.js';
 
 const classifierFile = { noun: 'classifier', howToExport: 'export your classifier to ONNX (one image input [1, 3, H, W], one score output [1, classes])' };
@@ -23,23 +23,36 @@ const classifierOutputs = {
   model_id: { kinds: [kinds.string] },
 };
 
-type ClassifierProperties = { class_names?: string[]; input_width?: number; input_height?: number; model_id?: z.infer<typeof modelSourceSchema> };
+type ClassifierInputs = InferInputs<typeof classifierManifest>;
 
-async function openClassifiers(stepName: string, properties: ClassifierProperties, host: Parameters<Parameters<typeof defineBlock>[0]['create']>[0]['host']) {
-  const classifiers = modelCache((source) =>
-    createImageClassifier({
-      model: resolveAgainstHost(source, host, stepName, classifierFile),
-      classNames: properties.class_names,
-      inputWidth: properties.input_width,
-      inputHeight: properties.input_height,
-      executionProviders: host.executionProviders,
-      cacheDir: host.cacheDir,
-      stepName,
-    }),
-  );
-  // A literal model is opened now, so a missing file fails when the workflow is prepared.
-  if (properties.model_id !== undefined) await classifiers.get(properties.model_id);
-  return classifiers;
+/**
+ * `create` of both classification blocks: opens the classifier per model source (a literal one at
+ * once, so a missing file fails when the workflow is prepared) and runs `predict` on each image.
+ */
+function classifierCreate(predict: (classifier: ImageClassifier, inputs: ClassifierInputs) => Promise<unknown>) {
+  return async ({ stepName, properties, host }: CreateContext<typeof classifierManifest>) => {
+    const classifiers = modelCache((source) =>
+      createImageClassifier({
+        model: resolveAgainstHost(source, host, stepName, classifierFile),
+        classNames: properties.class_names,
+        inputWidth: properties.input_width,
+        inputHeight: properties.input_height,
+        executionProviders: host.executionProviders,
+        cacheDir: host.cacheDir,
+        stepName,
+      }),
+    );
+    if (properties.model_id !== undefined) await classifiers.get(properties.model_id);
+    const nextInferenceId = inferenceIds(stepName);
+    return {
+      async run(inputs: ClassifierInputs) {
+        if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
+        const predictions = await predict(await classifiers.get(inputs.model_id), inputs);
+        return { predictions, inference_id: nextInferenceId(), model_id: modelIdText(inputs.model_id) };
+      },
+      dispose: () => classifiers.dispose(),
+    };
+  };
 }
 
 /**
@@ -55,18 +68,7 @@ export const classificationModel = defineBlock({
   description: 'Runs an ONNX single-label image classifier (RGB, stretched to its input, ImageNet mean/std; softmax over the classes).',
   manifest: classifierManifest,
   outputs: classifierOutputs,
-  create: async ({ stepName, properties, host }) => {
-    const classifiers = await openClassifiers(stepName, properties, host);
-    const nextInferenceId = inferenceIds(stepName);
-    return {
-      async run(inputs) {
-        if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
-        const classifier = await classifiers.get(inputs.model_id);
-        return { predictions: await classifier.classify(inputs.images), inference_id: nextInferenceId(), model_id: modelIdText(inputs.model_id) };
-      },
-      dispose: () => classifiers.dispose(),
-    };
-  },
+  create: classifierCreate((classifier, inputs) => classifier.classify(inputs.images)),
 });
 
 /**
@@ -86,17 +88,5 @@ export const multiLabelClassificationModel = defineBlock({
   description: 'Runs an ONNX multi-label image classifier (a sigmoid per class); predicted_classes are the classes scoring at least confidence.',
   manifest: classifierManifest,
   outputs: classifierOutputs,
-  create: async ({ stepName, properties, host }) => {
-    const classifiers = await openClassifiers(stepName, properties, host);
-    const nextInferenceId = inferenceIds(stepName);
-    return {
-      async run(inputs) {
-        if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
-        const classifier = await classifiers.get(inputs.model_id);
-        const predictions = await classifier.classifyMultiLabel(inputs.images, { confidence: inputs.confidence });
-        return { predictions, inference_id: nextInferenceId(), model_id: modelIdText(inputs.model_id) };
-      },
-      dispose: () => classifiers.dispose(),
-    };
-  },
+  create: classifierCreate((classifier, inputs) => classifier.classifyMultiLabel(inputs.images, { confidence: inputs.confidence })),
 });
