@@ -1,4 +1,4 @@
-import { defineBlock, field, kinds, z, type Detection, type Detections } from '@vad/core';
+import { applyOperations, defineBlock, field, InvalidInputError, isClassification, isDetections, kinds, queryOperation, z, type Classification, type Detection, type Detections } from '@vad/core';
 
 export interface DetectionsFilterOptions {
   /** Keep only these class names (empty or absent: every class). */
@@ -43,18 +43,29 @@ export function filterDetections(detections: Detections, options: DetectionsFilt
 
 const optionalNumber = (kind: string) => field.parameter(z.number().min(0).optional(), [kind === 'ratio' ? kinds.floatZeroToOne : kinds.float]);
 
+/** Roboflow's filter program: one family of filter per chain, as their v2 requires. */
+const filterOperations = z
+  .array(queryOperation)
+  .min(1)
+  .refine((ops) => !(ops.some((op) => op.type === 'DetectionsFilter') && ops.some((op) => op.type === 'ClassificationFilter')), {
+    message: 'DetectionsFilter and ClassificationFilter cannot be mixed in one chain',
+  });
+
 /**
- * Keeps the detections of some classes, within confidence and size limits. (Roboflow's
- * `detections_filter@v1` takes a query-language `operations` program instead, so this block does
- * not answer to its name.)
+ * Keeps the detections of some classes, within confidence and size limits; or, in Roboflow's
+ * form (`detections_filter@v1/@v2`), the detections or classes for which a query-language
+ * `operations` program holds. Given both, the program runs first.
  */
 export const detectionsFilter = defineBlock({
   specificationVersion: 'v1',
   type: 'vad/detections_filter@v1',
+  aliases: ['roboflow_core/detections_filter@v1', 'roboflow_core/detections_filter@v2', 'DetectionsFilter'],
   title: 'Detections Filter',
-  description: 'Keeps detections by class, confidence, box size (pixels) and box area (pixels or share of the image).',
+  description: 'Keeps detections by class, confidence, box size (pixels) and box area (pixels or share of the image), or by a Roboflow query-language program.',
   manifest: {
-    predictions: field.selector<Detections>([kinds.objectDetectionPrediction]),
+    predictions: field.selector<Detections | Classification>([kinds.objectDetectionPrediction, 'instance_segmentation_prediction', 'keypoint_detection_prediction', kinds.classificationPrediction]),
+    operations: field.literal(filterOperations.optional(), { description: "Roboflow's form: DetectionsFilter (or ClassificationFilter) operations" }),
+    operations_parameters: field.dictionary(z.unknown(), ['*'], { description: 'values the operations name (e.g. a threshold)' }),
     classes: field.parameter(z.array(z.string()).optional(), [kinds.listOfValues], { description: 'class names to keep (all when empty)' }),
     exclude_classes: field.parameter(z.array(z.string()).optional(), [kinds.listOfValues], { description: 'class names to drop' }),
     min_confidence: field.parameter(z.number().min(0).max(1).optional(), [kinds.floatZeroToOne]),
@@ -68,10 +79,17 @@ export const detectionsFilter = defineBlock({
     min_area_ratio: optionalNumber('ratio'),
     max_area_ratio: optionalNumber('ratio'),
   },
-  outputs: { predictions: { kinds: [kinds.objectDetectionPrediction] } },
-  create: () => ({
-    run: (inputs) => ({
-      predictions: filterDetections(inputs.predictions, {
+  outputs: { predictions: { kinds: [kinds.objectDetectionPrediction, kinds.classificationPrediction] } },
+  create: ({ properties, stepName }) => ({
+    run: (inputs) => {
+      const program = properties.operations;
+      const filtered = program ? applyOperations(inputs.predictions, program, inputs.operations_parameters ?? {}) : inputs.predictions;
+      if (isClassification(filtered)) {
+        if (!program) throw new InvalidInputError({ message: 'predictions are a classification: filter them with a ClassificationFilter operation', stepName, property: 'predictions' });
+        return { predictions: filtered };
+      }
+      if (!isDetections(filtered)) throw new InvalidInputError({ message: 'the operations must leave detections or a classification', stepName, property: 'operations' });
+      return { predictions: filterDetections(filtered, {
         classes: inputs.classes,
         excludeClasses: inputs.exclude_classes,
         minConfidence: inputs.min_confidence,
@@ -84,7 +102,7 @@ export const detectionsFilter = defineBlock({
         maxArea: inputs.max_area,
         minAreaRatio: inputs.min_area_ratio,
         maxAreaRatio: inputs.max_area_ratio,
-      }),
-    }),
+      }) };
+    },
   }),
 });

@@ -39,6 +39,15 @@ export type { Workflow, RunOptions, RunResult, StepTiming, CreateWorkflowOptions
 export { loadPlugins, pluginNamesFromEnv } from './plugins.js';
 export type { LoadedPlugin } from './plugins.js';
 export { coreBlocks, propertyDefinition, continueIf, imageResize, absoluteStaticCrop } from './core-blocks/index.js';
+export {
+  applyOperations,
+  evaluateStatement,
+  operation as queryOperation,
+  statement as queryStatement,
+  type Operation as QueryOperation,
+  type Statement as QueryStatement,
+  type Parameters as QueryParameters,
+} from './query-language/index.js';
 export { z } from 'zod';
 export { serializeValue, summarizeAnomalyMap } from './serialize.js';
 export type { SerializeVisitor } from './serialize.js';

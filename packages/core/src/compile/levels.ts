@@ -10,11 +10,34 @@ import type { BoundProperty, BoundSteps, InputsByName, StepsByName } from './sta
  */
 export function assignLevels(steps: StepsByName, bound: BoundSteps, graph: StepGraph, inputs: InputsByName): CompiledStep[] {
   const outputLevels = new Map<string, number>();
-  return graph.order.map((stepName) => {
+  const compiled = graph.order.map((stepName) => {
     const step = compileStep(stepName, steps.get(stepName)!.block, bound.get(stepName)!, graph.dependencies.get(stepName)!, outputLevels, inputs);
     outputLevels.set(stepName, step.outputLevel);
     return step;
   });
+  checkFlowTargets(compiled);
+  return compiled;
+}
+
+/**
+ * A flow-control step decides per element of its run level (per image, per crop), so the steps
+ * it governs must run at that level or inside it: a step of a whole image cannot be stopped by
+ * one of its crops.
+ */
+function checkFlowTargets(steps: readonly CompiledStep[]): void {
+  const byName = new Map(steps.map((step) => [step.name, step]));
+  for (const gate of steps) {
+    for (const target of gate.flowTargets) {
+      const runLevel = byName.get(target)!.runLevel;
+      if (runLevel < gate.runLevel) {
+        fail(`wrong dimensionality: step "${target}" runs at level ${runLevel}, above this flow-control step (level ${gate.runLevel}), so one element here cannot stop it`, {
+          stepName: gate.name,
+          property: gate.properties.find((p) => p.spec.accepts === 'step_list')?.name,
+          selector: `$steps.${target}`,
+        });
+      }
+    }
+  }
 }
 
 function compileStep(
@@ -29,7 +52,6 @@ function compileStep(
   const compiled: CompiledProperty[] = properties.map((p) => ({ name: p.name, spec: p.spec, binding: p.binding, level: levelOf(p.binding), ...(p.entryKey !== undefined && { entryKey: p.entryKey }) }));
   const runLevel = runLevelOf(block, compiled, stepName);
   const flowTargets = properties.flatMap((p) => p.stepTargets ?? []);
-  if (flowTargets.length > 0 && runLevel > 0) fail('flow control is supported at level 0 only (not inside slices)', { stepName });
   const outputLevel = block.dimensionality === 'expand' ? runLevel + 1 : runLevel;
   return { name: stepName, block, properties: compiled, literals: literalsOf(compiled), dependencies: [...dependencies], runLevel, outputLevel, flowTargets };
 }

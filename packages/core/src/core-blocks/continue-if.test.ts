@@ -3,6 +3,7 @@ import { compileWorkflow } from '../compile.js';
 import type { WorkflowDefinition } from '../definition.js';
 import { createBlockRegistry } from '../registry.js';
 import { createWorkflow } from '../workflow.js';
+import { VadImage } from '../image.js';
 import { testBlocks } from '../__fixtures__/test-blocks.js';
 import { coreBlocks } from './index.js';
 
@@ -54,5 +55,51 @@ describe('continue_if with Roboflow\'s condition_statement', () => {
   it('refuses an unknown comparator when the workflow compiles, naming the step and property', () => {
     const statement = { type: 'StatementGroup', statements: [{ type: 'BinaryStatement', left_operand: dynamic('value'), comparator: { type: '(Number) roughly' }, right_operand: literal(1) }] };
     expect(() => compileWorkflow(gated(statement), registry)).toThrow(/step "gate", property "condition_statement": invalid value/);
+  });
+});
+
+describe('continue_if as Python evaluates statements', () => {
+  it('errs, naming the statement, on a parameter that is not given or values that cannot be compared', async () => {
+    const named = (name: string) => ({ type: 'StatementGroup', statements: [{ type: 'BinaryStatement', left_operand: dynamic(name), comparator: { type: '(Number) >' }, right_operand: literal(5) }] });
+    await expect(passes(named('missing'), { value: 1 })).rejects.toThrow(/condition_statement\.statements\[0\]\.left_operand: the parameter "missing" is not given \(given: value, tags\)/);
+    await expect(passes(named('tags'), { value: 1 })).rejects.toThrow(/condition_statement\.statements\[0\] \(\(Number\) >\): cannot compare \[\] with 5/);
+  });
+
+  it('looks for a value in lists, strings and dictionary keys', async () => {
+    const within = (left: unknown) => ({ type: 'StatementGroup', statements: [{ type: 'BinaryStatement', left_operand: literal(left), comparator: { type: 'in (Sequence)' }, right_operand: dynamic('tags') }] });
+    expect(await passes(within('ratc'), { value: 1, tags: 'scratch' })).toBe(true);
+    expect(await passes(within('dent'), { value: 1, tags: { dent: 2 } })).toBe(true);
+    expect(await passes(within(3), { value: 1, tags: [1, 2] })).toBe(false);
+  });
+});
+
+describe('continue_if inside a nested level', () => {
+  const perSlice = (gateOn: string): WorkflowDefinition => ({
+    version: '1.0',
+    inputs: [{ type: 'WorkflowImage', name: 'image' }],
+    steps: [
+      { type: 'test/strip_slicer@v1', name: 'slicer', image: '$inputs.image', columns: 3 },
+      { type: 'test/image_size@v1', name: 'size', image: '$steps.slicer.slices' },
+      {
+        type: 'ContinueIf',
+        name: 'gate',
+        condition_statement: { type: 'StatementGroup', statements: [{ type: 'BinaryStatement', left_operand: dynamic('offset'), comparator: { type: '(Number) >' }, right_operand: literal(0) }] },
+        evaluation_parameters: { offset: '$steps.size.offset_x' },
+        next_steps: [gateOn],
+      },
+      { type: 'test/add_one@v1', name: 'shifted', value: '$steps.size.offset_x' },
+      { type: 'test/image_size@v1', name: 'whole', image: '$inputs.image' },
+    ],
+    outputs: [{ type: 'JsonField', name: 'shifted', selector: '$steps.shifted.value' }],
+  });
+
+  it('skips the governed step only for the elements whose condition fails', async () => {
+    const image = VadImage.fromPixels({ data: new Uint8Array(30 * 4 * 3), width: 30, height: 4 });
+    const [record] = (await createWorkflow(perSlice('$steps.shifted'), { registry }).run({ inputs: { image } })).outputs;
+    expect(record!.shifted).toEqual([null, 11, 21]);
+  });
+
+  it('refuses to govern a step of a lower level, naming both', () => {
+    expect(() => compileWorkflow(perSlice('$steps.whole'), registry)).toThrow(/step "gate", property "next_steps".*step "whole" runs at level 0, above this flow-control step \(level 1\)/);
   });
 });

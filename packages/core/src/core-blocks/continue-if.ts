@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineBlock, field } from '../blocks.js';
 import { InvalidInputError } from '../errors.js';
-import { evaluateStatement, statementGroup } from './statements.js';
+import { evaluateStatement, statement } from '../query-language/index.js';
 
 const operators = {
   '>': (a: unknown, b: unknown) => (a as number) > (b as number),
@@ -25,7 +25,7 @@ export const continueIf = defineBlock({
   title: 'Continue If',
   description: 'Runs the steps in next_steps only when the condition holds; otherwise they are skipped and their outputs are null.',
   manifest: {
-    condition_statement: field.literal(statementGroup.optional(), { description: "Roboflow's StatementGroup / BinaryStatement / UnaryStatement" }),
+    condition_statement: field.literal(statement.optional(), { description: "Roboflow's StatementGroup / BinaryStatement / UnaryStatement" }),
     evaluation_parameters: field.dictionary(z.unknown(), ['*'], { description: 'The values the statement\'s DynamicOperands name' }),
     value: field.parameter(z.unknown(), ['*'], { description: 'Short form: left-hand side of the comparison', optional: true }),
     operator: field.literal(z.enum(['>', '>=', '<', '<=', '==', '!=', 'in']).default('==')),
@@ -36,8 +36,8 @@ export const continueIf = defineBlock({
   outputs: {},
   flowControl: true,
   create: ({ properties, stepName }) => {
-    const statement = properties.condition_statement;
-    if (statement) return { run: ({ evaluation_parameters }) => ({ continue: evaluateStatement(statement, evaluation_parameters ?? {}) }) };
+    const condition = properties.condition_statement;
+    if (condition) return { run: ({ evaluation_parameters }) => ({ continue: evaluateStatement(condition, evaluation_parameters ?? {}, 'condition_statement') }) };
     if (!('value' in properties) && !('comparand' in properties)) {
       throw new InvalidInputError({ message: 'give condition_statement (Roboflow\'s form) or value, operator and comparand', stepName, property: 'condition_statement' });
     }

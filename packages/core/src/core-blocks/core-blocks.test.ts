@@ -70,4 +70,62 @@ describe('core blocks', () => {
     expect([record!.crop!.width, record!.crop!.height]).toEqual([20, 10]);
     expect(record!.crop!.lineage).toMatchObject({ offsetX: 22, offsetY: 19, parentId: record!.resized!.id });
   });
+
+  it('detections transformation filters by a parameter and keeps the largest; expression turns it into PASS / FAIL', async () => {
+    const definition = (expected: string) => ({
+      version: '1.0',
+      inputs: [
+        { type: 'WorkflowParameter', name: 'threshold', default_value: 0.3 },
+        { type: 'WorkflowParameter', name: 'expected', default_value: expected },
+      ],
+      steps: [
+        { type: 'test/detections@v1', name: 'model' },
+        {
+          type: 'DetectionsTransformation',
+          name: 'largest',
+          predictions: '$steps.model.predictions',
+          operations: [
+            {
+              type: 'DetectionsFilter',
+              filter_operation: {
+                type: 'StatementGroup',
+                statements: [{ type: 'BinaryStatement', left_operand: { type: 'DynamicOperand', operations: [{ type: 'ExtractDetectionProperty', property_name: 'confidence' }] }, comparator: { type: '(Number) >=' }, right_operand: { type: 'DynamicOperand', operand_name: 'threshold' } }],
+              },
+            },
+            { type: 'SortDetections', mode: 'size', ascending: false },
+            { type: 'DetectionsSelection', mode: 'first' },
+          ],
+          operations_parameters: { threshold: '$inputs.threshold' },
+        },
+        {
+          type: 'Expression',
+          name: 'verdict',
+          data: { predictions: '$steps.largest.predictions', expected: '$inputs.expected' },
+          data_operations: { predictions: [{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }] },
+          switch: {
+            type: 'CasesDefinition',
+            cases: [
+              {
+                type: 'CaseDefinition',
+                condition: { type: 'StatementGroup', statements: [{ type: 'BinaryStatement', left_operand: { type: 'DynamicOperand', operand_name: 'expected' }, comparator: { type: 'in (Sequence)' }, right_operand: { type: 'DynamicOperand', operand_name: 'predictions' } }] },
+                result: { type: 'StaticCaseResult', value: 'PASS' },
+              },
+            ],
+            default: { type: 'DynamicCaseResult', parameter_name: 'predictions', operations: [{ type: 'SequenceLength' }] },
+          },
+        },
+      ],
+      outputs: [
+        { type: 'JsonField', name: 'largest', selector: '$steps.largest.predictions' },
+        { type: 'JsonField', name: 'verdict', selector: '$steps.verdict.output' },
+      ],
+    });
+    const run = async (expected: string, threshold?: number) => {
+      const workflow = createWorkflow(definition(expected), { registry });
+      const [record] = (await workflow.run({ inputs: threshold === undefined ? {} : { threshold } })).outputs;
+      return { ids: (record!.largest as Detections).predictions.map((d) => d.detection_id), verdict: record!.verdict };
+    };
+    expect(await run('dent')).toEqual({ ids: ['b'], verdict: 'PASS' }); // the dent is larger and above 0.3
+    expect(await run('dent', 0.5)).toEqual({ ids: ['a'], verdict: 1 }); // only the scratch is left: the default counts it
+  });
 });

@@ -8,8 +8,9 @@ import { InvalidInputError } from '../errors.js';
  * Roboflow's `dynamic_crop@v1`: one crop per detection, as a new dimensionality level (the steps
  * downstream run once per crop). Each crop's id is its detection's id and it knows its offset in
  * the image, so a classification of the crop pairs with its detection (detections_classes_replacement)
- * and detections found on it map back with `coordinates_system: parent`. Boxes are clipped to the
- * image; a box with nothing left inside gives no crop.
+ * and detections found on it map back with `coordinates_system: parent`. `predictions` is the
+ * crop's own detection moved into the crop. Boxes are clipped to the image; a box with nothing
+ * left inside gives no crop.
  */
 export const dynamicCrop = defineBlock({
   specificationVersion: 'v1',
@@ -26,20 +27,26 @@ export const dynamicCrop = defineBlock({
     mask_opacity: field.parameter(z.number().min(0).max(1).default(0), ['float_zero_to_one'], { description: 'Accepted for Roboflow compatibility; vad crops boxes (no masks)' }),
     background_color: field.parameter(z.union([z.string(), z.array(z.number())]).default('#000000'), ['string'], { description: 'Accepted for Roboflow compatibility; no effect without masks' }),
   },
-  outputs: { crops: { kinds: ['image'], description: 'one image per detection, whose id is the detection id' } },
+  outputs: {
+    crops: { kinds: ['image'], description: 'one image per detection, whose id is the detection id' },
+    predictions: { kinds: ['object_detection_prediction'], description: "each crop's own detection, in the crop's coordinates" },
+  },
   create: ({ stepName }) => ({
     run: async ({ images, predictions }) => {
       if (!isDetections(predictions)) throw new InvalidInputError({ message: 'predictions must be object detection predictions', stepName, property: 'predictions' });
       const crops: VadImage[] = [];
+      const own: Detections[] = [];
       for (const detection of predictions.predictions) {
         const left = Math.max(0, Math.round(detection.x - detection.width / 2));
         const top = Math.max(0, Math.round(detection.y - detection.height / 2));
         const right = Math.min(images.width, Math.round(detection.x + detection.width / 2));
         const bottom = Math.min(images.height, Math.round(detection.y + detection.height / 2));
         if (right <= left || bottom <= top) continue;
-        crops.push(await images.crop({ x: left, y: top, width: right - left, height: bottom - top }, { id: detection.detection_id }));
+        const crop = await images.crop({ x: left, y: top, width: right - left, height: bottom - top }, { id: detection.detection_id });
+        crops.push(crop);
+        own.push({ image: { width: crop.width, height: crop.height }, predictions: [{ ...detection, x: detection.x - left, y: detection.y - top, parent_id: crop.id }], lineage: crop.lineage });
       }
-      return { crops };
+      return { crops, predictions: own };
     },
   }),
 });

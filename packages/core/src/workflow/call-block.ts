@@ -6,9 +6,17 @@ import type { RunState, Values } from './run-state.js';
 
 /**
  * Calls a step's `run()` once, for one element of its run level; `values` are its properties'
- * values in manifest order. Null when an upstream step was skipped.
+ * values in manifest order, at element `path` of that level. Null when an upstream step was skipped.
  */
-export async function callBlock(step: CompiledStep, values: unknown[], instance: BlockInstance, context: RunContext, skipped: Set<string>, run: RunState): Promise<unknown> {
+export async function callBlock(
+  step: CompiledStep,
+  values: unknown[],
+  path: readonly number[],
+  instance: BlockInstance,
+  context: RunContext,
+  skipped: Set<string>,
+  run: RunState,
+): Promise<unknown> {
   const args = argumentsOf(step, values);
   if (args === null) return null;
   if (run.signal.aborted) throw new AbortedError({ message: `the run was cancelled before step "${step.name}"`, stepName: step.name });
@@ -27,7 +35,7 @@ export async function callBlock(step: CompiledStep, values: unknown[], instance:
     run.timings.set(step.name, timing);
   }
   if (step.block.flowControl) {
-    if (!(result as { continue?: boolean })?.continue) for (const target of step.flowTargets) skipped.add(target);
+    if (!(result as { continue?: boolean })?.continue) for (const target of step.flowTargets) skipped.add(`${target}/${path.join('/')}`);
     return {};
   }
   return step.block.dimensionality === 'expand' ? transpose(step, result as Values) : result;

@@ -18,6 +18,10 @@ export interface RecordState {
   readonly inputs: Values;
   /** Each finished step's result, nested one array per level. */
   readonly results: Map<string, unknown>;
-  /** Steps a flow-control step said not to run. */
+  /**
+   * Where a flow-control step said a step must not run: `step name/element path` (the path is the
+   * element's indices down to the gate's level, joined by "/"; empty at level 0). A skipped
+   * element and every element nested in it give null.
+   */
   readonly skipped: Set<string>;
 }

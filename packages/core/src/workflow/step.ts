@@ -4,11 +4,11 @@ import { StepExecutionError } from '../errors.js';
 import { callBlock } from './call-block.js';
 import type { RecordState, RunState } from './run-state.js';
 
-type Call = (values: unknown[]) => Promise<unknown>;
+type Call = (values: unknown[], path: readonly number[]) => Promise<unknown>;
 
 /** Runs one step of one record over every element of its run level, and keeps its result (null when skipped). */
 export async function runStep(step: CompiledStep, record: RecordState, run: RunState): Promise<void> {
-  if (record.skipped.has(step.name)) {
+  if (isSkipped(record.skipped, step.name, [])) {
     record.results.set(step.name, null);
     return;
   }
@@ -22,16 +22,23 @@ export async function runStep(step: CompiledStep, record: RecordState, run: RunS
   const { inputs, results } = record;
   const roots = step.properties.map((p) => (p.binding.type === 'literal' ? p.binding.value : p.binding.type === 'input' ? inputs[p.binding.name] : results.get(p.binding.step)));
   const levels = step.properties.map((p) => (p.binding.type === 'literal' ? 0 : p.level));
-  const call: Call = (values) => callBlock(step, values, instance, context, record.skipped, run);
-  results.set(step.name, await walk(step, levels, roots, 0, call));
+  const call: Call = (values, path) => callBlock(step, values, path, instance, context, record.skipped, run);
+  results.set(step.name, await walk(step, levels, roots, [], call, record.skipped));
+}
+
+/** True when a flow-control step skipped this step at this element (or at one that contains it). */
+export function isSkipped(skipped: ReadonlySet<string>, stepName: string, path: readonly number[]): boolean {
+  return skipped.size > 0 && skipped.has(`${stepName}/${path.join('/')}`);
 }
 
 /**
  * Descends the nested levels of the step's values down to its run level and calls the block on
  * each element there; values of a lower level (parameters) are handed to every element.
  */
-async function walk(step: CompiledStep, levels: readonly number[], values: unknown[], depth: number, call: Call): Promise<unknown> {
-  if (depth === step.runLevel) return call(values);
+async function walk(step: CompiledStep, levels: readonly number[], values: unknown[], path: readonly number[], call: Call, skipped: ReadonlySet<string>): Promise<unknown> {
+  const depth = path.length;
+  if (depth > 0 && isSkipped(skipped, step.name, path)) return null;
+  if (depth === step.runLevel) return call(values, path);
   let length = -1;
   for (let i = 0; i < values.length; i++) {
     if (levels[i]! <= depth) continue;
@@ -44,6 +51,6 @@ async function walk(step: CompiledStep, levels: readonly number[], values: unkno
     length = n;
   }
   const children = new Array(Math.max(length, 0));
-  for (let j = 0; j < children.length; j++) children[j] = walk(step, levels, values.map((v, i) => (levels[i]! > depth ? (v as unknown[])[j] : v)), depth + 1, call);
+  for (let j = 0; j < children.length; j++) children[j] = walk(step, levels, values.map((v, i) => (levels[i]! > depth ? (v as unknown[])[j] : v)), [...path, j], call, skipped);
   return Promise.all(children);
 }
