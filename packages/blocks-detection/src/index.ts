@@ -1,6 +1,7 @@
 import type { AnyBlock } from '@vad/core';
 import { detectionOffset } from './detection-offset.js';
 import { detectionsClassesReplacement } from './detections-classes-replacement.js';
+import { detectionsConsensus } from './detections-consensus.js';
 import { detectionsFilter } from './detections-filter.js';
 import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer, imageSlicerClipped } from './image-slicer.js';
@@ -18,6 +19,8 @@ export { detectionsFilter, filterDetections, passesFilter } from './detections-f
 export type { DetectionsFilterOptions } from './detections-filter.js';
 export { detectionsClassesReplacement, replaceClasses } from './detections-classes-replacement.js';
 export type { ReplaceClassesOptions } from './detections-classes-replacement.js';
+export { agreeOnConsensus, detectionsConsensus } from './detections-consensus.js';
+export type { AggregationMode, Consensus, ConsensusOptions } from './detections-consensus.js';
 export { detectionOffset, offsetDetections } from './detection-offset.js';
 export type { DetectionOffsetOptions } from './detection-offset.js';
 export { createBoxSet, concatBoxes, selectBoxes, indicesByScore, intersectionOverUnion } from './box-set.js';
@@ -58,5 +61,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, referenceComparison];
+  return [objectDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, referenceComparison];
 }

@@ -13,6 +13,7 @@ test('run() receives inputs typed from the manifest', () => {
       image: field.image(),
       threshold: field.parameter(z.number().default(0.5), ['float']),
       mode: field.literal(z.enum(['fast', 'exact'])),
+      sizes: field.list(z.number(), ['float']),
     },
     outputs: { score: { kinds: ['float'] } },
     create: () => ({
@@ -20,6 +21,7 @@ test('run() receives inputs typed from the manifest', () => {
         expectTypeOf(inputs.image).toEqualTypeOf<VadImage>();
         expectTypeOf(inputs.threshold).toEqualTypeOf<number>();
         expectTypeOf(inputs.mode).toEqualTypeOf<'fast' | 'exact'>();
+        expectTypeOf(inputs.sizes).toEqualTypeOf<number[]>();
         return { score: 1 };
       },
     }),

@@ -11,7 +11,7 @@ import { hasImageMarker } from './image-marker.js';
  */
 
 /** How a property may be given in a workflow definition. */
-export type FieldAccepts = 'literal' | 'selector' | 'literal_or_selector' | 'dictionary' | 'step_list';
+export type FieldAccepts = 'literal' | 'selector' | 'literal_or_selector' | 'dictionary' | 'list' | 'step_list';
 
 export interface FieldSpec<T = unknown> {
   readonly schema: z.ZodType<T>;
@@ -27,6 +27,8 @@ export interface FieldSpec<T = unknown> {
    * `images` for `image`); giving it under two names is an error.
    */
   readonly aliases: readonly string[];
+  /** For a `list` property: the fewest entries it may have. */
+  readonly minItems?: number;
 }
 
 interface FieldOptions {
@@ -35,8 +37,9 @@ interface FieldOptions {
   aliases?: readonly string[];
 }
 
-function spec<T>(schema: z.ZodType<T>, kinds: readonly Kind[], accepts: FieldAccepts, options: FieldOptions & { collapse?: boolean }): FieldSpec<T> {
+function spec<T>(schema: z.ZodType<T>, kinds: readonly Kind[], accepts: FieldAccepts, options: FieldOptions & { collapse?: boolean; minItems?: number }): FieldSpec<T> {
   return {
+    ...(options.minItems !== undefined && { minItems: options.minItems }),
     schema,
     kinds,
     accepts,
@@ -69,6 +72,12 @@ export const field = {
    */
   dictionary: <T>(schema: z.ZodType<T>, kinds: readonly Kind[] = ['*'], options: FieldOptions = {}) =>
     spec(schema as z.ZodType<unknown>, kinds, 'dictionary', { ...options, optional: options.optional ?? true }) as FieldSpec<Record<string, T>>,
+  /**
+   * A list whose entries are literals or selectors, each resolved on its own and handed to `run()`
+   * in order (`["$steps.a.predictions", "$steps.b.predictions"]`). `schema` checks each literal entry.
+   */
+  list: <T>(schema: z.ZodType<T>, kinds: readonly Kind[] = ['*'], options: FieldOptions & { minItems?: number } = {}) =>
+    spec(schema as z.ZodType<unknown>, kinds, 'list', options) as FieldSpec<T[]>,
   /** Step selectors (`$steps.name`) whose execution a flow-control block governs. */
   stepList: (options: FieldOptions = {}) => spec(z.array(z.string()), [], 'step_list', options),
 };

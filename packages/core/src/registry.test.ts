@@ -1,4 +1,6 @@
 import { describe as group, expect, it } from 'vitest';
+import { z } from 'zod';
+import { field } from './blocks.js';
 import { coreBlocks } from './core-blocks/index.js';
 import { PluginLoadError } from './errors.js';
 import { createBlockRegistry, describe } from './registry.js';
@@ -43,5 +45,11 @@ group('describe', () => {
     expect(size.block_schema.properties.images).toMatchObject({ type: 'string', 'x-kinds': ['image'], description: 'Another name for "image".' });
     expect(size.block_schema.required).toEqual(['type', 'name']);
     expect(size.block_schema).toMatchObject({ allOf: [{ anyOf: [{ required: ['image'] }, { required: ['images'] }] }] });
+  });
+
+  it('gives a list property as an array of literals or selectors', () => {
+    const join = { ...testBlocks[0]!, type: 'test/join@v1', manifest: { values: field.list(z.number(), ['float'], { minItems: 1 }) } };
+    const values = describe(createBlockRegistry([join])).blocks[0]!.block_schema.properties.values;
+    expect(values).toEqual({ type: 'array', minItems: 1, items: { anyOf: [{ type: 'number' }, { type: 'string', pattern: '^\\$(inputs|steps)\\.', 'x-kinds': ['float'] }] } });
   });
 });

@@ -42,6 +42,7 @@ function fieldJsonSchema(spec: FieldSpec): Record<string, unknown> {
     literal = {};
   }
   if (spec.accepts === 'literal') return { ...literal, ...description };
+  if (spec.accepts === 'list') return { type: 'array', items: { anyOf: [literal, selector] }, ...(spec.minItems !== undefined && { minItems: spec.minItems }), ...description };
   if (spec.accepts === 'dictionary') {
     return { anyOf: [{ type: 'object', additionalProperties: { anyOf: [literal, selector] } }, { ...selector, 'x-kinds': ['dictionary'] }], ...description };
   }

@@ -318,4 +318,37 @@ describe('createWorkflow().run', () => {
     expect(() => createWorkflow(definition({ width: [1, 2] }), { registry })).toThrow(/property "values.width": invalid value \[1,2\]/);
     expect(() => createWorkflow(definition('plain text'), { registry })).toThrow(/expected a dictionary of values or selectors/);
   });
+
+  it('resolves each entry of a list property on its own and hands them over in order', async () => {
+    const join = defineBlock({
+      specificationVersion: 'v1',
+      type: 'test/join@v1',
+      title: 'Join',
+      description: 'Joins numbers with commas',
+      manifest: { values: field.list(z.number(), ['float'], { minItems: 1 }) },
+      outputs: { text: { kinds: ['string'] } },
+      create: () => ({ run: ({ values }) => ({ text: values.join(',') }) }),
+    });
+    const registry = createBlockRegistry([...testBlocks, join]);
+    const definition = (values: unknown) => ({
+      inputs: [imageInput, { type: 'WorkflowParameter' as const, name: 'count', default_value: 3 }],
+      steps: [
+        { type: 'test/number@v1', name: 'n', value: 41 },
+        { type: 'test/add_one@v1', name: 'plus', value: '$steps.n.value' },
+        { type: 'test/join@v1', name: 'join', values },
+      ],
+      outputs: [{ type: 'JsonField' as const, name: 'text', selector: '$steps.join.text' }],
+    });
+    const fanIn = createWorkflow(definition(['$steps.plus.value', 7, '$steps.n.value', '$inputs.count']), { registry });
+    expect([...fanIn.plan.steps.find((s) => s.name === 'join')!.dependencies].sort()).toEqual(['n', 'plus']);
+    expect((await fanIn.run({ inputs: { image: await VadImage.fromBytes(await makePng(4, 4)), count: 5 } })).outputs).toEqual([{ text: '42,7,41,5' }]);
+    await expect(fanIn.run({ inputs: { image: await VadImage.fromBytes(await makePng(4, 4)), count: 'five' } })).rejects.toThrow(/input "count" = "five" is not valid for step "join"/);
+    expect(createWorkflow(definition([2, 1]), { registry }).plan.steps.find((s) => s.name === 'join')!.literals).toEqual({ values: [2, 1] });
+    expect(() => createWorkflow(definition([1, '$steps.ghost.value']), { registry })).toThrow(/step "join", property "values\[1\]", selector "\$steps.ghost.value": no step named "ghost"/);
+    expect(() => createWorkflow(definition([1, '$inputs.image']), { registry })).toThrow(/property "values\[1\]", selector "\$inputs.image": kind mismatch/);
+    expect(() => createWorkflow(definition(['one']), { registry })).toThrow(/property "values\[0\]": invalid value "one"/);
+    expect(() => createWorkflow(definition([]), { registry })).toThrow(/property "values": expected at least 1 entry, got 0/);
+    expect(() => createWorkflow(definition('$steps.n.value'), { registry })).toThrow(/expected a list of values or selectors, not one selector/);
+    expect(() => createWorkflow(definition(5), { registry })).toThrow(/expected a list of values or selectors, got 5/);
+  });
 });

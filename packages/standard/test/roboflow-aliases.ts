@@ -22,6 +22,8 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/image_slicer_clipped@v1': ['roboflow_core/image_slicer@v1'],
   // fusion/detections_stitch/v1.py
   'vad/detections_stitch@v1': ['roboflow_core/detections_stitch@v1'],
+  // fusion/detections_consensus/v1.py
+  'vad/detections_consensus@v1': ['roboflow_core/detections_consensus@v1', 'DetectionsConsensus'],
   // transformations/detection_offset/v1.py
   'vad/detection_offset@v1': ['roboflow_core/detection_offset@v1', 'DetectionOffset'],
   // transformations/absolute_static_crop/v1.py
@@ -63,6 +65,7 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/image_slicer@v1': { image: ['images'] },
   'vad/image_slicer_clipped@v1': { image: ['images'] },
   'vad/detection_offset@v1': { offset_width: ['offset_x'], offset_height: ['offset_y'] },
+  'vad/detections_consensus@v1': { predictions_batches: ['predictions'] },
   'vad/bounding_box_visualization@v1': { image: ['images'] },
   'vad/label_visualization@v1': { image: ['images'] },
   'vad/heatmap_visualization@v1': { image: ['images'] },

@@ -1,7 +1,7 @@
 import type { AnyBlock } from '../blocks.js';
 import { fail } from './fail.js';
 import type { StepGraph } from './graph.js';
-import type { Binding, CompiledProperty, CompiledStep } from './plan.js';
+import { containerFor, type Binding, type CompiledProperty, type CompiledStep } from './plan.js';
 import type { BoundProperty, BoundSteps, InputsByName, StepsByName } from './state.js';
 
 /**
@@ -102,13 +102,13 @@ function bindingText(binding: Binding): string | undefined {
   return undefined;
 }
 
-/** The properties written literally, as `create()` receives them (dictionary entries gathered by key). */
+/** The properties written literally, as `create()` receives them (dictionary and list entries gathered). */
 function literalsOf(compiled: readonly CompiledProperty[]): Record<string, unknown> {
   const literals: Record<string, unknown> = {};
   for (const p of compiled) {
     if (p.binding.type !== 'literal') continue;
     if (p.entryKey === undefined) literals[p.name] = p.binding.value;
-    else ((literals[p.name] ??= {}) as Record<string, unknown>)[p.entryKey] = p.binding.value;
+    else ((literals[p.name] ??= containerFor(p.entryKey)) as Record<string | number, unknown>)[p.entryKey] = p.binding.value;
   }
   return literals;
 }

@@ -12,10 +12,15 @@ export interface CompiledProperty {
   readonly name: string;
   readonly spec: FieldSpec;
   readonly binding: Binding;
-  /** For one value of a `dictionary` property: the key it fills. */
-  readonly entryKey?: string;
+  /** For one value of a `dictionary` property: the key it fills; of a `list` property: its index. */
+  readonly entryKey?: string | number;
   /** Dimensionality level of the bound value (0 = one per input image). */
   readonly level: number;
+}
+
+/** Where the entries of a dictionary (string keys) or a list (number keys) property are gathered. */
+export function containerFor(entryKey: string | number): Record<string, unknown> | unknown[] {
+  return typeof entryKey === 'number' ? [] : {};
 }
 
 export interface CompiledStep {

@@ -54,11 +54,12 @@ function valueOf(raw: Readonly<Record<string, unknown>>, property: string, spec:
   return given.length === 1 ? raw[given[0]!] : undefined;
 }
 
-/** A dictionary property gives one entry per key; an absent selector-only property gives none. */
+/** A dictionary or list property gives one entry per key or index; an absent selector-only property gives none. */
 function bindProperty(value: unknown, spec: FieldSpec, where: Where, scope: Scope): BoundProperty[] {
   if (value === undefined || value === null) return bindAbsent(spec, where);
   if (spec.accepts === 'step_list') return [bindStepList(value, spec, where, scope)];
   if (spec.accepts === 'dictionary' && typeof value === 'object' && !Array.isArray(value)) return bindDictionary(value as Record<string, unknown>, spec, where, scope);
+  if (spec.accepts === 'list' && Array.isArray(value)) return bindList(value, spec, where, scope);
   if (looksLikeSelector(value)) return [bindSelector(value, spec, where, scope)];
   return [bindLiteral(value, spec, where)];
 }
@@ -85,21 +86,31 @@ function bindStepList(value: unknown, spec: FieldSpec, where: Where, scope: Scop
 function bindDictionary(value: Record<string, unknown>, spec: FieldSpec, where: Where, scope: Scope): BoundProperty[] {
   const entries = Object.entries(value);
   if (entries.length === 0) return [{ name: where.property, spec, binding: { type: 'literal', value: {} } }];
-  return entries.map(([key, entry]) => {
-    const at = { stepName: where.stepName, property: `${where.property}.${key}` };
-    if (!looksLikeSelector(entry)) {
-      const parsed = spec.schema.safeParse(entry);
-      if (!parsed.success) fail(`invalid value ${JSON.stringify(entry)}: ${parsed.error.issues[0]?.message ?? 'rejected by the schema'}`, at);
-      return { name: where.property, spec, binding: { type: 'literal', value: parsed.data }, entryKey: key };
-    }
-    const { binding, kinds } = resolveSelector(entry, at, scope.inputs, scope.steps);
-    checkKinds(kinds, spec.kinds, { ...at, selector: entry });
-    return { name: where.property, spec, binding, entryKey: key };
-  });
+  return entries.map(([key, entry]) => bindEntry(entry, key, { stepName: where.stepName, property: `${where.property}.${key}` }, spec, where, scope));
+}
+
+function bindList(value: readonly unknown[], spec: FieldSpec, where: Where, scope: Scope): BoundProperty[] {
+  const fewest = spec.minItems ?? 0;
+  if (value.length < fewest) fail(`expected at least ${fewest} ${fewest === 1 ? 'entry' : 'entries'}, got ${value.length}`, where);
+  if (value.length === 0) return [{ name: where.property, spec, binding: { type: 'literal', value: [] } }];
+  return value.map((entry, index) => bindEntry(entry, index, { stepName: where.stepName, property: `${where.property}[${index}]` }, spec, where, scope));
+}
+
+/** One entry of a dictionary (by key) or a list (by index): a literal checked by the schema, or a selector of the spec's kinds. */
+function bindEntry(entry: unknown, entryKey: string | number, at: Where, spec: FieldSpec, where: Where, scope: Scope): BoundProperty {
+  if (!looksLikeSelector(entry)) {
+    const parsed = spec.schema.safeParse(entry);
+    if (!parsed.success) fail(`invalid value ${JSON.stringify(entry)}: ${parsed.error.issues[0]?.message ?? 'rejected by the schema'}`, at);
+    return { name: where.property, spec, binding: { type: 'literal', value: parsed.data }, entryKey };
+  }
+  const { binding, kinds } = resolveSelector(entry, at, scope.inputs, scope.steps);
+  checkKinds(kinds, spec.kinds, { ...at, selector: entry });
+  return { name: where.property, spec, binding, entryKey };
 }
 
 function bindSelector(value: string, spec: FieldSpec, where: Where, scope: Scope): BoundProperty {
   if (spec.accepts === 'literal') fail('this property must be written literally, not as a selector', { ...where, selector: value });
+  if (spec.accepts === 'list') fail('expected a list of values or selectors, not one selector', { ...where, selector: value });
   const { binding, kinds } = resolveSelector(value, where, scope.inputs, scope.steps);
   checkKinds(kinds, spec.accepts === 'dictionary' ? ['dictionary'] : spec.kinds, { ...where, selector: value });
   return { name: where.property, spec, binding };
@@ -107,6 +118,7 @@ function bindSelector(value: string, spec: FieldSpec, where: Where, scope: Scope
 
 function bindLiteral(value: unknown, spec: FieldSpec, where: Where): BoundProperty {
   if (spec.accepts === 'dictionary') fail(`expected a dictionary of values or selectors, got ${JSON.stringify(value)}`, where);
+  if (spec.accepts === 'list') fail(`expected a list of values or selectors, got ${JSON.stringify(value)}`, where);
   if (spec.accepts === 'selector') fail(`expected a selector of kind [${spec.kinds.join(', ')}], got the literal ${JSON.stringify(value)}`, where);
   const parsed = spec.schema.safeParse(value);
   if (!parsed.success) {

@@ -18,7 +18,7 @@ export interface BoundProperty {
   readonly name: string;
   readonly spec: FieldSpec;
   readonly binding: Binding;
-  readonly entryKey?: string;
+  readonly entryKey?: string | number;
   /** For a `step_list` property: the steps it governs. */
   readonly stepTargets?: readonly string[];
 }

@@ -1,5 +1,6 @@
 import type { BlockInstance, RunContext } from '../blocks.js';
 import type { CompiledStep } from '../compile.js';
+import { containerFor } from '../compile/plan.js';
 import { AbortedError, StepExecutionError } from '../errors.js';
 import { messageOf } from './message-of.js';
 import type { RunState, Values } from './run-state.js';
@@ -41,7 +42,7 @@ export async function callBlock(
   return step.block.dimensionality === 'expand' ? transpose(step, result as Values) : result;
 }
 
-/** The arguments of `run()`: a step output's field picked, dictionary entries gathered by key. */
+/** The arguments of `run()`: a step output's field picked, dictionary and list entries gathered. */
 function argumentsOf(step: CompiledStep, values: unknown[]): Values | null {
   const args: Values = {};
   for (let i = 0; i < step.properties.length; i++) {
@@ -53,7 +54,7 @@ function argumentsOf(step: CompiledStep, values: unknown[]): Values | null {
       value = property.spec.collapse && Array.isArray(value) ? value.map(pick) : pick(value);
     }
     if (property.entryKey !== undefined) {
-      ((args[property.name] ??= {}) as Values)[property.entryKey] = value ?? null;
+      ((args[property.name] ??= containerFor(property.entryKey)) as Record<string | number, unknown>)[property.entryKey] = value ?? null;
       continue;
     }
     if (value == null && !property.spec.optional) return null; // an upstream step was skipped
