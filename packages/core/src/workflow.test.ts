@@ -248,7 +248,7 @@ describe('createWorkflow().run', () => {
     expect([resized.width, resized.height]).toEqual([4, 8]);
   });
 
-  it('maps slice detections to the parent for outputs in parent coordinates', async () => {
+  it("maps slice detections to the parent by default (Roboflow's coordinates_system: parent), or keeps their own", async () => {
     const detector = defineBlock({
       specificationVersion: 'v1',
       type: 'test/centre_detector@v1',
@@ -274,8 +274,8 @@ describe('createWorkflow().run', () => {
           { type: 'test/centre_detector@v1', name: 'detector', image: '$steps.slicer.slices' },
         ],
         outputs: [
-          { type: 'JsonField', name: 'own', selector: '$steps.detector.predictions' },
-          { type: 'JsonField', name: 'parent', selector: '$steps.detector.predictions', coordinates_system: 'parent' },
+          { type: 'JsonField', name: 'own', selector: '$steps.detector.predictions', coordinates_system: 'own' },
+          { type: 'JsonField', name: 'parent', selector: '$steps.detector.predictions' },
         ],
       },
       { registry: createBlockRegistry([...testBlocks, detector]) },

@@ -17,7 +17,7 @@ export function compileOutputs(declared: readonly WorkflowOutput[], inputs: Inpu
     if (!selector || (selector.source === 'step' && selector.output === '')) fail('malformed selector', where);
     if (selector.source === 'input') {
       if (!inputs.has(selector.name)) fail(`output selects nothing: no input named "${selector.name}"`, where);
-      return { name: output.name, binding: { type: 'input', name: selector.name }, level: inputs.get(selector.name)!.level, coordinatesSystem: output.coordinates_system ?? 'own' };
+      return { name: output.name, binding: { type: 'input', name: selector.name }, level: inputs.get(selector.name)!.level, coordinatesSystem: output.coordinates_system ?? 'parent' };
     }
     const step = steps.get(selector.step);
     if (!step) fail(`output selects nothing: no step named "${selector.step}"`, where);
@@ -28,7 +28,7 @@ export function compileOutputs(declared: readonly WorkflowOutput[], inputs: Inpu
       name: output.name,
       binding: { type: 'step', step: selector.step, output: selector.output },
       level: outputLevels.get(selector.step)!,
-      coordinatesSystem: output.coordinates_system ?? 'own',
+      coordinatesSystem: output.coordinates_system ?? 'parent',
     };
   });
 }
