@@ -2,6 +2,7 @@ import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors.js';
+import { toParentCoordinates } from './detections.js';
 import { VadImage } from './image.js';
 import { makePng } from './__fixtures__/test-blocks.js';
 
@@ -55,6 +56,11 @@ describe('VadImage', () => {
     expect(crop.lineage).toEqual({ parentId: image.id, offsetX: 1, offsetY: 1, parentWidth: 4, parentHeight: 3 });
     expect([...(await crop.pixels()).data]).toEqual([15, 16, 17, 18, 19, 20, 27, 28, 29, 30, 31, 32]);
     await expect(image.crop({ x: 9, y: 0, width: 2, height: 2 })).rejects.toThrow(/outside the 4×3 image/);
+    // A crop of the crop knows its parent (the crop) and the chain's first image, with the offsets added.
+    const inner = await crop.crop({ x: 1, y: 0, width: 1, height: 2 });
+    expect(inner.lineage).toMatchObject({ parentId: crop.id, offsetX: 1, offsetY: 0, root: { parentId: image.id, offsetX: 2, offsetY: 1, parentWidth: 4, parentHeight: 3 } });
+    const detections = { image: { width: 1, height: 2 }, predictions: [{ x: 0.5, y: 1, width: 1, height: 2, confidence: 1, class: 'a', class_id: 0, detection_id: 'd', parent_id: inner.id }], lineage: inner.lineage };
+    expect(toParentCoordinates(detections)).toMatchObject({ image: { width: 4, height: 3 }, predictions: [{ x: 2.5, y: 2, parent_id: image.id }] });
   });
 
   it('rejects bytes that are no image, truncated images and images over the pixel limit', async () => {

@@ -17,6 +17,15 @@ export interface ImageLineage {
   readonly offsetY: number;
   readonly parentWidth: number;
   readonly parentHeight: number;
+  /** For a crop of a crop: the same, for the first image of the chain (the workflow's input). */
+  readonly root?: Omit<ImageLineage, 'root'>;
+}
+
+/** The lineage of a crop at (x, y) of an image with `lineage`: its parent, and the chain's first image. */
+function cropLineage(parent: { id: string; width: number; height: number; lineage: ImageLineage | undefined }, x: number, y: number): ImageLineage {
+  const direct = { parentId: parent.id, offsetX: x, offsetY: y, parentWidth: parent.width, parentHeight: parent.height };
+  const above = parent.lineage?.root ?? parent.lineage;
+  return above ? { ...direct, root: { ...above, offsetX: above.offsetX + x, offsetY: above.offsetY + y } } : direct;
 }
 
 /** The largest image vad decodes unless told otherwise (guards against decompression bombs). */
@@ -148,7 +157,7 @@ export class VadImage {
     }
     return VadImage.fromPixels(
       { data: out, width, height },
-      { id: options.id, lineage: { parentId: this.id, offsetX: x, offsetY: y, parentWidth: this.width, parentHeight: this.height } },
+      { id: options.id, lineage: cropLineage(this, x, y) },
     );
   }
 }
