@@ -66,7 +66,7 @@ function runLevelOf(block: AnyBlock, compiled: readonly CompiledProperty[], step
     if (collapsing.length === 0) fail(`block ${block.type} collapses a level but none of its collapsing properties is bound`, { stepName });
     const deeper = collapsing[0]!;
     if (deeper.level < 1) {
-      fail(`wrong dimensionality: this property must come from a nested level (e.g. per-slice results), but its value has level 0`, {
+      fail(`wrong dimensionality: this property must come from a nested level (e.g. per-slice results), but its value has level 0 (vad runs each image of a batch on its own, so it does not collapse the batch into one result as Roboflow does)`, {
         stepName,
         property: deeper.name,
         selector: bindingText(deeper.binding),
