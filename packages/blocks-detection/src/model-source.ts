@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModelLoadError, z, type HostContext } from '@vad/core';
 import type { ModelSource } from '@vad/models';
@@ -16,14 +16,39 @@ export function modelIdText(source: ModelSource): string {
   return typeof source === 'string' ? source : JSON.stringify(source);
 }
 
+/** The file a host's `models.json` maps a model id to: Roboflow ids (`my-project/3`) name local ONNX exports. */
+const mapFileName = 'models.json';
+function mappedModel(modelsDir: string, id: string, stepName: string): string | undefined {
+  const file = path.join(modelsDir, mapFileName);
+  if (!existsSync(file)) return undefined;
+  let map: unknown;
+  try {
+    map = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ModelLoadError({ message: `${file} is not valid JSON (it maps model ids to ONNX files): ${(cause as Error).message}`, stepName, property: 'model_id', path: file });
+  }
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new ModelLoadError({ message: `${file} must be an object of "model id": "file.onnx"`, stepName, property: 'model_id', path: file });
+  const target = (map as Record<string, unknown>)[id];
+  if (target === undefined) return undefined;
+  if (typeof target !== 'string') throw new ModelLoadError({ message: `${file}: "${id}" must map to a file name`, stepName, property: 'model_id', path: file });
+  return path.resolve(modelsDir, target);
+}
+
 /**
- * A relative path is looked up in the host's models folder first, then the working directory; a
- * file in neither is an error that says where it was looked for and how to make the model file.
+ * A relative path is looked up in the host's models folder first (through its `models.json` map of
+ * model ids, then as a file, with or without `.onnx`), then the working directory; a file in none
+ * is an error that says where it was looked for and how to make the model file.
  */
 export function resolveAgainstHost(source: ModelSource, host: HostContext, stepName: string, what: { noun: string; howToExport: string }): ModelSource {
   const relative = typeof source === 'string' ? source : 'path' in source ? source.path : undefined;
   if (relative === undefined || path.isAbsolute(relative) || /^[a-z]+:\/\//i.test(relative)) return source;
-  const candidates = [...(host.modelsDir ? [path.join(host.modelsDir, relative)] : []), path.resolve(relative)];
+  const mapped = host.modelsDir ? mappedModel(host.modelsDir, relative, stepName) : undefined;
+  if (mapped) {
+    if (existsSync(mapped)) return mapped;
+    throw new ModelLoadError({ message: `${what.noun} "${relative}" maps to ${mapped} in ${mapFileName}, which does not exist`, stepName, property: 'model_id', path: mapped });
+  }
+  const withExtension = (file: string) => (file.endsWith('.onnx') ? [file] : [file, `${file}.onnx`]);
+  const candidates = [...(host.modelsDir ? withExtension(path.join(host.modelsDir, relative)) : []), ...withExtension(path.resolve(relative))];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found) return found;
   throw new ModelLoadError({
