@@ -26,6 +26,8 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/detection_offset@v1': ['roboflow_core/detection_offset@v1', 'DetectionOffset'],
   // transformations/absolute_static_crop/v1.py
   'vad/absolute_static_crop@v1': ['roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'],
+  // transformations/relative_static_crop/v1.py (their literal spells "statoic")
+  'vad/relative_static_crop@v1': ['roboflow_core/relative_statoic_crop@v1', 'RelativeStaticCrop'],
   // formatters/property_definition/v1.py
   'vad/property_definition@v1': ['roboflow_core/property_definition@v1', 'PropertyDefinition', 'PropertyExtraction'],
   // math/cosine_similarity/v1.py
@@ -60,6 +62,7 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
 export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   'vad/object_detection_model@v1': { images: ['image'] },
   'vad/absolute_static_crop@v1': { images: ['image'] },
+  'vad/relative_static_crop@v1': { images: ['image'] },
   'vad/image_slicer@v1': { image: ['images'] },
   'vad/image_slicer_clipped@v1': { image: ['images'] },
   'vad/detection_offset@v1': { offset_width: ['offset_x'], offset_height: ['offset_y'] },

@@ -5,10 +5,11 @@ import { dimensionCollapse } from './dimension-collapse.js';
 import { dynamicCrop } from './dynamic-crop.js';
 import { imageResize } from './image-resize.js';
 import { propertyDefinition } from './property-definition.js';
+import { relativeStaticCrop } from './relative-static-crop.js';
 
-export { absoluteStaticCrop, continueIf, dimensionCollapse, dynamicCrop, imageResize, propertyDefinition };
+export { absoluteStaticCrop, continueIf, dimensionCollapse, dynamicCrop, imageResize, propertyDefinition, relativeStaticCrop };
 
 /** The blocks that ship with @vad/core. */
 export function coreBlocks(): AnyBlock[] {
-  return [propertyDefinition, continueIf, imageResize, absoluteStaticCrop, dimensionCollapse, dynamicCrop];
+  return [propertyDefinition, continueIf, imageResize, absoluteStaticCrop, relativeStaticCrop, dimensionCollapse, dynamicCrop];
 }
