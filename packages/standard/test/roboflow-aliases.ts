@@ -46,6 +46,8 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/heatmap_visualization@v1': ['roboflow_core/heatmap_visualization@v1', 'HeatmapVisualization'],
   // visualizations/text_display/v1.py (TYPE only)
   'vad/text_display@v1': ['roboflow_core/text_display@v1'],
+  // classical_cv/image_preprocessing/v1.py (TYPE only)
+  'vad/image_preprocessing@v1': ['roboflow_core/image_preprocessing@v1'],
   // vad's own blocks
   'vad/image_resize@v1': [],
   'vad/reference_comparison@v1': [],
@@ -63,6 +65,7 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/object_detection_model@v1': { images: ['image'] },
   'vad/absolute_static_crop@v1': { images: ['image'] },
   'vad/relative_static_crop@v1': { images: ['image'] },
+  'vad/image_preprocessing@v1': { image: ['images'] },
   'vad/image_slicer@v1': { image: ['images'] },
   'vad/image_slicer_clipped@v1': { image: ['images'] },
   'vad/detection_offset@v1': { offset_width: ['offset_x'], offset_height: ['offset_y'] },

@@ -3,13 +3,14 @@ import { absoluteStaticCrop } from './absolute-static-crop.js';
 import { continueIf } from './continue-if.js';
 import { dimensionCollapse } from './dimension-collapse.js';
 import { dynamicCrop } from './dynamic-crop.js';
+import { imagePreprocessing } from './image-preprocessing.js';
 import { imageResize } from './image-resize.js';
 import { propertyDefinition } from './property-definition.js';
 import { relativeStaticCrop } from './relative-static-crop.js';
 
-export { absoluteStaticCrop, continueIf, dimensionCollapse, dynamicCrop, imageResize, propertyDefinition, relativeStaticCrop };
+export { absoluteStaticCrop, continueIf, dimensionCollapse, dynamicCrop, imagePreprocessing, imageResize, propertyDefinition, relativeStaticCrop };
 
 /** The blocks that ship with @vad/core. */
 export function coreBlocks(): AnyBlock[] {
-  return [propertyDefinition, continueIf, imageResize, absoluteStaticCrop, relativeStaticCrop, dimensionCollapse, dynamicCrop];
+  return [propertyDefinition, continueIf, imageResize, imagePreprocessing, absoluteStaticCrop, relativeStaticCrop, dimensionCollapse, dynamicCrop];
 }
