@@ -16,6 +16,24 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
     // models/roboflow/object_detection/v3.py (confidence_mode, custom_confidence)
     'roboflow_core/roboflow_object_detection_model@v3',
   ],
+  'vad/classification_model@v1': [
+    // models/roboflow/multi_class_classification/v1.py
+    'roboflow_core/roboflow_classification_model@v1',
+    'ClassificationModel',
+    'RoboflowClassificationModel',
+    // v2.py (adds the model_id output); v3.py (confidence_mode 'default' | 'custom', custom_confidence)
+    'roboflow_core/roboflow_classification_model@v2',
+    'roboflow_core/roboflow_classification_model@v3',
+  ],
+  'vad/multi_label_classification_model@v1': [
+    // models/roboflow/multi_label_classification/v1.py
+    'roboflow_core/roboflow_multi_label_classification_model@v1',
+    'RoboflowMultiLabelClassificationModel',
+    'MultiLabelClassificationModel',
+    // v2.py; v3.py (confidence_mode 'best' | 'default' | 'custom', custom_confidence)
+    'roboflow_core/roboflow_multi_label_classification_model@v2',
+    'roboflow_core/roboflow_multi_label_classification_model@v3',
+  ],
   // transformations/image_slicer/v2.py (border slices pushed inward)
   'vad/image_slicer@v1': ['roboflow_core/image_slicer@v2'],
   // transformations/image_slicer/v1.py (border slices clipped)
@@ -63,6 +81,8 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
  */
 export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   'vad/object_detection_model@v1': { images: ['image'] },
+  'vad/classification_model@v1': { images: ['image'] },
+  'vad/multi_label_classification_model@v1': { images: ['image'] },
   'vad/absolute_static_crop@v1': { images: ['image'] },
   'vad/relative_static_crop@v1': { images: ['image'] },
   'vad/image_preprocessing@v1': { image: ['images'] },
