@@ -1,4 +1,5 @@
 import { defineBlock, field, InvalidInputError, kinds, z, type CreateContext, type InferInputs } from '@vad/core';
+import { confidenceModeFields, thresholdOf } from './confidence-mode.js';
 import { createImageClassifier, type ImageClassifier } from './image-classifier.js';
 import { inferenceIds, modelCache, modelIdText, modelSourceSchema, resolveAgainstHost } from './model-source.js';
 
@@ -11,7 +12,8 @@ const classifierManifest = {
   class_names: field.literal(z.array(z.string()).min(1).optional(), { description: 'class names in class-id order (default: from the model metadata, else the ids)' }),
   input_width: field.literal(z.number().int().min(16).optional(), { description: 'network input width when the model does not fix it (default 224)' }),
   input_height: field.literal(z.number().int().min(16).optional()),
-  confidence: field.parameter(z.number().min(0).max(1).default(0.4), [kinds.floatZeroToOne]),
+  confidence: field.parameter(z.number().min(0).max(1).default(0.4), [kinds.floatZeroToOne], { description: 'confidence threshold (v1, v2)' }),
+  ...confidenceModeFields(['best', 'default', 'custom']),
   // Roboflow's active learning uploads to its platform; accepted so their definitions compile, and unused.
   disable_active_learning: field.parameter(z.boolean().default(true), [kinds.boolean], { description: 'accepted for Roboflow compatibility; vad has no active learning' }),
   active_learning_target_dataset: field.parameter(z.string().optional(), [kinds.string], { description: 'accepted for Roboflow compatibility; unused' }),
@@ -29,7 +31,7 @@ type ClassifierInputs = InferInputs<typeof classifierManifest>;
  * `create` of both classification blocks: opens the classifier per model source (a literal one at
  * once, so a missing file fails when the workflow is prepared) and runs `predict` on each image.
  */
-function classifierCreate(predict: (classifier: ImageClassifier, inputs: ClassifierInputs) => Promise<unknown>) {
+function classifierCreate(predict: (classifier: ImageClassifier, image: ClassifierInputs['images'], threshold: number) => Promise<unknown>) {
   return async ({ stepName, properties, host }: CreateContext<typeof classifierManifest>) => {
     const classifiers = modelCache((source) =>
       createImageClassifier({
@@ -47,7 +49,8 @@ function classifierCreate(predict: (classifier: ImageClassifier, inputs: Classif
     return {
       async run(inputs: ClassifierInputs) {
         if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
-        const predictions = await predict(await classifiers.get(inputs.model_id), inputs);
+        const threshold = thresholdOf(inputs, stepName);
+        const predictions = await predict(await classifiers.get(inputs.model_id), inputs.images, threshold);
         return { predictions, inference_id: nextInferenceId(), model_id: modelIdText(inputs.model_id) };
       },
       dispose: () => classifiers.dispose(),
@@ -63,17 +66,26 @@ function classifierCreate(predict: (classifier: ImageClassifier, inputs: Classif
 export const classificationModel = defineBlock({
   specificationVersion: 'v1',
   type: 'vad/classification_model@v1',
-  aliases: ['roboflow_core/roboflow_classification_model@v1', 'roboflow_core/roboflow_classification_model@v2', 'ClassificationModel', 'RoboflowClassificationModel'],
+  // v2 adds the model_id output, v3 confidence_mode (which cannot change a single-label answer).
+  aliases: [
+    'roboflow_core/roboflow_classification_model@v1',
+    'roboflow_core/roboflow_classification_model@v2',
+    'roboflow_core/roboflow_classification_model@v3',
+    'ClassificationModel',
+    'RoboflowClassificationModel',
+  ],
   title: 'Classification Model',
   description: 'Runs an ONNX single-label image classifier (RGB, stretched to its input, ImageNet mean/std; softmax over the classes).',
-  manifest: classifierManifest,
+  // v3 lists no 'best' mode: the top class drives a single-label answer, so no threshold changes it.
+  manifest: { ...classifierManifest, ...confidenceModeFields(['default', 'custom']) },
   outputs: classifierOutputs,
-  create: classifierCreate((classifier, inputs) => classifier.classify(inputs.images)),
+  create: classifierCreate((classifier, image) => classifier.classify(image)),
 });
 
 /**
  * Runs a user's ONNX multi-label classifier: an independent sigmoid score per class, and
- * `predicted_classes`, those at or above `confidence`.
+ * `predicted_classes`, those at or above `confidence` (v3: `custom_confidence` when `confidence_mode`
+ * is 'custom').
  */
 export const multiLabelClassificationModel = defineBlock({
   specificationVersion: 'v1',
@@ -81,6 +93,7 @@ export const multiLabelClassificationModel = defineBlock({
   aliases: [
     'roboflow_core/roboflow_multi_label_classification_model@v1',
     'roboflow_core/roboflow_multi_label_classification_model@v2',
+    'roboflow_core/roboflow_multi_label_classification_model@v3',
     'RoboflowMultiLabelClassificationModel',
     'MultiLabelClassificationModel',
   ],
@@ -88,5 +101,5 @@ export const multiLabelClassificationModel = defineBlock({
   description: 'Runs an ONNX multi-label image classifier (a sigmoid per class); predicted_classes are the classes scoring at least confidence.',
   manifest: classifierManifest,
   outputs: classifierOutputs,
-  create: classifierCreate((classifier, inputs) => classifier.classifyMultiLabel(inputs.images, { confidence: inputs.confidence })),
+  create: classifierCreate((classifier, image, confidence) => classifier.classifyMultiLabel(image, { confidence })),
 });

@@ -1,9 +1,8 @@
 import { defineBlock, field, InvalidInputError, kinds, z } from '@vad/core';
+import { confidenceModeFields, thresholdOf } from './confidence-mode.js';
 import { decoderNames, type DecoderName } from './decoders/output-tensor.js';
 import { inferenceIds, modelCache, modelIdText, modelSourceSchema, resolveAgainstHost } from './model-source.js';
 import { createObjectDetector } from './object-detector.js';
-
-const confidenceModes = ['best', 'default', 'custom'] as const;
 
 /**
  * Runs a user's ONNX detector export (YOLOv5/v8/v11, YOLOX, NanoDet, RF-DETR/DETR layouts) on
@@ -33,11 +32,7 @@ export const objectDetectionModel = defineBlock({
     input_width: field.literal(z.number().int().min(32).optional(), { description: 'network input width when the model does not fix it' }),
     input_height: field.literal(z.number().int().min(32).optional()),
     confidence: field.parameter(z.number().min(0).max(1).default(0.4), [kinds.floatZeroToOne], { description: 'confidence threshold (v1, v2)' }),
-    confidence_mode: field.parameter(z.enum(confidenceModes).optional(), [kinds.string], {
-      description:
-        "v3: 'custom' uses custom_confidence; 'default' and 'best' use confidence (0.4 unless set): an ONNX export carries no per-class F1-optimal thresholds for 'best' to read",
-    }),
-    custom_confidence: field.parameter(z.number().min(0).max(1).nullable().default(0.4), [kinds.floatZeroToOne], { description: "v3: the threshold when confidence_mode is 'custom'" }),
+    ...confidenceModeFields(['best', 'default', 'custom']),
     iou_threshold: field.parameter(z.number().min(0).max(1).default(0.3), [kinds.floatZeroToOne]),
     class_agnostic_nms: field.parameter(z.boolean().default(false), [kinds.boolean]),
     class_filter: field.parameter(z.array(z.string()).optional(), [kinds.listOfValues]),
@@ -90,15 +85,6 @@ export const objectDetectionModel = defineBlock({
     };
   },
 });
-
-/** The confidence threshold: v3's confidence_mode when given, else v1/v2's confidence. */
-function thresholdOf(inputs: { confidence: number; confidence_mode?: (typeof confidenceModes)[number]; custom_confidence: number | null }, stepName: string): number {
-  if (inputs.confidence_mode !== 'custom') return inputs.confidence;
-  if (inputs.custom_confidence == null) {
-    throw new InvalidInputError({ message: "custom_confidence is required when confidence_mode is 'custom'", stepName, property: 'custom_confidence' });
-  }
-  return inputs.custom_confidence;
-}
 
 const detectorFile = {
   noun: 'detector',

@@ -16,6 +16,24 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
     // models/roboflow/object_detection/v3.py (confidence_mode, custom_confidence)
     'roboflow_core/roboflow_object_detection_model@v3',
   ],
+  'vad/classification_model@v1': [
+    // models/roboflow/multi_class_classification/v1.py
+    'roboflow_core/roboflow_classification_model@v1',
+    'ClassificationModel',
+    'RoboflowClassificationModel',
+    // v2.py (adds the model_id output); v3.py (confidence_mode 'default' | 'custom', custom_confidence)
+    'roboflow_core/roboflow_classification_model@v2',
+    'roboflow_core/roboflow_classification_model@v3',
+  ],
+  'vad/multi_label_classification_model@v1': [
+    // models/roboflow/multi_label_classification/v1.py
+    'roboflow_core/roboflow_multi_label_classification_model@v1',
+    'RoboflowMultiLabelClassificationModel',
+    'MultiLabelClassificationModel',
+    // v2.py; v3.py (confidence_mode 'best' | 'default' | 'custom', custom_confidence)
+    'roboflow_core/roboflow_multi_label_classification_model@v2',
+    'roboflow_core/roboflow_multi_label_classification_model@v3',
+  ],
   // transformations/image_slicer/v2.py (border slices pushed inward)
   'vad/image_slicer@v1': ['roboflow_core/image_slicer@v2'],
   // transformations/image_slicer/v1.py (border slices clipped)
@@ -28,6 +46,8 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/detection_offset@v1': ['roboflow_core/detection_offset@v1', 'DetectionOffset'],
   // transformations/absolute_static_crop/v1.py
   'vad/absolute_static_crop@v1': ['roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'],
+  // transformations/relative_static_crop/v1.py (their literal spells "statoic")
+  'vad/relative_static_crop@v1': ['roboflow_core/relative_statoic_crop@v1', 'RelativeStaticCrop'],
   // formatters/property_definition/v1.py
   'vad/property_definition@v1': ['roboflow_core/property_definition@v1', 'PropertyDefinition', 'PropertyExtraction'],
   // math/cosine_similarity/v1.py
@@ -46,6 +66,8 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/heatmap_visualization@v1': ['roboflow_core/heatmap_visualization@v1', 'HeatmapVisualization'],
   // visualizations/text_display/v1.py (TYPE only)
   'vad/text_display@v1': ['roboflow_core/text_display@v1'],
+  // classical_cv/image_preprocessing/v1.py (TYPE only)
+  'vad/image_preprocessing@v1': ['roboflow_core/image_preprocessing@v1'],
   // vad's own blocks
   'vad/image_resize@v1': [],
   'vad/reference_comparison@v1': [],
@@ -61,7 +83,11 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
  */
 export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   'vad/object_detection_model@v1': { images: ['image'] },
+  'vad/classification_model@v1': { images: ['image'] },
+  'vad/multi_label_classification_model@v1': { images: ['image'] },
   'vad/absolute_static_crop@v1': { images: ['image'] },
+  'vad/relative_static_crop@v1': { images: ['image'] },
+  'vad/image_preprocessing@v1': { image: ['images'] },
   'vad/image_slicer@v1': { image: ['images'] },
   'vad/image_slicer_clipped@v1': { image: ['images'] },
   'vad/detection_offset@v1': { offset_width: ['offset_x'], offset_height: ['offset_y'] },

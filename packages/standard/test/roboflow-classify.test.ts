@@ -14,13 +14,13 @@ const models = sharedPath('models');
 const dogs = (id: number) => id >= 151 && id <= 268;
 const birdsOfPrey = new Set([21, 22, 23]);
 
-async function run(name: string, photo: string) {
+async function run(name: string, photo: string, parameters: Record<string, unknown> = {}) {
   const definition = JSON.parse(await readFile(path.join(corpus, `${name}.json`), 'utf8')) as WorkflowDefinition;
   const { registry } = await createStandardRegistry({ plugins: [] });
   const workflow = createWorkflow(definition, { registry, host: { modelsDir: models! } });
   const image = await VadImage.fromBytes(await readFile(path.join(photos!, photo)));
   try {
-    return (await workflow.run({ inputs: { image } })).outputs;
+    return (await workflow.run({ inputs: { image, ...parameters } })).outputs;
   } finally {
     await workflow.dispose?.();
   }
@@ -29,11 +29,11 @@ async function run(name: string, photo: string) {
 describe('the standard registry answers to Roboflow classification names', () => {
   it('resolves every literal of the single- and multi-label classification blocks', async () => {
     const { registry } = await createStandardRegistry({ plugins: [] });
-    for (const name of ['roboflow_core/roboflow_classification_model@v1', 'roboflow_core/roboflow_classification_model@v2', 'ClassificationModel', 'RoboflowClassificationModel']) {
+    for (const name of ['roboflow_core/roboflow_classification_model@v1', 'roboflow_core/roboflow_classification_model@v2', 'roboflow_core/roboflow_classification_model@v3', 'ClassificationModel', 'RoboflowClassificationModel']) {
       expect(registry.get(name)?.type, name).toBe('vad/classification_model@v1');
     }
     for (const name of ['roboflow_core/detections_classes_replacement@v1', 'DetectionsClassesReplacement']) expect(registry.get(name)?.type, name).toBe('vad/detections_classes_replacement@v1');
-    for (const name of ['roboflow_core/roboflow_multi_label_classification_model@v1', 'roboflow_core/roboflow_multi_label_classification_model@v2', 'RoboflowMultiLabelClassificationModel', 'MultiLabelClassificationModel']) {
+    for (const name of ['roboflow_core/roboflow_multi_label_classification_model@v1', 'roboflow_core/roboflow_multi_label_classification_model@v2', 'roboflow_core/roboflow_multi_label_classification_model@v3', 'RoboflowMultiLabelClassificationModel', 'MultiLabelClassificationModel']) {
       expect(registry.get(name)?.type, name).toBe('vad/multi_label_classification_model@v1');
     }
   });
@@ -68,6 +68,43 @@ describe.skipIf(!photos || !models)('Roboflow classification workflows on Mobile
     // Sigmoids of MobileNet's logits: the bald eagle (22) is tagged.
     expect(prediction.predicted_classes).toContain('22');
     expect(Object.values(prediction.predictions).every((s) => s.confidence >= 0 && s.confidence <= 1)).toBe(true);
+  });
+
+  it("v3's confidence_mode: 'custom' tags at custom_confidence, 'best' falls back to confidence; a single-label answer is the same under any mode", async () => {
+    const [strict] = await run('classification-v3-confidence-mode', 'eagle.jpg', { tag_threshold: 0.9 });
+    const [loose] = await run('classification-v3-confidence-mode', 'eagle.jpg', { tag_threshold: 0.1 });
+    const tagged = (record: Record<string, unknown>, output: string) => (record[output] as MultiLabelClassification).predicted_classes;
+    const scores = (strict!.tags_custom as MultiLabelClassification).predictions;
+    const atLeast = (threshold: number) => Object.keys(scores).filter((name) => scores[name]!.confidence >= threshold).sort();
+    expect([...tagged(strict!, 'tags_custom')].sort()).toEqual(atLeast(0.9));
+    expect([...tagged(loose!, 'tags_custom')].sort()).toEqual(atLeast(0.1));
+    expect(tagged(loose!, 'tags_custom').length).toBeGreaterThan(tagged(strict!, 'tags_custom').length);
+    // 'best' (the v3 default) has no per-class thresholds in an ONNX export: it uses confidence, 0.4.
+    expect([...tagged(strict!, 'tags_best')].sort()).toEqual(atLeast(0.4));
+    const species = strict!.species as SingleLabelClassification;
+    expect(species.predictions).toHaveLength(1000);
+    expect(birdsOfPrey.has(species.predictions[0]!.class_id)).toBe(true);
+    expect(strict!.model_id).toBe('mobilenetv2-12-int8.onnx');
+  });
+
+  it("v3 names the property: single-label lists no 'best' mode, and 'custom' needs a custom_confidence", async () => {
+    const { registry } = await createStandardRegistry({ plugins: [] });
+    const definition = (step: Record<string, unknown>): WorkflowDefinition => ({
+      version: '1.0',
+      inputs: [{ type: 'WorkflowImage', name: 'image' }, { type: 'WorkflowParameter', name: 'threshold' }],
+      steps: [{ type: 'roboflow_core/roboflow_classification_model@v3', name: 'species', images: '$inputs.image', model_id: 'mobilenetv2-12-int8.onnx', ...step } as never],
+      outputs: [{ type: 'JsonField', name: 'species', selector: '$steps.species.predictions' }],
+    });
+    expect(() => createWorkflow(definition({ confidence_mode: 'best' }), { registry, host: { modelsDir: models! } })).toThrow(/step "species", property "confidence_mode": invalid value "best"/);
+    expect(() => createWorkflow(definition({ custom_confidence: 1.5 }), { registry, host: { modelsDir: models! } })).toThrow(/property "custom_confidence"/);
+    // A literal null reads as absent (the default 0.4); a selector can still give none.
+    const workflow = createWorkflow(definition({ confidence_mode: 'custom', custom_confidence: '$inputs.threshold' }), { registry, host: { modelsDir: models! } });
+    try {
+      const image = await VadImage.fromBytes(await readFile(path.join(photos!, 'dog.jpg')));
+      await expect(workflow.run({ inputs: { image, threshold: null } })).rejects.toThrow(/custom_confidence is required when confidence_mode is 'custom'/);
+    } finally {
+      await workflow.dispose();
+    }
   });
 
   it('classifies each slice of an image (a dimensionality level) with one prediction per slice', async () => {

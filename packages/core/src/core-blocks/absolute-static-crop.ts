@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineBlock, field } from '../blocks.js';
+import { takeStaticCrop } from './static-crop.js';
 
 /** Roboflow's absolute static crop: a fixed region given by its centre and size, in pixels. */
 export const absoluteStaticCrop = defineBlock({
@@ -7,7 +8,7 @@ export const absoluteStaticCrop = defineBlock({
   type: 'vad/absolute_static_crop@v1',
   aliases: ['roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'],
   title: 'Absolute Static Crop',
-  description: 'Crops a fixed region (centre and size in pixels); the crop remembers its offset in the parent.',
+  description: 'Crops a fixed region (centre and size in pixels, clipped to the image); the crop remembers its offset in the parent, and is empty (null) when the region lies outside.',
   manifest: {
     images: field.image({ aliases: ['image'] }),
     x_center: field.parameter(z.number().int(), ['integer']),
@@ -17,8 +18,6 @@ export const absoluteStaticCrop = defineBlock({
   },
   outputs: { crops: { kinds: ['image'] } },
   create: () => ({
-    run: async ({ images, x_center, y_center, width, height }) => ({
-      crops: await images.crop({ x: x_center - width / 2, y: y_center - height / 2, width, height }),
-    }),
+    run: async ({ images, ...region }) => ({ crops: await takeStaticCrop(images, region) }),
   }),
 });

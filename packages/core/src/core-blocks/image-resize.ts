@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { defineBlock, field } from '../blocks.js';
-import { loadSharp, VadImage } from '../image.js';
+import { resizeImage } from './image-geometry.js';
 
-/** Resizes an image with libvips; `fit` follows sharp's meaning (fill stretches, inside keeps the aspect). */
+/**
+ * Resizes an image with libvips; `fit` follows sharp's meaning (fill stretches, inside keeps the
+ * aspect). Roboflow's image_preprocessing `resize` is this with `fit: fill`, on the same code path.
+ */
 export const imageResize = defineBlock({
   specificationVersion: 'v1',
   type: 'vad/image_resize@v1',
@@ -16,14 +19,6 @@ export const imageResize = defineBlock({
   },
   outputs: { image: { kinds: ['image'] } },
   create: ({ properties }) => ({
-    async run({ image, width, height }) {
-      const sharp = await loadSharp();
-      const { data, width: w, height: h } = await image.pixels();
-      const { data: out, info } = await sharp(data, { raw: { width: w, height: h, channels: 3 } })
-        .resize(width, height, { fit: properties.fit ?? 'fill', kernel: 'lanczos3' })
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      return { image: VadImage.fromPixels({ data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), width: info.width, height: info.height }) };
-    },
+    run: ({ image, width, height }) => resizeImage(image, { width, height, fit: properties.fit }).then((resized) => ({ image: resized })),
   }),
 });

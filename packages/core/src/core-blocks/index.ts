@@ -5,12 +5,25 @@ import { detectionsTransformation } from './detections-transformation.js';
 import { dimensionCollapse } from './dimension-collapse.js';
 import { dynamicCrop } from './dynamic-crop.js';
 import { expression } from './expression.js';
+import { imagePreprocessing } from './image-preprocessing.js';
 import { imageResize } from './image-resize.js';
 import { propertyDefinition } from './property-definition.js';
+import { relativeStaticCrop } from './relative-static-crop.js';
 
-export { absoluteStaticCrop, continueIf, detectionsTransformation, dimensionCollapse, dynamicCrop, expression, imageResize, propertyDefinition };
+export {
+  absoluteStaticCrop,
+  continueIf,
+  detectionsTransformation,
+  dimensionCollapse,
+  dynamicCrop,
+  expression,
+  imagePreprocessing,
+  imageResize,
+  propertyDefinition,
+  relativeStaticCrop,
+};
 
 /** The blocks that ship with @vad/core. */
 export function coreBlocks(): AnyBlock[] {
-  return [propertyDefinition, continueIf, imageResize, absoluteStaticCrop, dimensionCollapse, dynamicCrop, detectionsTransformation, expression];
+  return [propertyDefinition, continueIf, imageResize, imagePreprocessing, absoluteStaticCrop, relativeStaticCrop, dimensionCollapse, dynamicCrop, detectionsTransformation, expression];
 }
