@@ -7,6 +7,8 @@ export interface BoxSet {
   readonly corners: Float32Array;
   readonly scores: Float32Array;
   readonly classIds: Int32Array;
+  /** The output candidate (anchor) each box was decoded from, where a decoder records it: how a seg head finds a box's mask coefficients. */
+  readonly origins?: Int32Array;
 }
 
 export function createBoxSet(count: number): BoxSet {
@@ -22,7 +24,7 @@ export function selectBoxes(boxes: BoxSet, indices: ArrayLike<number>): BoxSet {
     selected.scores[i] = boxes.scores[index]!;
     selected.classIds[i] = boxes.classIds[index]!;
   }
-  return selected;
+  return boxes.origins ? { ...selected, origins: Int32Array.from(indices, (index) => boxes.origins![index]!) } : selected;
 }
 
 /** Several box sets as one, in order. */

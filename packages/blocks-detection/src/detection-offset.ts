@@ -32,12 +32,13 @@ export const detectionOffset = defineBlock({
   title: 'Detection Offset',
   description: 'Enlarges each box by offset_width and offset_height (pixels, or percent of the box), split evenly on both sides and clipped to the image.',
   manifest: {
-    predictions: field.selector<Detections>([kinds.objectDetectionPrediction]),
+    predictions: field.selector<Detections>([kinds.objectDetectionPrediction, kinds.instanceSegmentationPrediction, 'keypoint_detection_prediction']),
     offset_width: field.parameter(z.number().int(), [kinds.integer], { aliases: ['offset_x'] }),
     offset_height: field.parameter(z.number().int(), [kinds.integer], { aliases: ['offset_y'] }),
     units: field.literal(z.enum(['Pixels', 'Percent (%)', 'pixels', 'percent']).default('Pixels')),
   },
-  outputs: { predictions: { kinds: [kinds.objectDetectionPrediction] } },
+  // The boxes grow; an instance segmentation's points stay as they are, as Roboflow leaves its masks.
+  outputs: { predictions: { kinds: [kinds.objectDetectionPrediction, kinds.instanceSegmentationPrediction, 'keypoint_detection_prediction'] } },
   create: ({ properties }) => {
     const units = properties.units === 'Percent (%)' || properties.units === 'percent' ? 'percent' : 'pixels';
     return {

@@ -42,6 +42,15 @@ describe('stitchDetections', () => {
     expect(stitched.predictions.every((p) => p.parent_id === image.id)).toBe(true);
   });
 
+  it('moves an instance segmentation’s points with its box', async () => {
+    const image = gray(300, 200);
+    const [, right] = await sliceImage(image, { slice_width: 200, slice_height: 200, overlap_ratio_width: 0.5 });
+    const segment = { ...detection(52, 101, 40, 0.7, right!.id), points: [{ x: 40, y: 90 }, { x: 60, y: 90 }, { x: 50, y: 110 }] };
+    const stitched = stitchDetections(image, [{ image: { width: 200, height: 200 }, predictions: [segment], lineage: right!.lineage }]);
+    expect(stitched.predictions[0]!.points).toEqual([{ x: 140, y: 90 }, { x: 160, y: 90 }, { x: 150, y: 110 }]);
+    expect(segment.points[0]).toEqual({ x: 40, y: 90 }); // the slice's own prediction is left as it was
+  });
+
   it('merges the duplicates into their union with NMM, and keeps all with "none"', async () => {
     const image = gray(300, 200);
     const [left, right] = await sliceImage(image, { slice_width: 200, slice_height: 200, overlap_ratio_width: 0.5 });

@@ -16,11 +16,11 @@ export const detectionsStitch = defineBlock({
   dimensionality: 'collapse',
   manifest: {
     reference_image: field.image({ description: 'the image that was sliced' }),
-    predictions: field.selector<Array<Detections | null | undefined>>([kinds.objectDetectionPrediction], { collapse: true, description: 'per-slice predictions' }),
+    predictions: field.selector<Array<Detections | null | undefined>>([kinds.objectDetectionPrediction, kinds.instanceSegmentationPrediction], { collapse: true, description: 'per-slice predictions' }),
     overlap_filtering_strategy: field.parameter(z.enum(['none', 'nms', 'nmm']).default('nms'), [kinds.string]),
     iou_threshold: field.parameter(z.number().min(0).max(1).default(0.3), [kinds.floatZeroToOne]),
   },
-  outputs: { predictions: { kinds: [kinds.objectDetectionPrediction] } },
+  outputs: { predictions: { kinds: [kinds.objectDetectionPrediction, kinds.instanceSegmentationPrediction] } },
   create: ({ stepName }) => ({
     run: (inputs) => ({
       predictions: stitchDetections(inputs.reference_image, inputs.predictions, {
@@ -65,7 +65,12 @@ export function stitchDetections(referenceImage: VadImage, slices: ReadonlyArray
         property: 'reference_image',
       });
     }
-    for (const p of detections.predictions) moved.push({ ...p, x: p.x + lineage.offsetX, y: p.y + lineage.offsetY, parent_id: referenceImage.id });
+    for (const p of detections.predictions) {
+      const shifted: Detection = { ...p, x: p.x + lineage.offsetX, y: p.y + lineage.offsetY, parent_id: referenceImage.id };
+      // An instance segmentation's outline moves with its box.
+      if (Array.isArray(p.points)) shifted.points = (p.points as Array<{ x: number; y: number }>).map((point) => ({ x: point.x + lineage.offsetX, y: point.y + lineage.offsetY }));
+      moved.push(shifted);
+    }
   });
 
   const strategy = options.strategy ?? 'nms';

@@ -6,6 +6,7 @@ import { detectionsFilter } from './detections-filter.js';
 import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer, imageSlicerClipped } from './image-slicer.js';
 import { classificationModel, multiLabelClassificationModel } from './classification-model.js';
+import { instanceSegmentationModel } from './instance-segmentation-model.js';
 import { objectDetectionModel } from './object-detection-model.js';
 import { referenceComparison } from './reference-comparison.js';
 
@@ -28,11 +29,21 @@ export type { BoxSet } from './box-set.js';
 export { filterOverlaps, nonMaximumMerge, nonMaximumSuppression } from './overlap-filter.js';
 export type { OverlapFilteringStrategy, OverlapFilterOptions } from './overlap-filter.js';
 export { objectDetectionModel } from './object-detection-model.js';
+export { instanceSegmentationModel } from './instance-segmentation-model.js';
+export { detectOptionsOf, detectorParameters } from './detector-parameters.js';
 export { classificationModel, multiLabelClassificationModel } from './classification-model.js';
 export { createImageClassifier, softmax } from './image-classifier.js';
 export type { ImageClassifier, ImageClassifierOptions } from './image-classifier.js';
 export { createObjectDetector } from './object-detector.js';
-export type { ObjectDetector, ObjectDetectorOptions, DetectOptions } from './object-detector.js';
+export type { ObjectDetector, ObjectDetectorOptions, DetectOptions, DetectorRun } from './object-detector.js';
+export { createInstanceSegmenter } from './segmentation/instance-segmenter.js';
+export type { InstanceSegmenter, InstanceSegmenterOptions } from './segmentation/instance-segmenter.js';
+export { buildMaskDecoderModel, createMaskDecoder } from './segmentation/mask-decoder.js';
+export type { MaskDecoder } from './segmentation/mask-decoder.js';
+export { maskInImage } from './segmentation/mask-in-image.js';
+export type { BoxMask } from './segmentation/mask-in-image.js';
+export { largestComponentOutline } from './segmentation/mask-polygon.js';
+export type { PolygonPoint } from './segmentation/mask-polygon.js';
 export { prepareDetectorInput, mapBoxesToImage } from './detector-input.js';
 export type { DetectorInput } from './detector-input.js';
 export { inputPresets } from './decoder-presets.js';
@@ -54,6 +65,8 @@ export type { NanoDetLevel } from './decoders/nanodet.js';
 export { decodeYoloV5, decodeYolox } from './decoders/yolov5.js';
 export type { YoloxDecodeOptions } from './decoders/yolov5.js';
 export { decodeYoloV8 } from './decoders/yolov8.js';
+export { decodeYoloV8Seg, maskCoefficients, segmentationOutputs } from './decoders/yolov8-seg.js';
+export type { SegmentationOutputs } from './decoders/yolov8-seg.js';
 export { decodeDetections, detectDecoder } from './decoders/detect-decoder.js';
 export type { DecodeDetectionsOptions, DecodedDetections, DetectDecoderOptions, OutputShape } from './decoders/detect-decoder.js';
 export { decoderNames, gridCount, sigmoid } from './decoders/output-tensor.js';
@@ -61,5 +74,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, referenceComparison];
+  return [objectDetectionModel, instanceSegmentationModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, referenceComparison];
 }

@@ -1,11 +1,11 @@
 import { InvalidInputError, ModelLoadError, newDetectionId, type Detection, type Detections, type VadImage } from '@vad/core';
 import { createSessionFromFile, describeModelSource, resolveModelSource, type ModelSession, type ModelSource } from '@vad/models';
-import { selectBoxes } from './box-set.js';
+import { selectBoxes, type BoxSet } from './box-set.js';
 import { classNamesOfModelFile } from './class-names.js';
 import { inputPresets, type InputPreset } from './decoder-presets.js';
 import { decodeDetections, detectDecoder } from './decoders/detect-decoder.js';
 import type { DecoderName, OutputTensor } from './decoders/output-tensor.js';
-import { mapBoxesToImage, prepareDetectorInput } from './detector-input.js';
+import { mapBoxesToImage, prepareDetectorInput, type DetectorInput } from './detector-input.js';
 import { nonMaximumSuppression } from './overlap-filter.js';
 
 export interface ObjectDetectorOptions {
@@ -40,12 +40,24 @@ export interface DetectOptions {
   maxCandidates?: number;
 }
 
+/** One image's detections with what produced them, for heads that read more than boxes (masks). */
+export interface DetectorRun {
+  detections: Detections;
+  /** The boxes behind `detections.predictions`, in the same order, in image pixels (with `origins` where the decoder records them). */
+  kept: BoxSet;
+  /** The raw model outputs. */
+  outputs: OutputTensor[];
+  /** How the image was placed in the network input. */
+  input: DetectorInput;
+}
+
 export interface ObjectDetector {
   readonly decoder: DecoderName;
   readonly classNames: readonly string[];
   readonly inputWidth: number;
   readonly inputHeight: number;
   detect(image: VadImage, options?: DetectOptions): Promise<Detections>;
+  detectWithOutputs(image: VadImage, options?: DetectOptions): Promise<DetectorRun>;
   dispose(): Promise<void>;
 }
 
@@ -103,7 +115,10 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
       },
       inputWidth,
       inputHeight,
-      async detect(image, detectOptions = {}) {
+      async detect(image, detectOptions) {
+        return (await detector.detectWithOutputs(image, detectOptions)).detections;
+      },
+      async detectWithOutputs(image, detectOptions = {}) {
         // An undetected decoder (dynamic output shapes) is settled by the first output; the preset follows it.
         const prepared = await prepareDetectorInput(image, preset(decoder ?? 'yolov8'));
         const results = await session.run({ [session.inputNames[0]!]: { data: prepared.tensor, dims: [1, 3, inputHeight, inputWidth] } });
@@ -117,7 +132,7 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
         if (decoder === undefined) {
           decoder = decoded.decoder;
           // Settled only now (dynamic output shapes): if its family preprocesses differently, run again with its preset.
-          if (JSON.stringify(preset(decoder)) !== JSON.stringify(preset('yolov8'))) return detector.detect(image, detectOptions);
+          if (JSON.stringify(preset(decoder)) !== JSON.stringify(preset('yolov8'))) return detector.detectWithOutputs(image, detectOptions);
         }
         if (checkedClassCount === undefined) {
           checkClassCount(decoded.classCount);
@@ -140,9 +155,11 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
           maxDetections: detectOptions.maxDetections ?? 300,
         });
         const predictions: Detection[] = [];
+        const shown: number[] = [];
         for (const index of kept) {
           const x1 = boxes.corners[index * 4]!, y1 = boxes.corners[index * 4 + 1]!, x2 = boxes.corners[index * 4 + 2]!, y2 = boxes.corners[index * 4 + 3]!;
           if (x2 <= x1 || y2 <= y1) continue; // a box wholly in the padding
+          shown.push(index);
           const classId = boxes.classIds[index]!;
           predictions.push({
             x: (x1 + x2) / 2,
@@ -158,7 +175,7 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
         }
         const detections: Detections = { image: { width: image.width, height: image.height }, predictions };
         if (image.lineage) detections.lineage = image.lineage;
-        return detections;
+        return { detections, kept: selectBoxes(boxes, shown), outputs, input: prepared };
       },
       dispose: () => session.dispose(),
     };

@@ -6,6 +6,7 @@ export const kinds = {
   wildcard: '*',
   image: 'image',
   objectDetectionPrediction: 'object_detection_prediction',
+  instanceSegmentationPrediction: 'instance_segmentation_prediction',
   classificationPrediction: 'classification_prediction',
   embedding: 'embedding',
   float: 'float',

@@ -34,6 +34,16 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
     'roboflow_core/roboflow_multi_label_classification_model@v2',
     'roboflow_core/roboflow_multi_label_classification_model@v3',
   ],
+  'vad/instance_segmentation_model@v1': [
+    // models/roboflow/instance_segmentation/v1.py
+    'roboflow_core/roboflow_instance_segmentation_model@v1',
+    'RoboflowInstanceSegmentationModel',
+    'InstanceSegmentationModel',
+    // models/roboflow/instance_segmentation/v2.py (adds the model_id output)
+    'roboflow_core/roboflow_instance_segmentation_model@v2',
+    // models/roboflow/instance_segmentation/v3.py (confidence_mode, custom_confidence, enforce_dense_masks_in_inference_models)
+    'roboflow_core/roboflow_instance_segmentation_model@v3',
+  ],
   // transformations/image_slicer/v2.py (border slices pushed inward)
   'vad/image_slicer@v1': ['roboflow_core/image_slicer@v2'],
   // transformations/image_slicer/v1.py (border slices clipped)

@@ -5,6 +5,7 @@ import { decodeNanoDet, type NanoDetLevel } from './nanodet.js';
 import { gridCount, type DecodeOptions, type DecoderName, type OutputTensor } from './output-tensor.js';
 import { decodeYoloV5, decodeYolox } from './yolov5.js';
 import { decodeYoloV8 } from './yolov8.js';
+import { decodeYoloV8Seg, segmentationOutputs } from './yolov8-seg.js';
 
 export interface OutputShape {
   readonly name: string;
@@ -23,6 +24,7 @@ const describeShapes = (outputs: readonly OutputShape[]) => outputs.map((o) => `
 /**
  * Which decoder fits a model's outputs, from their shapes alone:
  * - one [1, 4 + C, N] output with N the anchor points of strides 8/16/32 → `yolov8`;
+ * - that with M mask coefficients per column, [1, 4 + C + M, N], and prototypes [1, M, H/4, W/4] → `yolov8_seg`;
  * - one [1, N, 5 + C] output with N those anchor points → `yolox` (raw grid head);
  * - one [1, 3·N, 5 + C] output (three anchors per point) → `yolov5`;
  * - two [1, Q, ·] outputs, one with 4 columns → `detr`;
@@ -38,12 +40,14 @@ export function detectDecoder(outputs: readonly OutputShape[], options: DetectDe
     if (a === grid && b > 5) return 'yolox';
     if (a === 3 * grid && b > 5) return 'yolov5';
   }
+  const seg = segmentationOutputs(outputs);
+  if (seg && seg.detections.dims[2] === grid && seg.prototypes.dims[2] === options.inputHeight / 4 && seg.prototypes.dims[3] === options.inputWidth / 4) return 'yolov8_seg';
   if (outputs.length === 2 && threeDimensional && outputs[0]!.dims[1] === outputs[1]!.dims[1]) {
     if (outputs.some((o) => o.dims[2] === 4)) return 'detr';
   }
   if (outputs.length >= 4 && outputs.length % 2 === 0 && threeDimensional && nanoDetLevels(outputs, options) !== undefined) return 'nanodet';
   throw new ModelLoadError({
-    message: `the model's outputs (${describeShapes(outputs)}) match no detection decoder for a ${options.inputWidth}×${options.inputHeight} input; supported: yolov8 [1, 4+C, N], yolox [1, N, 5+C], yolov5 [1, 3N, 5+C], detr boxes [1, Q, 4] + logits [1, Q, C], nanodet per-stride scores + distances. Set "decoder" to choose one explicitly`,
+    message: `the model's outputs (${describeShapes(outputs)}) match no detection decoder for a ${options.inputWidth}×${options.inputHeight} input; supported: yolov8 [1, 4+C, N], yolov8_seg [1, 4+C+M, N] + prototypes [1, M, H/4, W/4], yolox [1, N, 5+C], yolov5 [1, 3N, 5+C], detr boxes [1, Q, 4] + logits [1, Q, C], nanodet per-stride scores + distances. Set "decoder" to choose one explicitly`,
   });
 }
 
@@ -87,6 +91,11 @@ export function decodeDetections(outputs: readonly OutputTensor[], options: Deco
       const output = outputs[0]!;
       if (outputs.length !== 1 || output.dims.length !== 3 || output.dims[1]! < 5) throw mismatch('one output [1, 4 + C, N]');
       return { decoder, boxes: decodeYoloV8(output, options), classCount: output.dims[1]! - 4 };
+    }
+    case 'yolov8_seg': {
+      const seg = segmentationOutputs(outputs);
+      if (!seg) throw mismatch('detections [1, 4 + C + M, N] and mask prototypes [1, M, H/4, W/4]');
+      return { decoder, boxes: decodeYoloV8Seg(seg, options), classCount: seg.classCount };
     }
     case 'yolov5':
     case 'yolox': {

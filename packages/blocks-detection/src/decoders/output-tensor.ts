@@ -15,8 +15,8 @@ export interface DecodeOptions {
   confidenceThreshold: number;
 }
 
-export type DecoderName = 'detr' | 'yolov8' | 'yolov5' | 'yolox' | 'nanodet';
-export const decoderNames: readonly DecoderName[] = ['detr', 'yolov8', 'yolov5', 'yolox', 'nanodet'];
+export type DecoderName = 'detr' | 'yolov8' | 'yolov8_seg' | 'yolov5' | 'yolox' | 'nanodet';
+export const decoderNames: readonly DecoderName[] = ['detr', 'yolov8', 'yolov8_seg', 'yolov5', 'yolox', 'nanodet'];
 
 export function sigmoid(value: number): number {
   return 1 / (1 + Math.exp(-value));
@@ -25,12 +25,16 @@ export function sigmoid(value: number): number {
 /** Collects boxes while decoding; capacity is the number of candidates. */
 export class BoxCollector {
   readonly #boxes: BoxSet;
+  readonly #origins: Int32Array;
   #count = 0;
   constructor(capacity: number) {
     this.#boxes = createBoxSet(capacity);
+    this.#origins = new Int32Array(capacity);
   }
-  add(x1: number, y1: number, x2: number, y2: number, score: number, classId: number): void {
+  /** `origin`: the candidate index in the model output (-1 when the decoder does not say). */
+  add(x1: number, y1: number, x2: number, y2: number, score: number, classId: number, origin = -1): void {
     const i = this.#count++;
+    this.#origins[i] = origin;
     const c = this.#boxes.corners;
     c[i * 4] = x1;
     c[i * 4 + 1] = y1;
@@ -42,7 +46,7 @@ export class BoxCollector {
   result(): BoxSet {
     const n = this.#count;
     const { corners, scores, classIds } = this.#boxes;
-    return { count: n, corners: corners.subarray(0, n * 4), scores: scores.subarray(0, n), classIds: classIds.subarray(0, n) };
+    return { count: n, corners: corners.subarray(0, n * 4), scores: scores.subarray(0, n), classIds: classIds.subarray(0, n), origins: this.#origins.subarray(0, n) };
   }
 }
 

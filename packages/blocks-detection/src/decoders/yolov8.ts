@@ -27,7 +27,7 @@ export function decodeYoloV8(output: OutputTensor, options: DecodeOptions): BoxS
     const score = bestScore[n]!;
     if (score < options.confidenceThreshold) continue;
     const cx = data[n]!, cy = data[count + n]!, w = data[2 * count + n]!, h = data[3 * count + n]!;
-    boxes.add(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, bestClass[n]!);
+    boxes.add(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, bestClass[n]!, n);
   }
   return boxes.result();
 }

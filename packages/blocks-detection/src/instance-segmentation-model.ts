@@ -1,0 +1,75 @@
+import { defineBlock, field, InvalidInputError, kinds, z } from '@vad/core';
+import { detectOptionsOf, detectorParameters } from './detector-parameters.js';
+import { inferenceIds, modelCache, modelIdText, resolveAgainstHost } from './model-source.js';
+import { createInstanceSegmenter } from './segmentation/instance-segmenter.js';
+
+/**
+ * Runs a YOLOv8/YOLO11-seg ONNX export on an image and returns Roboflow's instance segmentation
+ * predictions: the object detector's boxes, each with `points`, its mask's outline in image pixels.
+ * Answers to Roboflow's instance segmentation model types; `model_id` is a model source as on the
+ * object detection block.
+ */
+export const instanceSegmentationModel = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/instance_segmentation_model@v1',
+  // v1's manifest also accepts its short literals; v2 adds the model_id output, v3 confidence_mode.
+  aliases: [
+    'roboflow_core/roboflow_instance_segmentation_model@v1',
+    'RoboflowInstanceSegmentationModel',
+    'InstanceSegmentationModel',
+    'roboflow_core/roboflow_instance_segmentation_model@v2',
+    'roboflow_core/roboflow_instance_segmentation_model@v3',
+  ],
+  title: 'Instance Segmentation Model',
+  description:
+    'Runs a YOLOv8/YOLO11-seg ONNX export: the object detector (letterbox, confidence, class filter, NMS) finds the boxes; each kept box gets its mask (sigmoid of its coefficients times the prototypes, cut to the box, threshold 0.5) as a polygon.',
+  manifest: {
+    images: field.image({ aliases: ['image'] }),
+    ...detectorParameters,
+    mask_decode_mode: field.parameter(z.enum(['accurate', 'tradeoff', 'fast']).default('accurate'), [kinds.string], {
+      description: "Accepted for Roboflow compatibility: vad always decodes masks one way (prototypes upsampled bilinearly to the image, cut to the box), close to Roboflow's 'accurate'",
+    }),
+    tradeoff_factor: field.parameter(z.number().min(0).max(1).default(0), [kinds.floatZeroToOne], { description: "Accepted for Roboflow compatibility; no effect (it tunes 'tradeoff' decoding)" }),
+    enforce_dense_masks_in_inference_models: field.parameter(z.boolean().default(true), [kinds.boolean], {
+      description: 'v3: accepted for Roboflow compatibility; no effect (vad returns polygons, not dense masks)',
+    }),
+  },
+  outputs: {
+    predictions: { kinds: [kinds.instanceSegmentationPrediction] },
+    inference_id: { kinds: [kinds.string] },
+    model_id: { kinds: [kinds.string] },
+  },
+  create: async ({ stepName, properties, host }) => {
+    const segmenters = modelCache((source) =>
+      createInstanceSegmenter({
+        model: resolveAgainstHost(source, host, stepName, segmenterFile),
+        classNames: properties.class_names,
+        inputWidth: properties.input_width,
+        inputHeight: properties.input_height,
+        executionProviders: host.executionProviders,
+        cacheDir: host.cacheDir,
+        stepName,
+      }),
+    );
+    // A literal model is opened now, so a detection-only export or a wrong class list fails when the workflow is prepared.
+    if (properties.model_id !== undefined) await segmenters.get(properties.model_id);
+    const nextInferenceId = inferenceIds(stepName);
+    return {
+      async run(inputs) {
+        if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
+        const segmenter = await segmenters.get(inputs.model_id);
+        return {
+          predictions: await segmenter.segment(inputs.images, detectOptionsOf(inputs, stepName)),
+          inference_id: nextInferenceId(),
+          model_id: modelIdText(inputs.model_id),
+        };
+      },
+      dispose: () => segmenters.dispose(),
+    };
+  },
+});
+
+const segmenterFile = {
+  noun: 'instance segmentation model',
+  howToExport: 'export your segmentation model to ONNX (Ultralytics `yolo export model=yolo11n-seg.pt format=onnx`)',
+};
