@@ -103,3 +103,28 @@ describe('continue_if inside a nested level', () => {
     expect(() => compileWorkflow(perSlice('$steps.whole'), registry)).toThrow(/step "gate", property "next_steps".*step "whole" runs at level 0, above this flow-control step \(level 1\)/);
   });
 });
+
+describe('first_non_empty_or_default after a gate', () => {
+  it('takes the first value that was produced, or the default when the gate skipped it', async () => {
+    const definition: WorkflowDefinition = {
+      version: '1.0',
+      inputs: [{ type: 'WorkflowParameter', name: 'value' }],
+      steps: [
+        { type: 'ContinueIf', name: 'gate', value: '$inputs.value', operator: '>', comparand: 5, next_steps: ['$steps.big'] },
+        { type: 'test/number@v1', name: 'big', value: '$inputs.value' },
+        { type: 'FirstNonEmptyOrDefault', name: 'either', data: ['$steps.big.value', '$inputs.value'], default: -1 },
+        { type: 'FirstNonEmptyOrDefault', name: 'or_default', data: ['$steps.big.value'], default: [] },
+      ],
+      outputs: [
+        { type: 'JsonField', name: 'either', selector: '$steps.either.output' },
+        { type: 'JsonField', name: 'or_default', selector: '$steps.or_default.output' },
+      ],
+    };
+    const run = async (value: number) => (await createWorkflow(definition, { registry }).run({ inputs: { value } })).outputs[0];
+    expect(await run(7)).toEqual({ either: 7, or_default: 7 });
+    expect(await run(3)).toEqual({ either: 3, or_default: [] });
+    expect(() => compileWorkflow({ ...definition, steps: [...definition.steps.slice(0, 2), { type: 'FirstNonEmptyOrDefault', name: 'either', data: [] }] }, registry)).toThrow(
+      /step "either", property "data": expected at least 1 entry/,
+    );
+  });
+});

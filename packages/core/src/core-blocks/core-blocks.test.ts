@@ -4,6 +4,7 @@ import { createWorkflow } from '../workflow.js';
 import { coreBlocks } from './index.js';
 import { makePng } from '../__fixtures__/test-blocks.js';
 import type { Detections } from '../values.js';
+import type { WorkflowDefinition } from '../definition.js';
 import { defineBlock } from '../blocks.js';
 
 const detections: Detections = {
@@ -72,7 +73,7 @@ describe('core blocks', () => {
   });
 
   it('detections transformation filters by a parameter and keeps the largest; expression turns it into PASS / FAIL', async () => {
-    const definition = (expected: string) => ({
+    const definition = (expected: string): WorkflowDefinition => ({
       version: '1.0',
       inputs: [
         { type: 'WorkflowParameter', name: 'threshold', default_value: 0.3 },

@@ -5,6 +5,7 @@ import { detectionsTransformation } from './detections-transformation.js';
 import { dimensionCollapse } from './dimension-collapse.js';
 import { dynamicCrop } from './dynamic-crop.js';
 import { expression } from './expression.js';
+import { firstNonEmptyOrDefault } from './first-non-empty-or-default.js';
 import { imagePreprocessing } from './image-preprocessing.js';
 import { imageResize } from './image-resize.js';
 import { propertyDefinition } from './property-definition.js';
@@ -17,6 +18,7 @@ export {
   dimensionCollapse,
   dynamicCrop,
   expression,
+  firstNonEmptyOrDefault,
   imagePreprocessing,
   imageResize,
   propertyDefinition,
@@ -25,5 +27,5 @@ export {
 
 /** The blocks that ship with @vad/core. */
 export function coreBlocks(): AnyBlock[] {
-  return [propertyDefinition, continueIf, imageResize, imagePreprocessing, absoluteStaticCrop, relativeStaticCrop, dimensionCollapse, dynamicCrop, detectionsTransformation, expression];
+  return [propertyDefinition, continueIf, imageResize, imagePreprocessing, absoluteStaticCrop, relativeStaticCrop, dimensionCollapse, dynamicCrop, detectionsTransformation, expression, firstNonEmptyOrDefault];
 }
