@@ -20,7 +20,7 @@ export const imageSlicer = defineBlock({
   aliases: ['roboflow_core/image_slicer@v2'],
   title: 'Image Slicer',
   description:
-    'Cuts an image into equal overlapping slices (SAHI); border slices are pushed inward so every slice has the full size, duplicates are removed. An image smaller than one slice is an error.',
+    'Cuts an image into equal overlapping slices (SAHI); border slices are pushed inward so every slice has the full size, duplicates are removed. A slice larger than the image shrinks to it on that side.',
   dimensionality: 'expand',
   manifest,
   outputs,

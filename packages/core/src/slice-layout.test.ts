@@ -31,13 +31,12 @@ describe('sliceLayout (Roboflow image_slicer@v2 semantics)', () => {
     expect(layout(640, 640)).toEqual([{ x: 0, y: 0, width: 640, height: 640 }]);
   });
 
-  it('rejects an image smaller than one slice with an error that names both sizes', () => {
-    expect(() => layout(500, 800)).toThrowError(/500×800, smaller than one 640×640 slice/);
-    try {
-      layout(500, 800);
-    } catch (error) {
-      expect(InvalidInputError.isInstance(error)).toBe(true);
-    }
+  it('shrinks a slice larger than the image to the image on that side, as Roboflow v2 does', () => {
+    expect(layout(500, 800)).toEqual([
+      { x: 0, y: 0, width: 500, height: 640 },
+      { x: 0, y: 160, width: 500, height: 640 },
+    ]);
+    expect(layout(300, 200)).toEqual([{ x: 0, y: 0, width: 300, height: 200 }]);
   });
 });
 

@@ -40,17 +40,15 @@ function axisStarts(length: number, slice: number, overlapRatio: number, borders
 
 /**
  * The regions an image is cut into: equal slices, row by row, each wholly inside the image.
- * An image smaller than one slice is an error (every slice has the full size, so none fits);
- * resize it first or choose smaller slices.
+ * With `shift` borders a slice larger than the image shrinks to it on that side (one slice
+ * across), as Roboflow's `image_slicer@v2` does.
  */
 export function sliceLayout(options: SliceLayoutOptions): SliceRegion[] {
-  const { imageWidth, imageHeight, sliceWidth, sliceHeight, overlapRatioWidth, overlapRatioHeight } = options;
+  const { imageWidth, imageHeight, overlapRatioWidth, overlapRatioHeight } = options;
   const borders = options.borders ?? 'shift';
-  if (borders === 'shift' && (imageWidth < sliceWidth || imageHeight < sliceHeight)) {
-    throw new InvalidInputError({
-      message: `the image is ${imageWidth}×${imageHeight}, smaller than one ${sliceWidth}×${sliceHeight} slice; choose slice_width ≤ ${imageWidth} and slice_height ≤ ${imageHeight}, or enlarge the image`,
-    });
-  }
+  // v2 shrinks the slice to the image; v1 ('clip') keeps its size and cuts it at the border.
+  const sliceWidth = borders === 'shift' ? Math.min(options.sliceWidth, imageWidth) : options.sliceWidth;
+  const sliceHeight = borders === 'shift' ? Math.min(options.sliceHeight, imageHeight) : options.sliceHeight;
   for (const [name, ratio] of [['overlap_ratio_width', overlapRatioWidth], ['overlap_ratio_height', overlapRatioHeight]] as const) {
     if (!(ratio >= 0 && ratio < 1)) throw new InvalidInputError({ message: `${name} must be in [0, 1), got ${ratio}`, property: name });
   }

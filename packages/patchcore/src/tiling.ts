@@ -18,7 +18,7 @@ export function checkTiling(backboneId: string, tile: number, overlap: number): 
 
 /** The tiles of a `width × height` image (sides clamped to the image; one tile when it fits in one). */
 export function tileRegions(width: number, height: number, tile: number, overlap: number): SliceRegion[] {
-  return sliceLayout({ imageWidth: width, imageHeight: height, sliceWidth: Math.min(tile, width), sliceHeight: Math.min(tile, height), overlapRatioWidth: overlap, overlapRatioHeight: overlap });
+  return sliceLayout({ imageWidth: width, imageHeight: height, sliceWidth: tile, sliceHeight: tile, overlapRatioWidth: overlap, overlapRatioHeight: overlap });
 }
 
 /**
