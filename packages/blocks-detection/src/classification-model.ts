@@ -1,7 +1,7 @@
-import { defineBlock, field, InvalidInputError, kinds, z, type CreateContext, type InferInputs } from '@vad/core';
+import { defineBlock, field, kinds, z, type CreateContext, type InferInputs } from '@vad/core';
 import { confidenceModeFields, thresholdOf } from './confidence-mode.js';
 import { createImageClassifier, type ImageClassifier } from './image-classifier.js';
-import { inferenceIds, modelCache, modelIdText, modelSourceSchema, resolveAgainstHost } from './model-source.js';
+import { modelSourceSchema, modelStep } from './model-source.js';
 
 const classifierFile = { noun: 'classifier', howToExport: 'export your classifier to ONNX (one image input [1, 3, H, W], one score output [1, classes])' };
 
@@ -32,28 +32,14 @@ type ClassifierInputs = InferInputs<typeof classifierManifest>;
  * once, so a missing file fails when the workflow is prepared) and runs `predict` on each image.
  */
 function classifierCreate(predict: (classifier: ImageClassifier, image: ClassifierInputs['images'], threshold: number) => Promise<unknown>) {
-  return async ({ stepName, properties, host }: CreateContext<typeof classifierManifest>) => {
-    const classifiers = modelCache((source) =>
-      createImageClassifier({
-        model: resolveAgainstHost(source, host, stepName, classifierFile),
-        classNames: properties.class_names,
-        inputWidth: properties.input_width,
-        inputHeight: properties.input_height,
-        executionProviders: host.executionProviders,
-        cacheDir: host.cacheDir,
-        stepName,
-      }),
-    );
-    if (properties.model_id !== undefined) await classifiers.get(properties.model_id);
-    const nextInferenceId = inferenceIds(stepName);
+  return async (context: CreateContext<typeof classifierManifest>) => {
+    const step = await modelStep(context, classifierFile, createImageClassifier);
     return {
       async run(inputs: ClassifierInputs) {
-        if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
-        const threshold = thresholdOf(inputs, stepName);
-        const predictions = await predict(await classifiers.get(inputs.model_id), inputs.images, threshold);
-        return { predictions, inference_id: nextInferenceId(), model_id: modelIdText(inputs.model_id) };
+        const threshold = thresholdOf(inputs, context.stepName);
+        return step.outputs(await predict(await step.modelFor(inputs.model_id), inputs.images, threshold), inputs.model_id!);
       },
-      dispose: () => classifiers.dispose(),
+      dispose: step.dispose,
     };
   };
 }

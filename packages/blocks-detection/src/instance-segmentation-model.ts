@@ -1,6 +1,6 @@
-import { defineBlock, field, InvalidInputError, kinds, z } from '@vad/core';
+import { defineBlock, field, kinds, z } from '@vad/core';
 import { detectOptionsOf, detectorParameters } from './detector-parameters.js';
-import { inferenceIds, modelCache, modelIdText, resolveAgainstHost } from './model-source.js';
+import { modelStep } from './model-source.js';
 import { createInstanceSegmenter } from './segmentation/instance-segmenter.js';
 
 /**
@@ -39,32 +39,15 @@ export const instanceSegmentationModel = defineBlock({
     inference_id: { kinds: [kinds.string] },
     model_id: { kinds: [kinds.string] },
   },
-  create: async ({ stepName, properties, host }) => {
-    const segmenters = modelCache((source) =>
-      createInstanceSegmenter({
-        model: resolveAgainstHost(source, host, stepName, segmenterFile),
-        classNames: properties.class_names,
-        inputWidth: properties.input_width,
-        inputHeight: properties.input_height,
-        executionProviders: host.executionProviders,
-        cacheDir: host.cacheDir,
-        stepName,
-      }),
-    );
-    // A literal model is opened now, so a detection-only export or a wrong class list fails when the workflow is prepared.
-    if (properties.model_id !== undefined) await segmenters.get(properties.model_id);
-    const nextInferenceId = inferenceIds(stepName);
+  create: async (context) => {
+    // A detection-only export or a wrong class list fails when the workflow is prepared.
+    const step = await modelStep(context, segmenterFile, createInstanceSegmenter);
     return {
       async run(inputs) {
-        if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
-        const segmenter = await segmenters.get(inputs.model_id);
-        return {
-          predictions: await segmenter.segment(inputs.images, detectOptionsOf(inputs, stepName)),
-          inference_id: nextInferenceId(),
-          model_id: modelIdText(inputs.model_id),
-        };
+        const segmenter = await step.modelFor(inputs.model_id);
+        return step.outputs(await segmenter.segment(inputs.images, detectOptionsOf(inputs, context.stepName)), inputs.model_id!);
       },
-      dispose: () => segmenters.dispose(),
+      dispose: step.dispose,
     };
   },
 });

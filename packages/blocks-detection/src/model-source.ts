@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ModelLoadError, z, type HostContext } from '@vad/core';
+import { InvalidInputError, ModelLoadError, z, type HostContext } from '@vad/core';
 import type { ModelSource } from '@vad/models';
 
 /** What `model_id` accepts on the ONNX model blocks: a path, `{path}`, `{url, sha256}` or `{package, file}`. */
@@ -85,4 +85,49 @@ export function modelCache<T extends { dispose(): Promise<void> }>(open: (source
 export function inferenceIds(stepName: string): () => string {
   let count = 0;
   return () => `${stepName}_${process.pid.toString(36)}_${(count++).toString(36)}`;
+}
+
+/** What every ONNX model block opens its model with. */
+export interface ModelOpenOptions {
+  model: ModelSource;
+  classNames: string[] | undefined;
+  inputWidth: number | undefined;
+  inputHeight: number | undefined;
+  executionProviders: HostContext['executionProviders'];
+  cacheDir: string | undefined;
+  stepName: string;
+}
+
+/**
+ * The part the ONNX model blocks share: one model per `model_id` (a literal one opened at once, so
+ * a missing or wrong model fails when the workflow is prepared), and Roboflow's outputs
+ * `predictions`, `inference_id`, `model_id`.
+ */
+export async function modelStep<T extends { dispose(): Promise<void> }>(
+  context: { stepName: string; host: HostContext; properties: { model_id?: ModelSource; class_names?: string[]; input_width?: number; input_height?: number } },
+  file: { noun: string; howToExport: string },
+  open: (options: ModelOpenOptions) => Promise<T>,
+) {
+  const { stepName, host, properties } = context;
+  const models = modelCache((source) =>
+    open({
+      model: resolveAgainstHost(source, host, stepName, file),
+      classNames: properties.class_names,
+      inputWidth: properties.input_width,
+      inputHeight: properties.input_height,
+      executionProviders: host.executionProviders,
+      cacheDir: host.cacheDir,
+      stepName,
+    }),
+  );
+  if (properties.model_id !== undefined) await models.get(properties.model_id);
+  const nextInferenceId = inferenceIds(stepName);
+  return {
+    modelFor(source: ModelSource | undefined): Promise<T> {
+      if (source === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
+      return models.get(source);
+    },
+    outputs: (predictions: unknown, source: ModelSource) => ({ predictions, inference_id: nextInferenceId(), model_id: modelIdText(source) }),
+    dispose: () => models.dispose(),
+  };
 }

@@ -1,7 +1,7 @@
-import { defineBlock, field, InvalidInputError, kinds, z } from '@vad/core';
+import { defineBlock, field, kinds, z } from '@vad/core';
 import { decoderNames, type DecoderName } from './decoders/output-tensor.js';
 import { detectOptionsOf, detectorParameters } from './detector-parameters.js';
-import { inferenceIds, modelCache, modelIdText, resolveAgainstHost } from './model-source.js';
+import { modelStep } from './model-source.js';
 import { createObjectDetector } from './object-detector.js';
 
 /**
@@ -34,35 +34,14 @@ export const objectDetectionModel = defineBlock({
     inference_id: { kinds: [kinds.string] },
     model_id: { kinds: [kinds.string] },
   },
-  create: async ({ stepName, properties, host }) => {
-    const detectors = modelCache((source) =>
-      createObjectDetector({
-        model: resolveAgainstHost(source, host, stepName, detectorFile),
-        classNames: properties.class_names,
-        decoder: properties.decoder,
-        inputWidth: properties.input_width,
-        inputHeight: properties.input_height,
-        executionProviders: host.executionProviders,
-        cacheDir: host.cacheDir,
-        stepName,
-      }),
-    );
-    const detectorFor = detectors.get;
-    // A literal model is opened now, so a wrong class list or an unknown output layout fails when the workflow is prepared.
-    if (properties.model_id !== undefined) await detectorFor(properties.model_id);
-    const nextInferenceId = inferenceIds(stepName);
+  create: async (context) => {
+    const step = await modelStep(context, detectorFile, (options) => createObjectDetector({ ...options, decoder: context.properties.decoder }));
     return {
       async run(inputs) {
-        if (inputs.model_id === undefined) throw new InvalidInputError({ message: 'model_id is required', stepName, property: 'model_id' });
-        const detector = await detectorFor(inputs.model_id);
-        const predictions = await detector.detect(inputs.images, detectOptionsOf(inputs, stepName));
-        return {
-          predictions,
-          inference_id: nextInferenceId(),
-          model_id: modelIdText(inputs.model_id),
-        };
+        const detector = await step.modelFor(inputs.model_id);
+        return step.outputs(await detector.detect(inputs.images, detectOptionsOf(inputs, context.stepName)), inputs.model_id!);
       },
-      dispose: () => detectors.dispose(),
+      dispose: step.dispose,
     };
   },
 });
