@@ -1,6 +1,6 @@
 import { field, InvalidInputError, z, type FieldSpec, type RunContext } from '@vad/core';
 import { paletteNames, resolvePalette, stableNameHash, type PaletteName, type Rgb } from './colors.js';
-import { pixelBoxes, requireDetections, type PixelBox } from './detection-boxes.js';
+import { anchorPositions, pixelBoxes, requireDetections, type AnchorPosition, type PixelBox } from './detection-boxes.js';
 
 /** Properties every visualization block has (Roboflow's `PredictionsVisualizationManifest`). */
 export const imageFields = {
@@ -116,4 +116,9 @@ export function readColoredBoxes<Names extends string>(
   const parameters = readParameters(manifest, inputs, names, context.stepName);
   const colorOf = createColorLookup(parameters as unknown as ColorOptions, context);
   return { boxes, parameters, colorOf };
+}
+
+/** Roboflow's anchor `position` parameter (dot, triangle), with its default. */
+export function positionField(defaultPosition: AnchorPosition, description: string) {
+  return field.parameter(z.enum(anchorPositions).default(defaultPosition), ['string'], { description });
 }
