@@ -49,6 +49,9 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/circle_visualization@v1': ['roboflow_core/circle_visualization@v1', 'CircleVisualization'],
   'vad/corner_visualization@v1': ['roboflow_core/corner_visualization@v1', 'CornerVisualization'],
   'vad/color_visualization@v1': ['roboflow_core/color_visualization@v1', 'ColorVisualization'],
+  // visualizations/blur/v1.py, pixelate/v1.py (TYPE and the short name)
+  'vad/blur_visualization@v1': ['roboflow_core/blur_visualization@v1', 'BlurVisualization'],
+  'vad/pixelate_visualization@v1': ['roboflow_core/pixelate_visualization@v1', 'PixelateVisualization'],
   // visualizations/text_display/v1.py (TYPE only)
   'vad/text_display@v1': ['roboflow_core/text_display@v1'],
   // vad's own blocks
@@ -78,4 +81,6 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/circle_visualization@v1': { image: ['images'] },
   'vad/corner_visualization@v1': { image: ['images'] },
   'vad/color_visualization@v1': { image: ['images'] },
+  'vad/blur_visualization@v1': { image: ['images'] },
+  'vad/pixelate_visualization@v1': { image: ['images'] },
 };

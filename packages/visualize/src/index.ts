@@ -1,5 +1,6 @@
 import type { AnyBlock } from '@vad/core';
 import { anomalyMapVisualization } from './anomaly-map-visualization.js';
+import { blurVisualization } from './blur-visualization.js';
 import { boundingBoxVisualization } from './bounding-box-visualization.js';
 import { circleVisualization } from './circle-visualization.js';
 import { colorVisualization } from './color-visualization.js';
@@ -7,10 +8,13 @@ import { cornerVisualization } from './corner-visualization.js';
 import { dotVisualization } from './dot-visualization.js';
 import { heatmapVisualization } from './heatmap-visualization.js';
 import { labelVisualization } from './label-visualization.js';
+import { pixelateVisualization } from './pixelate-visualization.js';
 import { textDisplay } from './text-display.js';
 
 export { anomalyMapVisualization } from './anomaly-map-visualization.js';
+export { blurVisualization } from './blur-visualization.js';
 export { boundingBoxVisualization } from './bounding-box-visualization.js';
+export { pixelateVisualization } from './pixelate-visualization.js';
 export { circleVisualization } from './circle-visualization.js';
 export { colorVisualization } from './color-visualization.js';
 export { cornerVisualization } from './corner-visualization.js';
@@ -48,5 +52,7 @@ export function visualizeBlocks(): AnyBlock[] {
     circleVisualization,
     cornerVisualization,
     colorVisualization,
+    blurVisualization,
+    pixelateVisualization,
   ];
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadSharp, type VadImage } from '@vad/core';
 import { sharedPath } from '@vad/testing';
-import { circleVisualization, colorVisualization, cornerVisualization, dotVisualization } from '../src/index.js';
+import { blurVisualization, circleVisualization, colorVisualization, cornerVisualization, dotVisualization, pixelateVisualization } from '../src/index.js';
 import { detection } from '../scripts/fixtures.mjs';
 import { downscaledPhoto, runBlock } from './photos.js';
 
@@ -76,5 +76,50 @@ describe.skipIf(!photos)('shape blocks on a photo (dog.jpg at 640 px)', async ()
     let changedOutside = 0;
     for (let y = 0; y < source.height; y++) for (let x = 0; x < 90; x++) if (pixel(drawn, x, y).join() !== pixel(source, x, y).join()) changedOutside++;
     expect(changedOutside).toBe(0);
+  });
+
+  function region(image: { data: Uint8Array; width: number }, x0: number, y0: number, x1: number, y1: number) {
+    const values: string[] = [];
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) values.push(pixel(image, x, y).join());
+    return values;
+  }
+  /** Mean squared difference of horizontally neighbouring green values: the fine detail a blur removes. */
+  const variance = (values: string[]) => {
+    const greens = values.map((value) => Number(value.split(',')[1]));
+    let sum = 0;
+    for (let i = 1; i < greens.length; i++) sum += (greens[i]! - greens[i - 1]!) ** 2;
+    return sum / (greens.length - 1);
+  };
+  const outsideUnchanged = (drawn: { data: Uint8Array; width: number; height: number }, source: { data: Uint8Array; width: number }) => {
+    // Everything outside the two boxes, row by row.
+    for (let y = 0; y < drawn.height; y++) for (let x = 0; x < drawn.width; x++) {
+      const inside = (x >= 100 && x < 260 && y >= 200 && y < 420) || (x >= 380 && x < 560 && y >= 60 && y < 160);
+      if (!inside && pixel(drawn, x, y).join() !== pixel(source, x, y).join()) return `${x},${y}`;
+    }
+    return 'unchanged';
+  };
+
+  it('blur: lowers the variance inside each box, leaves outside pixels bit-identical and the input as it was', async () => {
+    const original = await before();
+    const out = await runBlock(blurVisualization, { image, predictions: envelope(), kernel_size: 15 });
+    await keep(out, 'blur');
+    const drawn = await out.pixels();
+    const source = await image!.pixels();
+    expect(variance(region(drawn, 110, 210, 250, 410))).toBeLessThan(variance(region(source, 110, 210, 250, 410)) * 0.3);
+    expect(variance(region(drawn, 390, 70, 550, 150))).toBeLessThan(variance(region(source, 390, 70, 550, 150)) * 0.3);
+    expect(outsideUnchanged(drawn, source)).toBe('unchanged');
+    expect(Buffer.compare(Buffer.from(source.data), Buffer.from(original))).toBe(0);
+  });
+
+  it('pixelate: each box becomes blocks of one colour, outside pixels bit-identical', async () => {
+    const out = await runBlock(pixelateVisualization, { image, predictions: envelope(), pixel_size: 20 });
+    await keep(out, 'pixelate');
+    const drawn = await out.pixels();
+    const source = await image!.pixels();
+    // 160×220 px at 20 px: 8×11 blocks, so at most 88 colours where the photo has thousands.
+    expect(new Set(region(drawn, 100, 200, 260, 420)).size).toBeLessThanOrEqual(88);
+    expect(new Set(region(source, 100, 200, 260, 420)).size).toBeGreaterThan(1000);
+    expect(new Set(region(drawn, 100, 200, 120, 220)).size).toBe(1);
+    expect(outsideUnchanged(drawn, source)).toBe('unchanged');
   });
 });
