@@ -74,6 +74,14 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/label_visualization@v1': ['roboflow_core/label_visualization@v1', 'LabelVisualization', 'roboflow_core/label_visualization@v2'],
   // visualizations/heatmap/v1.py (TYPE and "HeatmapVisualization")
   'vad/heatmap_visualization@v1': ['roboflow_core/heatmap_visualization@v1', 'HeatmapVisualization'],
+  // visualizations/dot/v1.py, circle/v1.py, corner/v1.py, color/v1.py (TYPE and the short name)
+  'vad/dot_visualization@v1': ['roboflow_core/dot_visualization@v1', 'DotVisualization'],
+  'vad/circle_visualization@v1': ['roboflow_core/circle_visualization@v1', 'CircleVisualization'],
+  'vad/corner_visualization@v1': ['roboflow_core/corner_visualization@v1', 'CornerVisualization'],
+  'vad/color_visualization@v1': ['roboflow_core/color_visualization@v1', 'ColorVisualization'],
+  // visualizations/blur/v1.py, pixelate/v1.py (TYPE and the short name)
+  'vad/blur_visualization@v1': ['roboflow_core/blur_visualization@v1', 'BlurVisualization'],
+  'vad/pixelate_visualization@v1': ['roboflow_core/pixelate_visualization@v1', 'PixelateVisualization'],
   // visualizations/text_display/v1.py (TYPE only)
   'vad/text_display@v1': ['roboflow_core/text_display@v1'],
   // classical_cv/image_preprocessing/v1.py (TYPE only)
@@ -105,4 +113,10 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/bounding_box_visualization@v1': { image: ['images'] },
   'vad/label_visualization@v1': { image: ['images'] },
   'vad/heatmap_visualization@v1': { image: ['images'] },
+  'vad/dot_visualization@v1': { image: ['images'] },
+  'vad/circle_visualization@v1': { image: ['images'] },
+  'vad/corner_visualization@v1': { image: ['images'] },
+  'vad/color_visualization@v1': { image: ['images'] },
+  'vad/blur_visualization@v1': { image: ['images'] },
+  'vad/pixelate_visualization@v1': { image: ['images'] },
 };

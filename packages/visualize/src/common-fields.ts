@@ -1,6 +1,6 @@
 import { field, InvalidInputError, z, type FieldSpec, type RunContext } from '@vad/core';
 import { paletteNames, resolvePalette, stableNameHash, type PaletteName, type Rgb } from './colors.js';
-import { pixelBoxes, requireDetections, type PixelBox } from './detection-boxes.js';
+import { anchorPositions, pixelBoxes, requireDetections, type AnchorPosition, type PixelBox } from './detection-boxes.js';
 
 /** Properties every visualization block has (Roboflow's `PredictionsVisualizationManifest`). */
 export const imageFields = {
@@ -109,11 +109,29 @@ export function readColoredBoxes<Names extends string>(
   names: readonly Names[],
   context: Pick<RunContext, 'stepName' | 'warn'>,
 ): ColoredBoxes<Names> | undefined {
+  const drawing = readBoxes(manifest, inputs, names, context);
+  if (!drawing) return undefined;
+  return { ...drawing, colorOf: createColorLookup(drawing.parameters as unknown as ColorOptions, context) };
+}
+
+/**
+ * The same start for blocks that draw no colors (blur, pixelate): the boxes on the image and the
+ * parameters, or undefined when there is nothing to change.
+ */
+export function readBoxes<Names extends string>(
+  manifest: Readonly<Record<Names, FieldSpec>>,
+  inputs: Readonly<Record<string, unknown>> & { readonly image: { readonly width: number; readonly height: number } },
+  names: readonly Names[],
+  context: Pick<RunContext, 'stepName'>,
+): Omit<ColoredBoxes<Names>, 'colorOf'> | undefined {
   const detections = requireDetections(inputs.predictions, { stepName: context.stepName, property: 'predictions' });
   const { image } = inputs;
   const boxes = pixelBoxes(detections, image.width, image.height);
   if (boxes.length === 0) return undefined;
-  const parameters = readParameters(manifest, inputs, names, context.stepName);
-  const colorOf = createColorLookup(parameters as unknown as ColorOptions, context);
-  return { boxes, parameters, colorOf };
+  return { boxes, parameters: readParameters(manifest, inputs, names, context.stepName) };
+}
+
+/** Roboflow's anchor `position` parameter (dot, triangle), with its default. */
+export function positionField(defaultPosition: AnchorPosition, description: string) {
+  return field.parameter(z.enum(anchorPositions).default(defaultPosition), ['string'], { description });
 }

@@ -1,12 +1,24 @@
 import type { AnyBlock } from '@vad/core';
 import { anomalyMapVisualization } from './anomaly-map-visualization.js';
+import { blurVisualization } from './blur-visualization.js';
 import { boundingBoxVisualization } from './bounding-box-visualization.js';
+import { circleVisualization } from './circle-visualization.js';
+import { colorVisualization } from './color-visualization.js';
+import { cornerVisualization } from './corner-visualization.js';
+import { dotVisualization } from './dot-visualization.js';
 import { heatmapVisualization } from './heatmap-visualization.js';
 import { labelVisualization } from './label-visualization.js';
+import { pixelateVisualization } from './pixelate-visualization.js';
 import { textDisplay } from './text-display.js';
 
 export { anomalyMapVisualization } from './anomaly-map-visualization.js';
+export { blurVisualization } from './blur-visualization.js';
 export { boundingBoxVisualization } from './bounding-box-visualization.js';
+export { pixelateVisualization } from './pixelate-visualization.js';
+export { circleVisualization } from './circle-visualization.js';
+export { colorVisualization } from './color-visualization.js';
+export { cornerVisualization } from './corner-visualization.js';
+export { dotVisualization } from './dot-visualization.js';
 export { heatmapVisualization } from './heatmap-visualization.js';
 export { labelVisualization } from './label-visualization.js';
 export { textDisplay, formatText } from './text-display.js';
@@ -30,5 +42,17 @@ export { aspectTolerance } from './anomaly-map-levels.js';
 
 /** Every block of @vad/visualize, for `createBlockRegistry([...coreBlocks(), ...visualizeBlocks()])`. */
 export function visualizeBlocks(): AnyBlock[] {
-  return [boundingBoxVisualization, labelVisualization, heatmapVisualization, anomalyMapVisualization, textDisplay];
+  return [
+    boundingBoxVisualization,
+    labelVisualization,
+    heatmapVisualization,
+    anomalyMapVisualization,
+    textDisplay,
+    dotVisualization,
+    circleVisualization,
+    cornerVisualization,
+    colorVisualization,
+    blurVisualization,
+    pixelateVisualization,
+  ];
 }
