@@ -5,7 +5,13 @@ import { loadSharp, VadImage } from '@vad/core';
 import { sharedPath } from '@vad/testing';
 import {
   anomalyMapVisualization,
+  blurVisualization,
   boundingBoxVisualization,
+  circleVisualization,
+  colorVisualization,
+  cornerVisualization,
+  dotVisualization,
+  pixelateVisualization,
   heatmapVisualization,
   labelVisualization,
   textDisplay,
@@ -58,6 +64,10 @@ await measure('boxes + labels, 50 detections, rounded, default label size', 60, 
   await labels.run({ image: boxed.image, predictions: fifty, text: 'Class and Confidence' }, context);
 });
 await measure('boxes only, 50 detections', 60, () => boxes.run({ image: frame, predictions: fifty }, context));
+for (const [name, block] of [['dot', dotVisualization], ['circle', circleVisualization], ['corner', cornerVisualization], ['color', colorVisualization], ['blur', blurVisualization], ['pixelate', pixelateVisualization]]) {
+  const instance = await create(block);
+  await measure(`${name}, 50 detections`, 40, () => instance.run({ image: frame, predictions: fifty }, context));
+}
 await measure('boxes + labels, no detections', 200, async () => {
   const boxed = await boxes.run({ image: frame, predictions: empty }, context);
   await labels.run({ image: boxed.image, predictions: empty }, context);
