@@ -1,7 +1,7 @@
 import { defineBlock, field, z } from '@vad/core';
 import { imageFields, predictionsField, readBoxes } from './common-fields.js';
 import { RgbCanvas } from './render/canvas.js';
-import { boxRegion, filterRegions, type Region } from './render/filter-regions.js';
+import { filterBoxes } from './render/filter-regions.js';
 
 const manifest = {
   ...imageFields,
@@ -34,8 +34,7 @@ export const blurVisualization = defineBlock({
       if (!drawing) return { image: inputs.image };
       const kernelSize = drawing.parameters.kernel_size as number;
       const canvas = await RgbCanvas.fromImage(inputs.image);
-      const regions = drawing.boxes.map((box) => boxRegion(canvas, box)).filter((region): region is Region => region !== undefined);
-      await filterRegions(canvas, regions, async (region, size) => {
+      await filterBoxes(canvas, drawing.boxes, async (region, size) => {
         const odd = Math.min(kernelSize | 1, (Math.min(size.width, size.height) - 1) | 1);
         if (odd < 3) return region.raw().toBuffer();
         return region.convolve({ width: odd, height: odd, kernel: new Array<number>(odd * odd).fill(1) }).raw().toBuffer();

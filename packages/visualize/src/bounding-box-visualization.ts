@@ -1,6 +1,6 @@
 import { defineBlock, field, z } from '@vad/core';
-import { colorFields, imageFields, predictionsField, readColoredBoxes } from './common-fields.js';
-import { RgbCanvas } from './render/canvas.js';
+import { colorFields, imageFields, predictionsField } from './common-fields.js';
+import { paintBoxes } from './paint-boxes.js';
 import { drawBox, drawCorners, type PlacedCorner } from './render/draw-boxes.js';
 
 const manifest = {
@@ -25,17 +25,13 @@ export const boundingBoxVisualization = defineBlock({
   manifest,
   outputs: { image: { kinds: ['image'] } },
   create: () => ({
-    async run(inputs, context) {
-      const drawing = readColoredBoxes(manifest, inputs, parameterNames, context);
-      if (!drawing) return { image: inputs.image };
-      const { boxes, parameters, colorOf } = drawing;
-      const canvas = await RgbCanvas.fromImage(inputs.image);
-      const corners: PlacedCorner[] = [];
-      for (const box of boxes) {
-        corners.push(...drawBox(canvas, box, { color: colorOf(box), thickness: parameters.thickness as number, roundness: parameters.roundness as number }));
-      }
-      await drawCorners(canvas, corners);
-      return { image: canvas.toImage() };
-    },
+    run: (inputs, context) =>
+      paintBoxes(manifest, inputs, parameterNames, context, async (canvas, { boxes, parameters, colorOf }) => {
+        const corners: PlacedCorner[] = [];
+        for (const box of boxes) {
+          corners.push(...drawBox(canvas, box, { color: colorOf(box), thickness: parameters.thickness as number, roundness: parameters.roundness as number }));
+        }
+        await drawCorners(canvas, corners);
+      }),
   }),
 });

@@ -1,6 +1,6 @@
 import { defineBlock, field, z } from '@vad/core';
-import { colorFields, imageFields, predictionsField, readColoredBoxes } from './common-fields.js';
-import { RgbCanvas } from './render/canvas.js';
+import { colorFields, imageFields, predictionsField } from './common-fields.js';
+import { paintBoxes } from './paint-boxes.js';
 import { circleRequest, drawShapes, type PlacedShape } from './render/draw-shapes.js';
 
 const manifest = {
@@ -25,19 +25,15 @@ export const circleVisualization = defineBlock({
   manifest,
   outputs: { image: { kinds: ['image'] } },
   create: () => ({
-    async run(inputs, context) {
-      const drawing = readColoredBoxes(manifest, inputs, parameterNames, context);
-      if (!drawing) return { image: inputs.image };
-      const { boxes, parameters, colorOf } = drawing;
-      const shapes: PlacedShape[] = boxes.map((box) => ({
-        request: circleRequest(Math.max(1, Math.round(Math.hypot(box.x2 - box.x1, box.y2 - box.y1) / 2)), parameters.thickness as number),
-        x: (box.x1 + box.x2) / 2,
-        y: (box.y1 + box.y2) / 2,
-        color: colorOf(box),
-      }));
-      const canvas = await RgbCanvas.fromImage(inputs.image);
-      await drawShapes(canvas, shapes);
-      return { image: canvas.toImage() };
-    },
+    run: (inputs, context) =>
+      paintBoxes(manifest, inputs, parameterNames, context, (canvas, { boxes, parameters, colorOf }) => {
+        const shapes: PlacedShape[] = boxes.map((box) => ({
+          request: circleRequest(Math.max(1, Math.round(Math.hypot(box.x2 - box.x1, box.y2 - box.y1) / 2)), parameters.thickness as number),
+          x: (box.x1 + box.x2) / 2,
+          y: (box.y1 + box.y2) / 2,
+          color: colorOf(box),
+        }));
+        return drawShapes(canvas, shapes);
+      }),
   }),
 });

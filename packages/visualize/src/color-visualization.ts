@@ -1,6 +1,7 @@
 import { defineBlock, field, z } from '@vad/core';
-import { colorFields, imageFields, predictionsField, readColoredBoxes } from './common-fields.js';
-import { RgbCanvas } from './render/canvas.js';
+import { colorFields, imageFields, predictionsField } from './common-fields.js';
+import { paintBoxes } from './paint-boxes.js';
+import { boxRegion } from './render/filter-regions.js';
 
 const manifest = {
   ...imageFields,
@@ -26,21 +27,15 @@ export const colorVisualization = defineBlock({
   manifest,
   outputs: { image: { kinds: ['image'] } },
   create: () => ({
-    async run(inputs, context) {
-      const drawing = readColoredBoxes(manifest, inputs, parameterNames, context);
-      if (!drawing) return { image: inputs.image };
-      const { boxes, parameters, colorOf } = drawing;
-      const canvas = await RgbCanvas.fromImage(inputs.image);
-      for (const box of boxes) {
-        const left = Math.round(box.x1);
-        const top = Math.round(box.y1);
-        const width = Math.round(box.x2) - left;
-        const height = Math.round(box.y2) - top;
-        if (width <= 0 || height <= 0) continue;
-        // A full-coverage mask: the canvas's own blend, at the block's opacity.
-        canvas.blendMask(new Uint8Array(width * height).fill(255), width, height, left, top, colorOf(box), parameters.opacity as number);
-      }
-      return { image: canvas.toImage() };
-    },
+    run: (inputs, context) =>
+      paintBoxes(manifest, inputs, parameterNames, context, (canvas, { boxes, parameters, colorOf }) => {
+        for (const box of boxes) {
+          const region = boxRegion(canvas, box);
+          if (!region) continue;
+          // A full-coverage mask: the canvas's own blend, at the block's opacity.
+          const { left, top, width, height } = region;
+          canvas.blendMask(new Uint8Array(width * height).fill(255), width, height, left, top, colorOf(box), parameters.opacity as number);
+        }
+      }),
   }),
 });

@@ -1,6 +1,6 @@
 import { defineBlock, field, z } from '@vad/core';
-import { colorFields, imageFields, predictionsField, readColoredBoxes } from './common-fields.js';
-import { RgbCanvas } from './render/canvas.js';
+import { colorFields, imageFields, predictionsField } from './common-fields.js';
+import { paintBoxes } from './paint-boxes.js';
 
 const manifest = {
   ...imageFields,
@@ -26,24 +26,20 @@ export const cornerVisualization = defineBlock({
   manifest,
   outputs: { image: { kinds: ['image'] } },
   create: () => ({
-    async run(inputs, context) {
-      const drawing = readColoredBoxes(manifest, inputs, parameterNames, context);
-      if (!drawing) return { image: inputs.image };
-      const { boxes, parameters, colorOf } = drawing;
-      const thickness = parameters.thickness as number;
-      const length = parameters.corner_length as number;
-      const half = thickness / 2;
-      const canvas = await RgbCanvas.fromImage(inputs.image);
-      for (const box of boxes) {
-        const color = colorOf(box);
-        const [left, top, right, bottom] = [box.x1, box.y1, box.x2, box.y2].map(Math.round) as [number, number, number, number];
-        for (const [x, y, dx, dy] of [[left, top, 1, 1], [right, top, -1, 1], [left, bottom, 1, -1], [right, bottom, -1, -1]] as const) {
-          // Horizontal stroke from the corner along the top or bottom edge, then the vertical one.
-          canvas.fillRect(Math.min(x, x + dx * length) - half, y - half, Math.max(x, x + dx * length) + half, y + half, color);
-          canvas.fillRect(x - half, Math.min(y, y + dy * length) - half, x + half, Math.max(y, y + dy * length) + half, color);
+    run: (inputs, context) =>
+      paintBoxes(manifest, inputs, parameterNames, context, (canvas, { boxes, parameters, colorOf }) => {
+        const thickness = parameters.thickness as number;
+        const length = parameters.corner_length as number;
+        const half = thickness / 2;
+        for (const box of boxes) {
+          const color = colorOf(box);
+          const [left, top, right, bottom] = [box.x1, box.y1, box.x2, box.y2].map(Math.round) as [number, number, number, number];
+          for (const [x, y, dx, dy] of [[left, top, 1, 1], [right, top, -1, 1], [left, bottom, 1, -1], [right, bottom, -1, -1]] as const) {
+            // Horizontal stroke from the corner along the top or bottom edge, then the vertical one.
+            canvas.fillRect(Math.min(x, x + dx * length) - half, y - half, Math.max(x, x + dx * length) + half, y + half, color);
+            canvas.fillRect(x - half, Math.min(y, y + dy * length) - half, x + half, Math.max(y, y + dy * length) + half, color);
+          }
         }
-      }
-      return { image: canvas.toImage() };
-    },
+      }),
   }),
 });

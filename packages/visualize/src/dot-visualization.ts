@@ -1,7 +1,7 @@
 import { defineBlock, field, z } from '@vad/core';
-import { colorFields, imageFields, positionField, predictionsField, readColoredBoxes } from './common-fields.js';
+import { colorFields, imageFields, positionField, predictionsField } from './common-fields.js';
+import { paintBoxes } from './paint-boxes.js';
 import { anchorPoint, type AnchorPosition } from './detection-boxes.js';
-import { RgbCanvas } from './render/canvas.js';
 import { circleRequest, drawShapes, type PlacedShape } from './render/draw-shapes.js';
 
 const black = { r: 0, g: 0, b: 0 };
@@ -29,21 +29,17 @@ export const dotVisualization = defineBlock({
   manifest,
   outputs: { image: { kinds: ['image'] } },
   create: () => ({
-    async run(inputs, context) {
-      const drawing = readColoredBoxes(manifest, inputs, parameterNames, context);
-      if (!drawing) return { image: inputs.image };
-      const { boxes, parameters, colorOf } = drawing;
-      const radius = parameters.radius as number;
-      const outline = parameters.outline_thickness as number;
-      const shapes: PlacedShape[] = [];
-      for (const box of boxes) {
-        const { x, y } = anchorPoint(box, parameters.position as AnchorPosition);
-        shapes.push({ request: circleRequest(radius, 'filled'), x, y, color: colorOf(box) });
-        if (outline > 0) shapes.push({ request: circleRequest(radius, outline), x, y, color: black });
-      }
-      const canvas = await RgbCanvas.fromImage(inputs.image);
-      await drawShapes(canvas, shapes);
-      return { image: canvas.toImage() };
-    },
+    run: (inputs, context) =>
+      paintBoxes(manifest, inputs, parameterNames, context, (canvas, { boxes, parameters, colorOf }) => {
+        const radius = parameters.radius as number;
+        const outline = parameters.outline_thickness as number;
+        const shapes: PlacedShape[] = [];
+        for (const box of boxes) {
+          const { x, y } = anchorPoint(box, parameters.position as AnchorPosition);
+          shapes.push({ request: circleRequest(radius, 'filled'), x, y, color: colorOf(box) });
+          if (outline > 0) shapes.push({ request: circleRequest(radius, outline), x, y, color: black });
+        }
+        return drawShapes(canvas, shapes);
+      }),
   }),
 });

@@ -1,7 +1,7 @@
 import { defineBlock, field, loadSharp, z } from '@vad/core';
 import { imageFields, predictionsField, readBoxes } from './common-fields.js';
 import { RgbCanvas } from './render/canvas.js';
-import { boxRegion, filterRegions, type Region } from './render/filter-regions.js';
+import { filterBoxes } from './render/filter-regions.js';
 
 const manifest = {
   ...imageFields,
@@ -30,9 +30,8 @@ export const pixelateVisualization = defineBlock({
       if (!drawing) return { image: inputs.image };
       const pixelSize = drawing.parameters.pixel_size as number;
       const canvas = await RgbCanvas.fromImage(inputs.image);
-      const regions = drawing.boxes.map((box) => boxRegion(canvas, box)).filter((region): region is Region => region !== undefined);
       const sharp = await loadSharp();
-      await filterRegions(canvas, regions, async (region, size) => {
+      await filterBoxes(canvas, drawing.boxes, async (region, size) => {
         const small = { width: Math.max(1, Math.round(size.width / pixelSize)), height: Math.max(1, Math.round(size.height / pixelSize)) };
         const shrunk = await region.resize({ ...small, fit: 'fill', kernel: 'linear' }).raw().toBuffer();
         return sharp(shrunk, { raw: { ...small, channels: 3 } }).resize({ width: size.width, height: size.height, fit: 'fill', kernel: 'nearest' }).raw().toBuffer();
