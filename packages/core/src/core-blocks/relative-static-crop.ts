@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineBlock, field } from '../blocks.js';
 import { kinds } from '../kinds.js';
-import { roundHalfEven, takeStaticCrop } from './static-crop.js';
+import { roundHalfEven } from '../round-half-even.js';
+import { takeStaticCrop } from './static-crop.js';
 
 const fraction = z.number().min(0).max(1);
 

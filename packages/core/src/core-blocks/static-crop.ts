@@ -1,4 +1,5 @@
 import type { VadImage } from '../image.js';
+import { roundHalfEven } from '../round-half-even.js';
 
 /** A crop region by its centre and size, in pixels. */
 export interface CentredRegion {
@@ -6,14 +7,6 @@ export interface CentredRegion {
   readonly y_center: number;
   readonly width: number;
   readonly height: number;
-}
-
-/** Python's `round()`: halves go to the even neighbour, so crops land on the pixels Roboflow's do. */
-export function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const fraction = value - floor;
-  if (fraction !== 0.5) return Math.round(value);
-  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 /**

@@ -62,6 +62,7 @@ describe('query-language operations on values', () => {
     expect(run(2.5, [{ type: 'NumberRound', decimal_digits: 0 }])).toBe(2);
     expect(run(3.5, [{ type: 'NumberRound', decimal_digits: 0 }])).toBe(4);
     expect(run(0.12345, [{ type: 'NumberRound', decimal_digits: 3 }])).toBeCloseTo(0.123, 10);
+    expect(run(2.5000000001, [{ type: 'NumberRound', decimal_digits: 0 }])).toBe(3); // not a half, as in Python
     expect(run('7.9', [{ type: 'ToNumber', cast_to: 'int' }])).toBe(7);
     expect(run(true, [{ type: 'ToString' }])).toBe('True');
     expect(run('scratch', [{ type: 'StringSubSequence', start: 1 }])).toBe('cratc'); // end defaults to -1, as theirs

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors.js';
 import { VadImage } from '../image.js';
+import { roundHalfEven } from '../round-half-even.js';
 import { isClassification, isDetections, type Classification, type Detection, type Detections } from '../values.js';
 import { corners, detectionProperty, moveCorners } from './detection-properties.js';
 import type { Operation } from './schema.js';
@@ -127,15 +128,6 @@ function toNumber(value: unknown, castTo: 'int' | 'float'): number | undefined {
   const number = typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (Number.isNaN(number)) return undefined;
   return castTo === 'int' ? Math.trunc(number) : number;
-}
-
-/** Python's `round(value, digits)`: halves go to the even neighbour. */
-function roundHalfEven(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  const scaled = value * scale;
-  const floor = Math.floor(scaled);
-  const rounded = Math.abs(scaled - floor - 0.5) < 1e-9 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(scaled);
-  return rounded / scale;
 }
 
 /** Python's `value[start:end]`, negative indices counting from the end. */
