@@ -79,7 +79,7 @@ export const detectionsFilter = defineBlock({
     min_area_ratio: optionalNumber('ratio'),
     max_area_ratio: optionalNumber('ratio'),
   },
-  outputs: { predictions: { kinds: [kinds.objectDetectionPrediction, kinds.classificationPrediction] } },
+  outputs: { predictions: { kinds: [kinds.objectDetectionPrediction, kinds.instanceSegmentationPrediction, 'keypoint_detection_prediction', kinds.classificationPrediction] } },
   create: ({ properties, stepName }) => ({
     run: (inputs) => {
       const program = properties.operations;

@@ -1,5 +1,7 @@
 import type { AnyBlock } from '@vad/core';
 import { detectionOffset } from './detection-offset.js';
+import { dynamicZone } from './perspective/dynamic-zone.js';
+import { perspectiveCorrectionBlock } from './perspective/perspective-correction.js';
 import { detectionsClassesReplacement } from './detections-classes-replacement.js';
 import { detectionsConsensus } from './detections-consensus.js';
 import { detectionsFilter } from './detections-filter.js';
@@ -23,6 +25,10 @@ export type { ReplaceClassesOptions } from './detections-classes-replacement.js'
 export { agreeOnConsensus, detectionsConsensus } from './detections-consensus.js';
 export type { AggregationMode, Consensus, ConsensusOptions } from './detections-consensus.js';
 export { detectionOffset, offsetDetections } from './detection-offset.js';
+export { dynamicZone, simplifyToVertices } from './perspective/dynamic-zone.js';
+export { perspectiveCorrection, perspectiveCorrectionBlock } from './perspective/perspective-correction.js';
+export { warpPerspective } from './perspective/warp-perspective.js';
+export { applyHomography } from './perspective/homography.js';
 export type { DetectionOffsetOptions } from './detection-offset.js';
 export { createBoxSet, concatBoxes, selectBoxes, indicesByScore, intersectionOverUnion } from './box-set.js';
 export type { BoxSet } from './box-set.js';
@@ -74,5 +80,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, instanceSegmentationModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, referenceComparison];
+  return [objectDetectionModel, instanceSegmentationModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison];
 }

@@ -7,6 +7,7 @@ export type { RgbPixels, ImageLineage } from './image.js';
 export { newDetectionId, isDetections, isAnomalyMap, isClassification, topClass } from './values.js';
 export type { Detection, Detections, AnomalyMap, ClassScore, Classification, SingleLabelClassification, MultiLabelClassification } from './values.js';
 export { toParentCoordinates } from './detections.js';
+export { anchorPoint, anchorPositions, type AnchorPosition } from './anchors.js';
 export { defineBlock, field } from './blocks.js';
 export type {
   AnyBlock,

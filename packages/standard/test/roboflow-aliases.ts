@@ -54,6 +54,10 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/detections_consensus@v1': ['roboflow_core/detections_consensus@v1', 'DetectionsConsensus'],
   // transformations/detection_offset/v1.py
   'vad/detection_offset@v1': ['roboflow_core/detection_offset@v1', 'DetectionOffset'],
+  // transformations/dynamic_zones/v1.py
+  'vad/dynamic_zone@v1': ['roboflow_core/dynamic_zone@v1', 'DynamicZone'],
+  // transformations/perspective_correction/v1.py
+  'vad/perspective_correction@v1': ['roboflow_core/perspective_correction@v1', 'PerspectiveCorrection'],
   // transformations/absolute_static_crop/v1.py
   'vad/absolute_static_crop@v1': ['roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'],
   // transformations/relative_static_crop/v1.py (their literal spells "statoic")
