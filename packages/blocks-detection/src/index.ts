@@ -11,6 +11,8 @@ import { classificationModel, multiLabelClassificationModel } from './classifica
 import { instanceSegmentationModel } from './instance-segmentation-model.js';
 import { objectDetectionModel } from './object-detection-model.js';
 import { referenceComparison } from './reference-comparison.js';
+import { byteTracker } from './tracking/byte-tracker-block.js';
+import { trackersByteTrack, trackersSort } from './tracking/trackers-blocks.js';
 
 export { imageSlicer, imageSlicerClipped, sliceImage } from './image-slicer.js';
 export type { SliceImageOptions } from './image-slicer.js';
@@ -76,9 +78,16 @@ export type { SegmentationOutputs } from './decoders/yolov8-seg.js';
 export { decodeDetections, detectDecoder } from './decoders/detect-decoder.js';
 export type { DecodeDetectionsOptions, DecodedDetections, DetectDecoderOptions, OutputShape } from './decoders/detect-decoder.js';
 export { decoderNames, gridCount, sigmoid } from './decoders/output-tensor.js';
+export { byteTracker } from './tracking/byte-tracker-block.js';
+export { trackersByteTrack, trackersSort } from './tracking/trackers-blocks.js';
+export { ByteTracker, byteTrackDefaults } from './tracking/byte-track.js';
+export type { ByteTrackOptions, TrackInput } from './tracking/byte-track.js';
+export { IouTracker } from './tracking/iou-tracker.js';
+export type { IouTrackerOptions } from './tracking/iou-tracker.js';
+export { solveAssignment } from './tracking/linear-assignment.js';
 export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output-tensor.js';
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, instanceSegmentationModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison];
+  return [objectDetectionModel, instanceSegmentationModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort];
 }

@@ -76,6 +76,13 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/bounding_box_visualization@v1': ['roboflow_core/bounding_box_visualization@v1', 'BoundingBoxVisualization'],
   // visualizations/label/v1.py (TYPE and "LabelVisualization"); label/v2.py (TYPE only; adds text_size_mode)
   'vad/label_visualization@v1': ['roboflow_core/label_visualization@v1', 'LabelVisualization', 'roboflow_core/label_visualization@v2'],
+  // transformations/byte_tracker/v1.py (TYPE and "ByteTracker"), v2.py, v3.py (new_instances, already_seen_instances)
+  'vad/byte_tracker@v1': ['roboflow_core/byte_tracker@v1', 'ByteTracker', 'roboflow_core/byte_tracker@v2', 'roboflow_core/byte_tracker@v3'],
+  // trackers/bytetrack/v1.py, trackers/sort/v1.py (the trackers package); trackers/ocsort/v1.py is not implemented
+  'vad/trackers_bytetrack@v1': ['roboflow_core/trackers_bytetrack@v1'],
+  'vad/trackers_sort@v1': ['roboflow_core/trackers_sort@v1'],
+  // visualizations/trace/v1.py
+  'vad/trace_visualization@v1': ['roboflow_core/trace_visualization@v1'],
   // visualizations/heatmap/v1.py (TYPE and "HeatmapVisualization")
   'vad/heatmap_visualization@v1': ['roboflow_core/heatmap_visualization@v1', 'HeatmapVisualization'],
   // visualizations/dot/v1.py, circle/v1.py, corner/v1.py, color/v1.py (TYPE and the short name)
@@ -117,6 +124,8 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/bounding_box_visualization@v1': { image: ['images'] },
   'vad/label_visualization@v1': { image: ['images'] },
   'vad/heatmap_visualization@v1': { image: ['images'] },
+  'vad/byte_tracker@v1': { detections: ['predictions'] },
+  'vad/trace_visualization@v1': { image: ['images'] },
   'vad/dot_visualization@v1': { image: ['images'] },
   'vad/circle_visualization@v1': { image: ['images'] },
   'vad/corner_visualization@v1': { image: ['images'] },

@@ -7,6 +7,7 @@ import { colorVisualization } from './color-visualization.js';
 import { cornerVisualization } from './corner-visualization.js';
 import { dotVisualization } from './dot-visualization.js';
 import { heatmapVisualization } from './heatmap-visualization.js';
+import { traceVisualization } from './trace-visualization.js';
 import { labelVisualization } from './label-visualization.js';
 import { pixelateVisualization } from './pixelate-visualization.js';
 import { textDisplay } from './text-display.js';
@@ -20,6 +21,7 @@ export { colorVisualization } from './color-visualization.js';
 export { cornerVisualization } from './corner-visualization.js';
 export { dotVisualization } from './dot-visualization.js';
 export { heatmapVisualization } from './heatmap-visualization.js';
+export { traceVisualization } from './trace-visualization.js';
 export { labelVisualization } from './label-visualization.js';
 export { textDisplay, formatText } from './text-display.js';
 export { labelText, labelTextChoices } from './label-text.js';
@@ -46,6 +48,7 @@ export function visualizeBlocks(): AnyBlock[] {
     boundingBoxVisualization,
     labelVisualization,
     heatmapVisualization,
+    traceVisualization,
     anomalyMapVisualization,
     textDisplay,
     dotVisualization,

@@ -1,0 +1,150 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createWorkflow, loadSharp, VadImage, type Detections, type WorkflowDefinition } from '@vad/core';
+import { sharedPath } from '@vad/testing';
+import { describe, expect, it } from 'vitest';
+import { createStandardRegistry } from '../src/index.js';
+
+const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), 'roboflow-corpus', 'tracking');
+const photos = sharedPath('datasets/photos');
+const models = sharedPath('models');
+
+const windowWidth = 560;
+const windowHeight = 400;
+const step = 12;
+const frameCount = 14;
+// yolox_nano.onnx carries no class names, so its classes are COCO indices: "17" is horse (the definitions filter on it).
+
+/** A camera panning right over horses.jpg: frame i is the window at x = i·step (the horses move left by `step` px a frame). */
+async function panningFrames(): Promise<VadImage[]> {
+  const sharp = await loadSharp();
+  const source = await readFile(path.join(photos!, 'horses.jpg'));
+  const frames: VadImage[] = [];
+  for (let i = 0; i < frameCount; i++) {
+    const { data, info } = await sharp(source).extract({ left: i * step, top: 56, width: windowWidth, height: windowHeight }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    frames.push(VadImage.fromPixels({ data: new Uint8Array(data), width: info.width, height: info.height }));
+  }
+  return frames;
+}
+
+async function load(name: string): Promise<WorkflowDefinition> {
+  return JSON.parse(await readFile(path.join(corpus, name), 'utf8')) as WorkflowDefinition;
+}
+
+describe.skipIf(!photos || !models)('Roboflow tracking workflows on a panning sequence over horses.jpg (corpus tracking/)', () => {
+  for (const [file, firstReported] of [
+    // supervision's ByteTrack reports frame-1 tracks at once; the trackers package needs minimum_consecutive_frames (2, 3) matches.
+    ['byte-tracker-v3-trace.json', 0],
+    ['trackers-bytetrack-trace.json', 1],
+    ['trackers-sort-trace.json', 2],
+  ] as const) {
+    it(`${file}: every horse keeps one id across the frames, new_instances holds each id once, and the trace follows it`, async () => {
+      const { registry } = await createStandardRegistry({ plugins: [] });
+      const workflow = createWorkflow(await load(file), { registry, host: { modelsDir: models } });
+      try {
+        const frames = await panningFrames();
+        const positions = new Map<number, { frame: number; x: number; y: number }[]>();
+        const firstSeen = new Map<number, number>();
+        let last: Record<string, unknown> | undefined;
+        for (const [i, image] of frames.entries()) {
+          // One run per frame of the same compiled workflow and stream, as the jetson runner does.
+          const [record] = (await workflow.run({ inputs: { image }, streamId: 'pan' })).outputs;
+          const detected = (record!.predictions as Detections).predictions;
+          const tracked = (record!.tracked as Detections).predictions;
+          if (i < firstReported) expect(tracked).toEqual([]);
+          else expect(tracked.length).toBeGreaterThanOrEqual(Math.min(2, detected.length));
+          for (const detection of tracked) {
+            expect(Number.isInteger(detection.tracker_id)).toBe(true);
+            // In the source image's coordinates, a horse stands still.
+            const list = positions.get(detection.tracker_id!) ?? positions.set(detection.tracker_id!, []).get(detection.tracker_id!)!;
+            list.push({ frame: i, x: detection.x + i * step, y: detection.y });
+            expect(detected.some((d) => d.detection_id === detection.detection_id)).toBe(true);
+          }
+          const fresh = (record!.new_instances as Detections).predictions.map((d) => d.tracker_id!);
+          const seen = (record!.already_seen_instances as Detections).predictions.map((d) => d.tracker_id!);
+          expect([...fresh, ...seen].sort()).toEqual(tracked.map((d) => d.tracker_id!).sort());
+          for (const id of fresh) {
+            expect(firstSeen.has(id)).toBe(false);
+            firstSeen.set(id, i);
+          }
+          for (const id of seen) expect(firstSeen.get(id)).toBeLessThan(i);
+          last = record;
+        }
+        // At least two horses tracked through most of the sequence, each id on one horse.
+        const longTracks = [...positions.values()].filter((list) => list.length >= frameCount - firstReported - 2);
+        expect(longTracks.length).toBeGreaterThanOrEqual(2);
+        // In source coordinates an id never jumps between frames (the horses stand ~170 px apart);
+        // a box cut by the window's edge drifts slowly, so steps, not the whole spread, are bounded.
+        for (const list of longTracks) {
+          for (let k = 1; k < list.length; k++) expect(Math.hypot(list[k]!.x - list[k - 1]!.x, list[k]!.y - list[k - 1]!.y)).toBeLessThan(30);
+        }
+        // Distinct long tracks sit on distinct horses.
+        const centres = longTracks.map((list) => list[0]!);
+        for (let a = 0; a < centres.length; a++) for (let b = a + 1; b < centres.length; b++) expect(Math.hypot(centres[a]!.x - centres[b]!.x, centres[a]!.y - centres[b]!.y)).toBeGreaterThan(20);
+
+        // The last frame's trace image: pixels changed along each long track's path only.
+        const visualization = last!.visualization as VadImage;
+        const drawn = await visualization.pixels();
+        const plain = await frames.at(-1)!.pixels();
+        let changed = 0;
+        for (let k = 0; k < drawn.data.length; k += 3) if (drawn.data[k] !== plain.data[k] || drawn.data[k + 1] !== plain.data[k + 1] || drawn.data[k + 2] !== plain.data[k + 2]) changed++;
+        expect(changed).toBeGreaterThan(100);
+        // A path ~ (frames · step) long and 3 px thick per track covers far less than a tenth of the frame.
+        expect(changed).toBeLessThan(drawn.width * drawn.height * 0.05);
+        const lastFrame = frameCount - 1;
+        for (const list of longTracks) {
+          const end = list.find((p) => p.frame === lastFrame);
+          if (!end) continue;
+          const x = Math.trunc(end.x - lastFrame * step);
+          const y = Math.trunc(end.y);
+          const k = (y * drawn.width + x) * 3;
+          expect([drawn.data[k], drawn.data[k + 1], drawn.data[k + 2]]).not.toEqual([plain.data[k], plain.data[k + 1], plain.data[k + 2]]);
+        }
+        if (file === 'byte-tracker-v3-trace.json') await writeFile(path.join(os.tmpdir(), 'vad-trace-horses.png'), await visualization.encode('png'));
+      } finally {
+        await workflow.dispose();
+      }
+    });
+  }
+
+  it('keeps one tracker per stream: a second stream starts its own ids', async () => {
+    const { registry } = await createStandardRegistry({ plugins: [] });
+    const workflow = createWorkflow(await load('byte-tracker-v3-trace.json'), { registry, host: { modelsDir: models } });
+    try {
+      const [frame] = await panningFrames();
+      const ids = async (streamId: string) => ((await workflow.run({ inputs: { image: frame! }, streamId })).outputs[0]!.tracked as Detections).predictions.map((d) => d.tracker_id);
+      const first = await ids('camera-1');
+      await ids('camera-1');
+      // Fresh stream, fresh tracker: the same ids again, all new.
+      expect(await ids('camera-2')).toEqual(first);
+      expect(first.length).toBeGreaterThan(0);
+      expect(Math.min(...(first as number[]))).toBe(1);
+    } finally {
+      await workflow.dispose();
+    }
+  });
+
+  it('byte_tracker v1 reads metadata and predictions; a single image gives a visualization (as Roboflow’s integration test asserts)', async () => {
+    const { registry } = await createStandardRegistry({ plugins: [] });
+    const workflow = createWorkflow(await load('byte-tracker-v1-metadata.json'), { registry, host: { modelsDir: models } });
+    try {
+      const [frame] = await panningFrames();
+      const metadata = { video_identifier: 'v', frame_number: 1, frame_timestamp: new Date().toISOString(), fps: 30 };
+      const [record] = (await workflow.run({ inputs: { image: frame!, video_metadata: metadata } })).outputs;
+      expect((record!.tracked as Detections).predictions.length).toBeGreaterThan(0);
+      // A bad parameter through a selector is named in the error.
+      await expect(workflow.run({ inputs: { image: frame!, video_metadata: metadata, lost_track_buffer: 'many' }, streamId: 'other' })).rejects.toThrow(/lost_track_buffer/);
+      const trace = createWorkflow(await load('trackers-sort-trace.json'), { registry, host: { modelsDir: models } });
+      try {
+        const [single] = (await trace.run({ inputs: { image: frame! } })).outputs;
+        expect(single!.visualization).toBeInstanceOf(VadImage);
+      } finally {
+        await trace.dispose();
+      }
+    } finally {
+      await workflow.dispose();
+    }
+  });
+});
