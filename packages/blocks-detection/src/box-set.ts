@@ -51,8 +51,11 @@ export function indicesByScore(boxes: BoxSet): Uint32Array {
 
 /** Intersection over union of box `a` and box `b` of the same corner array. */
 export function intersectionOverUnion(corners: Float32Array, a: number, b: number): number {
-  const ax1 = corners[a * 4]!, ay1 = corners[a * 4 + 1]!, ax2 = corners[a * 4 + 2]!, ay2 = corners[a * 4 + 3]!;
-  const bx1 = corners[b * 4]!, by1 = corners[b * 4 + 1]!, bx2 = corners[b * 4 + 2]!, by2 = corners[b * 4 + 3]!;
+  return cornersIou(corners[a * 4]!, corners[a * 4 + 1]!, corners[a * 4 + 2]!, corners[a * 4 + 3]!, corners[b * 4]!, corners[b * 4 + 1]!, corners[b * 4 + 2]!, corners[b * 4 + 3]!);
+}
+
+/** Intersection over union of two boxes given by their corners (0 when they do not overlap or have no area). */
+export function cornersIou(ax1: number, ay1: number, ax2: number, ay2: number, bx1: number, by1: number, bx2: number, by2: number): number {
   const width = Math.min(ax2, bx2) - Math.max(ax1, bx1);
   const height = Math.min(ay2, by2) - Math.max(ay1, by1);
   if (width <= 0 || height <= 0) return 0;

@@ -1,17 +1,11 @@
+import { cornersIou } from '../box-set.js';
 import type { CostMatrix } from './linear-assignment.js';
 
 /** A box by its corners x1, y1, x2, y2 in pixels. */
 export type Corners = readonly [number, number, number, number];
 
 /** Intersection over union of two boxes (0 when they do not overlap or have no area). */
-export function boxIou(a: Corners, b: Corners): number {
-  const width = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const height = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (width <= 0 || height <= 0) return 0;
-  const intersection = width * height;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - intersection;
-  return union > 0 ? intersection / union : 0;
-}
+export const boxIou = (a: Corners, b: Corners): number => cornersIou(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]);
 
 /** IoU of every box of `rows` with every box of `columns`, row-major. */
 export function iouMatrix(rows: readonly Corners[], columns: readonly Corners[]): CostMatrix {
