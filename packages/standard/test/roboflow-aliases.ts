@@ -54,6 +54,14 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/detections_consensus@v1': ['roboflow_core/detections_consensus@v1', 'DetectionsConsensus'],
   // transformations/detection_offset/v1.py
   'vad/detection_offset@v1': ['roboflow_core/detection_offset@v1', 'DetectionOffset'],
+  // transformations/detections_merge/v1.py (TYPE only)
+  'vad/detections_merge@v1': ['roboflow_core/detections_merge@v1'],
+  // analytics/overlap/v1.py (its first revision also literal "Overlap")
+  'vad/overlap@v1': ['roboflow_core/overlap@v1', 'Overlap'],
+  // transformations/bounding_rect/v1.py (TYPE only)
+  'vad/bounding_rect@v1': ['roboflow_core/bounding_rect@v1'],
+  // transformations/stitch_ocr_detections/v1.py (TYPE only; v2 is another block)
+  'vad/stitch_ocr_detections@v1': ['roboflow_core/stitch_ocr_detections@v1'],
   // transformations/absolute_static_crop/v1.py
   'vad/absolute_static_crop@v1': ['roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'],
   // transformations/relative_static_crop/v1.py (their literal spells "statoic")
