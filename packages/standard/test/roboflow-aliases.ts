@@ -90,6 +90,12 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   // visualizations/blur/v1.py, pixelate/v1.py (TYPE and the short name)
   'vad/blur_visualization@v1': ['roboflow_core/blur_visualization@v1', 'BlurVisualization'],
   'vad/pixelate_visualization@v1': ['roboflow_core/pixelate_visualization@v1', 'PixelateVisualization'],
+  // visualizations/polygon/v1.py, mask/v1.py (TYPE and the short name)
+  'vad/polygon_visualization@v1': ['roboflow_core/polygon_visualization@v1', 'PolygonVisualization'],
+  'vad/mask_visualization@v1': ['roboflow_core/mask_visualization@v1', 'MaskVisualization'],
+  // visualizations/classification_label/v1.py, reference_path/v1.py (TYPE only)
+  'vad/classification_label_visualization@v1': ['roboflow_core/classification_label_visualization@v1'],
+  'vad/reference_path_visualization@v1': ['roboflow_core/reference_path_visualization@v1'],
   // visualizations/text_display/v1.py (TYPE only)
   'vad/text_display@v1': ['roboflow_core/text_display@v1'],
   // classical_cv/image_preprocessing/v1.py (TYPE only)
@@ -127,4 +133,8 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/color_visualization@v1': { image: ['images'] },
   'vad/blur_visualization@v1': { image: ['images'] },
   'vad/pixelate_visualization@v1': { image: ['images'] },
+  'vad/polygon_visualization@v1': { image: ['images'] },
+  'vad/mask_visualization@v1': { image: ['images'] },
+  'vad/classification_label_visualization@v1': { image: ['images'] },
+  'vad/reference_path_visualization@v1': { image: ['images'] },
 };

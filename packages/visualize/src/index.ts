@@ -10,6 +10,10 @@ import { heatmapVisualization } from './heatmap-visualization.js';
 import { labelVisualization } from './label-visualization.js';
 import { pixelateVisualization } from './pixelate-visualization.js';
 import { textDisplay } from './text-display.js';
+import { classificationLabelVisualization } from './classification-label-visualization.js';
+import { maskVisualization } from './mask-visualization.js';
+import { polygonVisualization } from './polygon-visualization.js';
+import { referencePathVisualization } from './reference-path-visualization.js';
 
 export { anomalyMapVisualization } from './anomaly-map-visualization.js';
 export { blurVisualization } from './blur-visualization.js';
@@ -22,6 +26,10 @@ export { dotVisualization } from './dot-visualization.js';
 export { heatmapVisualization } from './heatmap-visualization.js';
 export { labelVisualization } from './label-visualization.js';
 export { textDisplay, formatText } from './text-display.js';
+export { classificationLabelVisualization, layoutClassificationLabels, shownClasses } from './classification-label-visualization.js';
+export { maskVisualization } from './mask-visualization.js';
+export { polygonVisualization } from './polygon-visualization.js';
+export { referencePathVisualization } from './reference-path-visualization.js';
 export { labelText, labelTextChoices } from './label-text.js';
 export {
   parseColor,
@@ -54,5 +62,9 @@ export function visualizeBlocks(): AnyBlock[] {
     colorVisualization,
     blurVisualization,
     pixelateVisualization,
+    classificationLabelVisualization,
+    polygonVisualization,
+    maskVisualization,
+    referencePathVisualization,
   ];
 }
