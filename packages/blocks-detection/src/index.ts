@@ -13,6 +13,10 @@ import { objectDetectionModel } from './object-detection-model.js';
 import { referenceComparison } from './reference-comparison.js';
 import { byteTracker } from './tracking/byte-tracker-block.js';
 import { trackersByteTrack, trackersSort } from './tracking/trackers-blocks.js';
+import { boundingRect } from './bounding-rect.js';
+import { detectionsMerge } from './detections-merge.js';
+import { detectionsOverlap } from './detections-overlap.js';
+import { stitchOcrDetectionsBlock } from './stitch-ocr-detections.js';
 
 export { imageSlicer, imageSlicerClipped, sliceImage } from './image-slicer.js';
 export type { SliceImageOptions } from './image-slicer.js';
@@ -58,6 +62,14 @@ export { inputPresets } from './decoder-presets.js';
 export type { InputPreset } from './decoder-presets.js';
 export { classNamesFromMetadata, classNamesOfModelFile } from './class-names.js';
 export { referenceComparison } from './reference-comparison.js';
+export { boundingRect, boundingRectangles } from './bounding-rect.js';
+export { convexHull, minAreaRect, rectCorners } from './segmentation/min-area-rect.js';
+export type { RotatedRect } from './segmentation/min-area-rect.js';
+export { detectionsMerge, mergeDetections } from './detections-merge.js';
+export { boxesOverlap, detectionsOverlap, findOverlaps } from './detections-overlap.js';
+export type { OverlapType } from './detections-overlap.js';
+export { detectReadingDirection, readingDirections, stitchOcrDetections, stitchOcrDetectionsBlock } from './stitch-ocr-detections.js';
+export type { ReadingDirection, StitchOcrOptions } from './stitch-ocr-detections.js';
 export { compareToReference } from './reference-comparison/compare-to-reference.js';
 export type { AlignmentMode, ReferenceComparison, ReferenceComparisonOptions } from './reference-comparison/compare-to-reference.js';
 export { alignPiecewise, estimateTranslation } from './reference-comparison/alignment.js';
@@ -89,5 +101,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, instanceSegmentationModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort];
+  return [objectDetectionModel, instanceSegmentationModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock];
 }

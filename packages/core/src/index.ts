@@ -55,6 +55,7 @@ export type { SerializeVisitor } from './serialize.js';
 export { readWorkflowFile } from './workflow-file.js';
 export { sliceLayout } from './slice-layout.js';
 export type { SliceLayoutOptions, SliceRegion } from './slice-layout.js';
+export { roundHalfEven } from './round-half-even.js';
 export { readEmbedding, vectorNorm, normFromSquares, type EmbeddingValue, type VectorSource } from './vectors.js';
 export { labelComponents, type Component, type ComponentLabels } from './connected-components.js';
 export { colormapLookupTable, colormapNames, type ColormapName } from './colormaps.js';

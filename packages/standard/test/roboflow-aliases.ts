@@ -58,6 +58,14 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/dynamic_zone@v1': ['roboflow_core/dynamic_zone@v1', 'DynamicZone'],
   // transformations/perspective_correction/v1.py
   'vad/perspective_correction@v1': ['roboflow_core/perspective_correction@v1', 'PerspectiveCorrection'],
+  // transformations/detections_merge/v1.py (TYPE only)
+  'vad/detections_merge@v1': ['roboflow_core/detections_merge@v1'],
+  // analytics/overlap/v1.py (its first revision also literal "Overlap")
+  'vad/overlap@v1': ['roboflow_core/overlap@v1', 'Overlap'],
+  // transformations/bounding_rect/v1.py (TYPE only)
+  'vad/bounding_rect@v1': ['roboflow_core/bounding_rect@v1'],
+  // transformations/stitch_ocr_detections/v1.py (TYPE only; v2 is another block)
+  'vad/stitch_ocr_detections@v1': ['roboflow_core/stitch_ocr_detections@v1'],
   // transformations/absolute_static_crop/v1.py
   'vad/absolute_static_crop@v1': ['roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'],
   // transformations/relative_static_crop/v1.py (their literal spells "statoic")
@@ -93,6 +101,12 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   // visualizations/blur/v1.py, pixelate/v1.py (TYPE and the short name)
   'vad/blur_visualization@v1': ['roboflow_core/blur_visualization@v1', 'BlurVisualization'],
   'vad/pixelate_visualization@v1': ['roboflow_core/pixelate_visualization@v1', 'PixelateVisualization'],
+  // visualizations/polygon/v1.py, mask/v1.py (TYPE and the short name)
+  'vad/polygon_visualization@v1': ['roboflow_core/polygon_visualization@v1', 'PolygonVisualization'],
+  'vad/mask_visualization@v1': ['roboflow_core/mask_visualization@v1', 'MaskVisualization'],
+  // visualizations/classification_label/v1.py, reference_path/v1.py (TYPE only)
+  'vad/classification_label_visualization@v1': ['roboflow_core/classification_label_visualization@v1'],
+  'vad/reference_path_visualization@v1': ['roboflow_core/reference_path_visualization@v1'],
   // visualizations/text_display/v1.py (TYPE only)
   'vad/text_display@v1': ['roboflow_core/text_display@v1'],
   // classical_cv/image_preprocessing/v1.py (TYPE only)
@@ -132,4 +146,8 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/color_visualization@v1': { image: ['images'] },
   'vad/blur_visualization@v1': { image: ['images'] },
   'vad/pixelate_visualization@v1': { image: ['images'] },
+  'vad/polygon_visualization@v1': { image: ['images'] },
+  'vad/mask_visualization@v1': { image: ['images'] },
+  'vad/classification_label_visualization@v1': { image: ['images'] },
+  'vad/reference_path_visualization@v1': { image: ['images'] },
 };

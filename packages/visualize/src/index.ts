@@ -11,6 +11,10 @@ import { traceVisualization } from './trace-visualization.js';
 import { labelVisualization } from './label-visualization.js';
 import { pixelateVisualization } from './pixelate-visualization.js';
 import { textDisplay } from './text-display.js';
+import { classificationLabelVisualization } from './classification-label-visualization.js';
+import { maskVisualization } from './mask-visualization.js';
+import { polygonVisualization } from './polygon-visualization.js';
+import { referencePathVisualization } from './reference-path-visualization.js';
 
 export { anomalyMapVisualization } from './anomaly-map-visualization.js';
 export { blurVisualization } from './blur-visualization.js';
@@ -24,6 +28,10 @@ export { heatmapVisualization } from './heatmap-visualization.js';
 export { traceVisualization } from './trace-visualization.js';
 export { labelVisualization } from './label-visualization.js';
 export { textDisplay, formatText } from './text-display.js';
+export { classificationLabelVisualization, layoutClassificationLabels, shownClasses } from './classification-label-visualization.js';
+export { maskVisualization } from './mask-visualization.js';
+export { polygonVisualization } from './polygon-visualization.js';
+export { referencePathVisualization } from './reference-path-visualization.js';
 export { labelText, labelTextChoices } from './label-text.js';
 export {
   parseColor,
@@ -57,5 +65,9 @@ export function visualizeBlocks(): AnyBlock[] {
     colorVisualization,
     blurVisualization,
     pixelateVisualization,
+    classificationLabelVisualization,
+    polygonVisualization,
+    maskVisualization,
+    referencePathVisualization,
   ];
 }

@@ -36,7 +36,7 @@ const parameterNames = [
 ] as const;
 
 /** Where a label of size w×h goes for an anchor point (supervision's `resolve_text_background_xyxy`). */
-function labelOrigin(point: { x: number; y: number }, width: number, height: number, position: AnchorPosition): { left: number; top: number } {
+export function labelOrigin(point: { x: number; y: number }, width: number, height: number, position: AnchorPosition): { left: number; top: number } {
   const { x, y } = point;
   switch (position) {
     case 'TOP_LEFT':

@@ -63,14 +63,28 @@ export async function ensureMasks(requests: readonly MaskRequest[]): Promise<Map
     if (mask) found.set(request.key, mask);
   }
   if (missing.size === 0) return found;
-  const cells: { key: string; recipe: MaskRecipe; y: number }[] = [];
+  const entries = [...missing];
+  const rasterized = await rasterizeRecipes(entries.map(([, request]) => request.recipe()));
+  entries.forEach(([key], i) => {
+    masks.set(key, rasterized[i]!);
+    found.set(key, rasterized[i]!);
+  });
+  return found;
+}
+
+/**
+ * Rasterizes shapes that are not worth caching (a polygon of one frame's mask) the same way: all
+ * of them stacked in one sheet, one librsvg call. Returns one mask per recipe, in order.
+ */
+export async function rasterizeRecipes(recipes: readonly MaskRecipe[]): Promise<CoverageMask[]> {
+  if (recipes.length === 0) return [];
+  const cells: { recipe: MaskRecipe; y: number }[] = [];
   let body = '';
   let sheetWidth = 1;
   let sheetHeight = 0;
-  for (const [key, request] of missing) {
-    const recipe = request.recipe();
+  for (const recipe of recipes) {
     body += `<g transform="translate(0 ${sheetHeight})">${recipe.svg}</g>`;
-    cells.push({ key, recipe, y: sheetHeight });
+    cells.push({ recipe, y: sheetHeight });
     // A gap keeps antialiasing from bleeding between cells.
     sheetHeight += recipe.height + 2;
     sheetWidth = Math.max(sheetWidth, recipe.width);
@@ -78,15 +92,12 @@ export async function ensureMasks(requests: readonly MaskRequest[]): Promise<Map
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${sheetWidth}" height="${sheetHeight}">${body}</svg>`;
   const sharp = await loadSharp();
   const alpha = await sharp(Buffer.from(svg), { density: 72 }).ensureAlpha().extractChannel(3).raw().toBuffer();
-  for (const { key, recipe, y } of cells) {
+  return cells.map(({ recipe, y }) => {
     const mask = new Uint8Array(recipe.width * recipe.height);
     for (let row = 0; row < recipe.height; row++) {
       const start = (y + row) * sheetWidth;
       mask.set(alpha.subarray(start, start + recipe.width), row * recipe.width);
     }
-    const coverage = { left: recipe.left, top: recipe.top, width: recipe.width, height: recipe.height, alpha: mask };
-    masks.set(key, coverage);
-    found.set(key, coverage);
-  }
-  return found;
+    return { left: recipe.left, top: recipe.top, width: recipe.width, height: recipe.height, alpha: mask };
+  });
 }
