@@ -17,7 +17,7 @@ const ordered = (test: (a: number | string, b: number | string) => boolean): Com
 const strings = (test: (a: string, b: string) => boolean): Compare => (a, b, fail) =>
   typeof a === 'string' && typeof b === 'string' ? test(a, b) : fail(`needs two strings, got ${pythonString(a)} and ${pythonString(b)}`);
 const contains: Compare = (a, b, fail) => {
-  if (Array.isArray(b)) return b.some((item) => equal(item, a));
+  if (Array.isArray(b)) return b.some((item) => valuesEqual(item, a));
   if (typeof b === 'string') return typeof a === 'string' ? b.includes(a) : fail(`cannot look for ${pythonString(a)} in a string`);
   if (b && typeof b === 'object') return Object.hasOwn(b, pythonString(a));
   return fail(`needs a list, a string or a dictionary on the right, got ${pythonString(b)}`);
@@ -26,10 +26,10 @@ const eachIn = (quantifier: 'some' | 'every'): Compare => (a, b, fail) =>
   Array.isArray(a) ? a[quantifier]((item) => contains(item, b, fail)) : fail(`needs a list on the left, got ${pythonString(a)}`);
 
 const binaryComparators: Record<string, Compare> = {
-  '==': (a, b) => equal(a, b),
-  '!=': (a, b) => !equal(a, b),
-  '(Number) ==': (a, b) => equal(a, b),
-  '(Number) !=': (a, b) => !equal(a, b),
+  '==': (a, b) => valuesEqual(a, b),
+  '!=': (a, b) => !valuesEqual(a, b),
+  '(Number) ==': (a, b) => valuesEqual(a, b),
+  '(Number) !=': (a, b) => !valuesEqual(a, b),
   '(Number) >': ordered((a, b) => a > b),
   '(Number) >=': ordered((a, b) => a >= b),
   '(Number) <': ordered((a, b) => a < b),
@@ -96,6 +96,7 @@ function valueOf(operand: Operand, parameters: Parameters, where: string): unkno
 }
 
 /** Python's `==`: by value for lists and dictionaries. */
-function equal(a: unknown, b: unknown): boolean {
+/** Python's `==` for the values workflows carry: identity, or structures equal by value. */
+export function valuesEqual(a: unknown, b: unknown): boolean {
   return a === b || (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
 }
