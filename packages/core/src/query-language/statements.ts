@@ -41,7 +41,26 @@ const binaryComparators: Record<string, Compare> = {
   in: contains,
   'any in (Sequence)': eachIn('some'),
   'all in (Sequence)': eachIn('every'),
+  '(Detection) in zone': (a, b, fail) => pointInZone(a, b, fail),
 };
+
+const isPoint = (p: unknown): p is [number, number] => Array.isArray(p) && p.length >= 2 && typeof p[0] === 'number' && typeof p[1] === 'number';
+
+/** A point `[x, y]` (e.g. a detection's `center`) inside a polygon `[[x, y], …]`, its border included. */
+function pointInZone(point: unknown, zone: unknown, fail: (problem: string) => never): boolean {
+  if (!isPoint(point)) return fail(`needs a point [x, y] on the left (e.g. ExtractDetectionProperty center), got ${pythonString(point)}`);
+  if (!Array.isArray(zone) || zone.length < 3 || !zone.every(isPoint)) return fail(`needs a zone of at least 3 points [[x, y], …] on the right, got ${pythonString(zone)}`);
+  const [x, y] = point;
+  let inside = false;
+  for (let i = 0, j = zone.length - 1; i < zone.length; j = i++) {
+    const [xi, yi] = zone[i] as [number, number];
+    const [xj, yj] = zone[j] as [number, number];
+    const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
+    if (cross === 0 && Math.min(xi, xj) <= x && x <= Math.max(xi, xj) && Math.min(yi, yj) <= y && y <= Math.max(yi, yj)) return true; // on an edge
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
 
 const length = (a: unknown, fail: (problem: string) => never): number => {
   if (isDetections(a)) return a.predictions.length;
