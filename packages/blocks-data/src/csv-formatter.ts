@@ -9,7 +9,8 @@ import { toCsv, utcIsoTimestamp } from './csv-text.js';
  * Roboflow gathers a whole batch of images into one document given at the last image (the others
  * get null); vad runs each image of a batch as its own record, so each image gets its own
  * one-row document. Rows of several runs are gathered by appending them to a file with
- * `local_file_sink` in `append_log` mode, which drops the repeated header.
+ * `local_file_sink` in `append_log` mode, which drops the repeated header. When every column is
+ * null (a data aggregator between two reports) the output is null, so the steps after it skip.
  */
 export const csvFormatter = defineBlock({
   specificationVersion: 'v1',
@@ -29,6 +30,10 @@ export const csvFormatter = defineBlock({
     return {
       run: ({ columns_data }) => {
         if ('timestamp' in columns_data) throw reserved(stepName, 'columns_data');
+        // Every column empty (a data aggregator between reports): no document, so a sink after this
+        // step is skipped, as Roboflow's engine stops a branch at empty outputs.
+        const values = Object.values(columns_data);
+        if (values.length > 0 && values.every((value) => value == null)) return { csv_content: null };
         const row = applyNamedOperations(columns_data, operations, { stepName, property: 'columns_operations', dataProperty: 'columns_data' });
         return { csv_content: toCsv([{ ...row, timestamp: utcIsoTimestamp(now()) }]) };
       },
