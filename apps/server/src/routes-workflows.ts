@@ -52,7 +52,7 @@ export function describeInterface(plan: WorkflowPlan) {
     }
     const { step: stepName, output: field } = output.binding;
     const step = plan.steps.find((s) => s.name === stepName);
-    outputs[output.name] = field === '*' || !step ? ['*'] : kindNames(step.block.outputs[field]?.kinds ?? ['*']);
+    outputs[output.name] = field === '*' || !step ? ['*'] : kindNames(step.outputs[field]?.kinds ?? ['*']);
   }
   const used = new Set([...Object.values(inputs), ...Object.values(outputs)].flat());
   const typingHints: Record<string, string> = {

@@ -105,6 +105,13 @@ export interface HostContext {
   readonly executionProviders?: readonly string[];
   /** The most slices an image slicer may cut from one image (a server's limit); unlimited when absent. */
   readonly maxSlicesPerImage?: number;
+  /**
+   * The clock that time-based blocks (rate limiter, data aggregator intervals) read, in
+   * milliseconds since the epoch; `Date.now` when absent. Tests inject a fake one.
+   */
+  readonly clock?: () => number;
+  /** The environment variables the secrets-store block may read; `process.env` when absent. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
   readonly [key: string]: unknown;
 }
 
@@ -147,6 +154,14 @@ export interface BlockV1<M extends Manifest = Manifest, O extends OutputsSpec = 
   readonly description: string;
   readonly manifest: M;
   readonly outputs: O;
+  /**
+   * For a block whose outputs depend on how a step is written (Roboflow's `get_actual_outputs`:
+   * one output per expected JSON field, per aggregated field and mode): the outputs of one step,
+   * given its literal properties as the manifest parsed them (a property whose literal does not
+   * parse is absent; binding reports it) and its dictionary and list properties as written. The compiler checks selectors against these; `outputs`
+   * stays what the block declares for `describe` (usually `{'*': …}` or the fixed part).
+   */
+  readonly outputsFor?: (properties: Readonly<Record<string, unknown>>) => OutputsSpec;
   /** `expand` adds a level (a slicer), `collapse` removes one (a stitch). Default `keep`. */
   readonly dimensionality?: Dimensionality;
   /** Keeps state across runs (windows, accumulators): one instance per stream id. */

@@ -39,10 +39,11 @@ export { createWorkflow } from './workflow.js';
 export type { Workflow, RunOptions, RunResult, StepTiming, CreateWorkflowOptions } from './workflow.js';
 export { loadPlugins, pluginNamesFromEnv } from './plugins.js';
 export type { LoadedPlugin } from './plugins.js';
-export { coreBlocks, propertyDefinition, continueIf, imageResize, imagePreprocessing, absoluteStaticCrop, relativeStaticCrop } from './core-blocks/index.js';
+export { coreBlocks, propertyDefinition, continueIf, deltaFilter, rateLimiter, environmentSecretsStore, imageResize, imagePreprocessing, absoluteStaticCrop, relativeStaticCrop } from './core-blocks/index.js';
 export {
   applyOperations,
   evaluateStatement,
+  valuesEqual,
   operation as queryOperation,
   statement as queryStatement,
   type Operation as QueryOperation,

@@ -17,6 +17,8 @@ export const kinds = {
   dictionary: 'dictionary',
   listOfValues: 'list_of_values',
   anomalyMap: 'anomaly_map',
+  /** A credential (Roboflow's `secret`): a string that should not be logged. */
+  secret: 'secret',
 } as const;
 
 export type Kind = (typeof kinds)[keyof typeof kinds] | (string & {});
@@ -25,6 +27,7 @@ export type Kind = (typeof kinds)[keyof typeof kinds] | (string & {});
 const widening: Record<string, readonly string[]> = {
   float_zero_to_one: ['float'],
   integer: ['float'],
+  secret: ['string'],
 };
 
 /** True when a value of kind `actual` may feed a property that accepts `expected`. */

@@ -117,6 +117,22 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/patchcore@v1': [],
   'vad/anomaly_regions@v1': [],
   'vad/anomaly_map_visualization@v1': [],
+  // formatters/csv/v1.py
+  'vad/csv_formatter@v1': ['roboflow_core/csv_formatter@v1'],
+  // formatters/json_parser/v1.py
+  'vad/json_parser@v1': ['roboflow_core/json_parser@v1'],
+  // formatters/string_template/v1.py
+  'vad/string_template@v1': ['roboflow_core/string_template@v1'],
+  // analytics/data_aggregator/v1.py
+  'vad/data_aggregator@v1': ['roboflow_core/data_aggregator@v1'],
+  // sinks/local_file/v1.py
+  'vad/local_file_sink@v1': ['roboflow_core/local_file_sink@v1'],
+  // flow_control/delta_filter/v1.py
+  'vad/delta_filter@v1': ['roboflow_core/delta_filter@v1'],
+  // flow_control/rate_limiter/v1.py
+  'vad/rate_limiter@v1': ['roboflow_core/rate_limiter@v1'],
+  // secrets_providers/environment_secrets_store/v1.py
+  'vad/environment_secrets_store@v1': ['roboflow_core/environment_secrets_store@v1'],
 };
 
 /**

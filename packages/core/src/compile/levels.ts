@@ -2,7 +2,7 @@ import type { AnyBlock } from '../blocks.js';
 import { fail } from './fail.js';
 import type { StepGraph } from './graph.js';
 import { containerFor, type Binding, type CompiledProperty, type CompiledStep } from './plan.js';
-import type { BoundProperty, BoundSteps, InputsByName, StepsByName } from './state.js';
+import type { BoundProperty, BoundSteps, DeclaredStep, InputsByName, StepsByName } from './state.js';
 
 /**
  * Pass 5: in topological order, the level of each bound value (a slicer's outputs are one level
@@ -11,7 +11,7 @@ import type { BoundProperty, BoundSteps, InputsByName, StepsByName } from './sta
 export function assignLevels(steps: StepsByName, bound: BoundSteps, graph: StepGraph, inputs: InputsByName): CompiledStep[] {
   const outputLevels = new Map<string, number>();
   const compiled = graph.order.map((stepName) => {
-    const step = compileStep(stepName, steps.get(stepName)!.block, bound.get(stepName)!, graph.dependencies.get(stepName)!, outputLevels, inputs);
+    const step = compileStep(stepName, steps.get(stepName)!, bound.get(stepName)!, graph.dependencies.get(stepName)!, outputLevels, inputs);
     outputLevels.set(stepName, step.outputLevel);
     return step;
   });
@@ -42,7 +42,7 @@ function checkFlowTargets(steps: readonly CompiledStep[]): void {
 
 function compileStep(
   stepName: string,
-  block: AnyBlock,
+  { block, outputs }: DeclaredStep,
   properties: readonly BoundProperty[],
   dependencies: ReadonlySet<string>,
   outputLevels: ReadonlyMap<string, number>,
@@ -53,7 +53,7 @@ function compileStep(
   const runLevel = runLevelOf(block, compiled, stepName);
   const flowTargets = properties.flatMap((p) => p.stepTargets ?? []);
   const outputLevel = block.dimensionality === 'expand' ? runLevel + 1 : runLevel;
-  return { name: stepName, block, properties: compiled, literals: literalsOf(compiled), dependencies: [...dependencies], runLevel, outputLevel, flowTargets };
+  return { name: stepName, block, outputs, properties: compiled, literals: literalsOf(compiled), dependencies: [...dependencies], runLevel, outputLevel, flowTargets };
 }
 
 /** Data properties (images, detections…) must agree on a level; parameters broadcast from lower levels. */

@@ -21,8 +21,8 @@ export function compileOutputs(declared: readonly WorkflowOutput[], inputs: Inpu
     }
     const step = steps.get(selector.step);
     if (!step) fail(`output selects nothing: no step named "${selector.step}"`, where);
-    if (selector.output !== '*' && !(selector.output in step.block.outputs)) {
-      fail(`output selects nothing: step "${selector.step}" (${step.block.type}) has no output "${selector.output}" (it has: ${Object.keys(step.block.outputs).join(', ')})`, where);
+    if (selector.output !== '*' && !(selector.output in step.outputs)) {
+      fail(`output selects nothing: step "${selector.step}" (${step.block.type}) has no output "${selector.output}" (it has: ${Object.keys(step.outputs).join(', ') || 'none'})`, where);
     }
     return {
       name: output.name,

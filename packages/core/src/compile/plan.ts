@@ -1,4 +1,4 @@
-import type { AnyBlock, FieldSpec } from '../blocks.js';
+import type { AnyBlock, FieldSpec, OutputsSpec } from '../blocks.js';
 import type { Kind } from '../kinds.js';
 
 /** What `compileWorkflow` returns: the definition checked, bound and ordered. */
@@ -26,6 +26,8 @@ export function containerFor(entryKey: string | number): Record<string, unknown>
 export interface CompiledStep {
   readonly name: string;
   readonly block: AnyBlock;
+  /** This step's outputs (a block with `outputsFor` has outputs per step). */
+  readonly outputs: OutputsSpec;
   readonly properties: readonly CompiledProperty[];
   /** Properties written literally, handed to `create()`. */
   readonly literals: Readonly<Record<string, unknown>>;

@@ -24,7 +24,7 @@ export function resolveSelector(
   const source = steps.get(selector.step);
   if (!source) fail(`no step named "${selector.step}"`, { ...where, selector: text });
   if (selector.output === '*') return { binding: { type: 'step', step: selector.step, output: '*' }, kinds: ['*'] };
-  const output = (source.block.outputs as OutputsSpec)[selector.output];
-  if (!output) fail(`step "${selector.step}" (${source.block.type}) has no output "${selector.output}" (it has: ${Object.keys(source.block.outputs).join(', ')})`, { ...where, selector: text });
+  const output = (source.outputs as OutputsSpec)[selector.output];
+  if (!output) fail(`step "${selector.step}" (${source.block.type}) has no output "${selector.output}" (it has: ${Object.keys(source.outputs).join(', ') || 'none'})`, { ...where, selector: text });
   return { binding: { type: 'step', step: selector.step, output: selector.output }, kinds: output.kinds };
 }

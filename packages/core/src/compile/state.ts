@@ -1,4 +1,4 @@
-import type { AnyBlock, FieldSpec } from '../blocks.js';
+import type { AnyBlock, FieldSpec, OutputsSpec } from '../blocks.js';
 import type { Binding, CompiledInput } from './plan.js';
 
 /** What the compiler's passes hand each other before the plan exists. */
@@ -9,6 +9,8 @@ export interface DeclaredStep {
   readonly block: AnyBlock;
   /** The step as written in the definition. */
   readonly raw: Readonly<Record<string, unknown>>;
+  /** The step's outputs: the block's, or what its `outputsFor` says for this step's literals. */
+  readonly outputs: OutputsSpec;
 }
 /** In definition order. */
 export type StepsByName = ReadonlyMap<string, DeclaredStep>;

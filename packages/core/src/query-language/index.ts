@@ -1,3 +1,3 @@
 export { applyOperations, type Parameters } from './operations.js';
-export { evaluateStatement } from './statements.js';
+export { evaluateStatement, valuesEqual } from './statements.js';
 export { operation, statement, type Operation, type Operand, type Statement } from './schema.js';

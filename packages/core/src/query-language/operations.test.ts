@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VadImage } from '../image.js';
 import type { Detection, Detections, MultiLabelClassification, SingleLabelClassification } from '../values.js';
 import { applyOperations } from './operations.js';
+import { evaluateStatement } from './statements.js';
 import { operation, type Operation } from './schema.js';
 
 const box = (id: string, cls: string, confidence: number, x: number, y: number, width = 10, height = 10): Detection => ({
@@ -118,5 +119,30 @@ describe('query-language operations on values', () => {
     const parsed = operation.safeParse({ type: 'ConvertImageToJPEG' });
     expect(parsed.success).toBe(false);
     expect(JSON.stringify(parsed.error?.issues)).toMatch(/type/);
+  });
+});
+
+describe('SequenceJoin and (Detection) in zone', () => {
+  it('joins a list as Python\'s str.join over str() of each item', () => {
+    expect(run(['SKU-1', 'SKU-2', 3], [{ type: 'SequenceJoin', separator: ', ' }])).toBe('SKU-1, SKU-2, 3');
+    expect(run(['a', 'b'], [{ type: 'SequenceJoin' }])).toBe('a,b');
+    expect(() => run('ab', [{ type: 'SequenceJoin' }])).toThrow(/needs a list/);
+  });
+
+  it('keeps detections whose centre lies in the zone, border included', () => {
+    const zone = [[0, 0], [0, 10], [10, 10], [10, 0]];
+    const inZone = (x: number, y: number) =>
+      evaluateStatement(
+        { type: 'BinaryStatement', left_operand: { type: 'StaticOperand', value: [x, y], operations: [] }, comparator: { type: '(Detection) in zone' }, right_operand: { type: 'StaticOperand', value: zone, operations: [] }, negate: false },
+        {},
+      );
+    expect([inZone(5, 5), inZone(10, 5), inZone(0, 0), inZone(10.01, 5), inZone(-1, -1)]).toEqual([true, true, true, false, false]);
+    const triangle = [[0, 0], [10, 0], [0, 10]];
+    const inTriangle = (x: number, y: number) =>
+      evaluateStatement(
+        { type: 'BinaryStatement', left_operand: { type: 'StaticOperand', value: [x, y], operations: [] }, comparator: { type: '(Detection) in zone' }, right_operand: { type: 'StaticOperand', value: triangle, operations: [] }, negate: false },
+        {},
+      );
+    expect([inTriangle(2, 2), inTriangle(6, 6), inTriangle(5, 5)]).toEqual([true, false, true]);
   });
 });

@@ -52,6 +52,7 @@ function apply(value: unknown, op: Operation, parameters: Parameters, where: str
       if (Array.isArray(value) || typeof value === 'string') return value.length;
       if (value && typeof value === 'object' && !VadImage.isImage(value)) return Object.keys(value).length;
       return fail('detections, a list, a string or a dictionary');
+    case 'SequenceJoin': return Array.isArray(value) ? value.map(pythonString).join(op.separator) : fail('a list');
     case 'SequenceElementsCount': return Array.isArray(value) ? countElements(value) : fail('a list');
     case 'SequenceAggregate': return Array.isArray(value) ? aggregate(value, op.mode, where) : fail('a list');
     case 'NumericSequenceAggregate':

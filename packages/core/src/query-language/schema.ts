@@ -25,7 +25,7 @@ export type Operation =
   | { type: 'ToNumber'; cast_to: 'int' | 'float' } | { type: 'NumberRound'; decimal_digits: number }
   | { type: 'Multiply'; other: number } | { type: 'Divide'; other: number }
   | { type: 'StringSubSequence'; start: number; end: number } | { type: 'StringMatches'; regex: string }
-  | { type: 'SequenceLength' } | { type: 'SequenceElementsCount' }
+  | { type: 'SequenceLength' } | { type: 'SequenceElementsCount' } | { type: 'SequenceJoin'; separator: string }
   | { type: 'SequenceAggregate'; mode: 'first' | 'last' | 'most_common' | 'least_common' }
   | { type: 'NumericSequenceAggregate'; function: 'min' | 'max'; neutral_value?: unknown }
   | { type: 'SequenceApply'; operations: Operation[] }
@@ -59,6 +59,7 @@ export const operation: z.ZodType<Operation, unknown> = z.lazy(() =>
     op('StringMatches', { regex: z.string() }),
     op('SequenceLength', {}),
     op('SequenceElementsCount', {}),
+    op('SequenceJoin', { separator: z.string().default(',') }),
     op('SequenceAggregate', { mode: z.enum(['first', 'last', 'most_common', 'least_common']) }),
     op('NumericSequenceAggregate', { function: z.enum(['min', 'max']), neutral_value: z.unknown().optional() }),
     op('SequenceApply', { operations: z.array(operation) }),
@@ -87,6 +88,7 @@ export const operation: z.ZodType<Operation, unknown> = z.lazy(() =>
 export const binaryComparatorNames = [
   '==', '!=', '(Number) ==', '(Number) !=', '(Number) >', '(Number) >=', '(Number) <', '(Number) <=',
   '(String) startsWith', '(String) endsWith', '(String) contains', 'in (Sequence)', 'in', 'any in (Sequence)', 'all in (Sequence)',
+  '(Detection) in zone',
 ] as const;
 export const unaryOperatorNames = [
   'Exists', 'DoesNotExist', '(Boolean) is True', '(Boolean) is False', 'IsTrue', 'IsFalse', '(Sequence) is empty', '(Sequence) is not empty',

@@ -17,7 +17,7 @@ const ordered = (test: (a: number | string, b: number | string) => boolean): Com
 const strings = (test: (a: string, b: string) => boolean): Compare => (a, b, fail) =>
   typeof a === 'string' && typeof b === 'string' ? test(a, b) : fail(`needs two strings, got ${pythonString(a)} and ${pythonString(b)}`);
 const contains: Compare = (a, b, fail) => {
-  if (Array.isArray(b)) return b.some((item) => equal(item, a));
+  if (Array.isArray(b)) return b.some((item) => valuesEqual(item, a));
   if (typeof b === 'string') return typeof a === 'string' ? b.includes(a) : fail(`cannot look for ${pythonString(a)} in a string`);
   if (b && typeof b === 'object') return Object.hasOwn(b, pythonString(a));
   return fail(`needs a list, a string or a dictionary on the right, got ${pythonString(b)}`);
@@ -26,10 +26,10 @@ const eachIn = (quantifier: 'some' | 'every'): Compare => (a, b, fail) =>
   Array.isArray(a) ? a[quantifier]((item) => contains(item, b, fail)) : fail(`needs a list on the left, got ${pythonString(a)}`);
 
 const binaryComparators: Record<string, Compare> = {
-  '==': (a, b) => equal(a, b),
-  '!=': (a, b) => !equal(a, b),
-  '(Number) ==': (a, b) => equal(a, b),
-  '(Number) !=': (a, b) => !equal(a, b),
+  '==': (a, b) => valuesEqual(a, b),
+  '!=': (a, b) => !valuesEqual(a, b),
+  '(Number) ==': (a, b) => valuesEqual(a, b),
+  '(Number) !=': (a, b) => !valuesEqual(a, b),
   '(Number) >': ordered((a, b) => a > b),
   '(Number) >=': ordered((a, b) => a >= b),
   '(Number) <': ordered((a, b) => a < b),
@@ -41,7 +41,26 @@ const binaryComparators: Record<string, Compare> = {
   in: contains,
   'any in (Sequence)': eachIn('some'),
   'all in (Sequence)': eachIn('every'),
+  '(Detection) in zone': (a, b, fail) => pointInZone(a, b, fail),
 };
+
+const isPoint = (p: unknown): p is [number, number] => Array.isArray(p) && p.length >= 2 && typeof p[0] === 'number' && typeof p[1] === 'number';
+
+/** A point `[x, y]` (e.g. a detection's `center`) inside a polygon `[[x, y], …]`, its border included. */
+function pointInZone(point: unknown, zone: unknown, fail: (problem: string) => never): boolean {
+  if (!isPoint(point)) return fail(`needs a point [x, y] on the left (e.g. ExtractDetectionProperty center), got ${pythonString(point)}`);
+  if (!Array.isArray(zone) || zone.length < 3 || !zone.every(isPoint)) return fail(`needs a zone of at least 3 points [[x, y], …] on the right, got ${pythonString(zone)}`);
+  const [x, y] = point;
+  let inside = false;
+  for (let i = 0, j = zone.length - 1; i < zone.length; j = i++) {
+    const [xi, yi] = zone[i] as [number, number];
+    const [xj, yj] = zone[j] as [number, number];
+    const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
+    if (cross === 0 && Math.min(xi, xj) <= x && x <= Math.max(xi, xj) && Math.min(yi, yj) <= y && y <= Math.max(yi, yj)) return true; // on an edge
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
 
 const length = (a: unknown, fail: (problem: string) => never): number => {
   if (isDetections(a)) return a.predictions.length;
@@ -96,6 +115,7 @@ function valueOf(operand: Operand, parameters: Parameters, where: string): unkno
 }
 
 /** Python's `==`: by value for lists and dictionaries. */
-function equal(a: unknown, b: unknown): boolean {
+/** Python's `==` for the values workflows carry: identity, or structures equal by value. */
+export function valuesEqual(a: unknown, b: unknown): boolean {
   return a === b || (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
 }

@@ -65,7 +65,7 @@ function argumentsOf(step: CompiledStep, values: unknown[]): Values | null {
 
 /** An expanding block returns `{out: [a, b]}`; downstream wants `[{out: a}, {out: b}]`. */
 function transpose(step: CompiledStep, result: Values): Values[] {
-  const names = Object.keys(step.block.outputs);
+  const names = Object.keys(step.outputs);
   const length = (result[names[0]!] as unknown[] | undefined)?.length ?? 0;
   const rows: Values[] = [];
   for (let j = 0; j < length; j++) {
