@@ -1,4 +1,5 @@
 import { coreBlocks, createBlockRegistry, loadPlugins, pluginNamesFromEnv, type AnyBlock, type BlockRegistry, type LoadedPlugin } from '@vad/core';
+import { cvBlocks } from '@vad/blocks-cv';
 import { detectionBlocks } from '@vad/blocks-detection';
 import { embeddingBlocks } from '@vad/blocks-embedding';
 import { outlierBlocks } from '@vad/outliers';
@@ -12,6 +13,7 @@ const shipped: ReadonlyArray<readonly [packageName: string, blocks: () => AnyBlo
   ['@vad/blocks-embedding', embeddingBlocks],
   ['@vad/blocks-detection', detectionBlocks],
   ['@vad/patchcore', patchcoreBlocks],
+  ['@vad/blocks-cv', cvBlocks],
 ];
 
 /** Every block that ships with vad, each package's in turn. */
