@@ -1,4 +1,5 @@
 import { coreBlocks, createBlockRegistry, loadPlugins, pluginNamesFromEnv, type AnyBlock, type BlockRegistry, type LoadedPlugin } from '@vad/core';
+import { cvBlocks } from '@vad/blocks-cv';
 import { dataBlocks } from '@vad/blocks-data';
 import { detectionBlocks } from '@vad/blocks-detection';
 import { embeddingBlocks } from '@vad/blocks-embedding';
@@ -14,6 +15,7 @@ const shipped: ReadonlyArray<readonly [packageName: string, blocks: () => AnyBlo
   ['@vad/blocks-detection', detectionBlocks],
   ['@vad/patchcore', patchcoreBlocks],
   ['@vad/blocks-data', dataBlocks],
+  ['@vad/blocks-cv', cvBlocks],
 ];
 
 /** Every block that ships with vad, each package's in turn. */

@@ -133,6 +133,14 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/rate_limiter@v1': ['roboflow_core/rate_limiter@v1'],
   // secrets_providers/environment_secrets_store/v1.py
   'vad/environment_secrets_store@v1': ['roboflow_core/environment_secrets_store@v1'],
+  // classical_cv/<name>/v1.py (no short literals in these manifests)
+  'vad/convert_grayscale@v1': ['roboflow_core/convert_grayscale@v1'],
+  'vad/image_blur@v1': ['roboflow_core/image_blur@v1'],
+  'vad/threshold@v1': ['roboflow_core/threshold@v1'],
+  'vad/contours_detection@v1': ['roboflow_core/contours_detection@v1'],
+  'vad/camera_focus@v1': ['roboflow_core/camera_focus@v1'],
+  'vad/dominant_color@v1': ['roboflow_core/dominant_color@v1'],
+  'vad/pixel_color_count@v1': ['roboflow_core/pixel_color_count@v1'],
 };
 
 /**
@@ -166,4 +174,11 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/mask_visualization@v1': { image: ['images'] },
   'vad/classification_label_visualization@v1': { image: ['images'] },
   'vad/reference_path_visualization@v1': { image: ['images'] },
+  'vad/convert_grayscale@v1': { image: ['images'] },
+  'vad/image_blur@v1': { image: ['images'] },
+  'vad/threshold@v1': { image: ['images'] },
+  'vad/contours_detection@v1': { image: ['images'] },
+  'vad/camera_focus@v1': { image: ['images'] },
+  'vad/dominant_color@v1': { image: ['images'] },
+  'vad/pixel_color_count@v1': { image: ['images'] },
 };

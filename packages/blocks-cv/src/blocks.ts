@@ -1,0 +1,144 @@
+import { defineBlock, field, InvalidInputError, kinds, z, type AnyBlock } from '@vad/core';
+import { blurImage, blurTypes } from './blur.js';
+import { brennerFocus } from './camera-focus.js';
+import { detectContours } from './contours.js';
+import { dominantColor } from './dominant-color.js';
+import { toGrayscale } from './grayscale.js';
+import { countColorPixels, parseTargetColor } from './pixel-color-count.js';
+import { thresholdImage, thresholdTypes } from './threshold.js';
+
+const rgbColor = 'rgb_color';
+const image = () => field.image({ aliases: ['images'], description: 'The input image' });
+
+export const convertGrayscale = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/convert_grayscale@v1',
+  aliases: ['roboflow_core/convert_grayscale@v1'],
+  title: 'Image Convert Grayscale',
+  description: 'Converts an image to grey with OpenCV’s weights and rounding (three equal bands: vad images are RGB).',
+  manifest: { image: image() },
+  outputs: { image: { kinds: [kinds.image] } },
+  create: () => ({ async run({ image }) {
+    return { image: await toGrayscale(image) };
+  } }),
+});
+
+export const imageBlur = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/image_blur@v1',
+  aliases: ['roboflow_core/image_blur@v1'],
+  title: 'Image Blur',
+  description: 'Blurs an image: average (box), gaussian, median (libvips) or bilateral, with OpenCV’s kernels.',
+  manifest: {
+    image: image(),
+    blur_type: field.parameter(z.enum(blurTypes).default('gaussian'), [kinds.string], { description: 'average, gaussian, median or bilateral' }),
+    kernel_size: field.parameter(z.number().int().min(1).max(255).default(5), [kinds.integer], { description: 'Kernel size (odd for gaussian and median)' }),
+  },
+  outputs: { image: { kinds: [kinds.image] } },
+  create: ({ stepName }) => ({ async run({ image, blur_type, kernel_size }) {
+    return { image: await blurImage(image, blur_type ?? 'gaussian', kernel_size ?? 5, { stepName }) };
+  } }),
+});
+
+export const threshold = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/threshold@v1',
+  aliases: ['roboflow_core/threshold@v1'],
+  title: 'Image Threshold',
+  description: 'Thresholds an image as OpenCV does: binary, binary_inv, trunc, tozero, tozero_inv, adaptive_mean, adaptive_gaussian (11 × 11, C = 2) or otsu.',
+  manifest: {
+    image: image(),
+    threshold_type: field.parameter(z.enum(thresholdTypes).default('binary'), [kinds.string], { description: 'The kind of threshold' }),
+    thresh_value: field.parameter(z.number(), [kinds.integer], { description: 'Threshold value (unused by the adaptive types and otsu)' }),
+    max_value: field.parameter(z.number().default(255), [kinds.integer], { description: 'The value of the pixels that pass (binary, binary_inv, adaptive, otsu)' }),
+  },
+  outputs: { image: { kinds: [kinds.image] } },
+  create: () => ({ async run({ image, threshold_type, thresh_value, max_value }) {
+    return { image: await thresholdImage(image, threshold_type ?? 'binary', thresh_value, max_value ?? 255) };
+  } }),
+});
+
+export const contoursDetection = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/contours_detection@v1',
+  aliases: ['roboflow_core/contours_detection@v1'],
+  title: 'Image Contours',
+  description: 'Finds the outer contours of a thresholded image’s non-zero pixels (OpenCV’s RETR_EXTERNAL, CHAIN_APPROX_SIMPLE), counts them and draws them in magenta on the grey image.',
+  manifest: {
+    image: image(),
+    line_thickness: field.parameter(z.number().int().default(3), [kinds.integer], { description: 'Line thickness of the drawn contours (negative: filled)' }),
+    raw_image: field.image({ optional: true, description: 'Accepted and ignored, as Roboflow ignores it' }),
+  },
+  outputs: {
+    image: { kinds: [kinds.image] },
+    contours: { kinds: ['contours'] },
+    hierarchy: { kinds: ['numpy_array'] },
+    number_contours: { kinds: [kinds.integer] },
+  },
+  create: () => ({ async run({ image, line_thickness }) {
+    return { ...(await detectContours(image, line_thickness ?? 3)) };
+  } }),
+});
+
+export const cameraFocus = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/camera_focus@v1',
+  aliases: ['roboflow_core/camera_focus@v1'],
+  title: 'Camera Focus',
+  description: 'Brenner’s focus measure (mean squared positive difference of pixels two apart); higher is sharper. Also returns the per-pixel measure as a picture.',
+  manifest: { image: image() },
+  outputs: { image: { kinds: [kinds.image] }, focus_measure: { kinds: [kinds.float] } },
+  create: () => ({ async run({ image }) {
+    return { ...(await brennerFocus(image)) };
+  } }),
+});
+
+export const dominantColorBlock = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/dominant_color@v1',
+  aliases: ['roboflow_core/dominant_color@v1'],
+  title: 'Dominant Color',
+  description: 'The most common colour of an image (RGB), by k-means over a subsample; deterministic (seeded).',
+  manifest: {
+    image: image(),
+    color_clusters: field.parameter(z.number().int().gt(0).max(10).default(4), [kinds.integer], { description: 'Number of colour clusters (1–10)' }),
+    max_iterations: field.parameter(z.number().int().gt(0).max(500).default(100), [kinds.integer], { description: 'Most k-means iterations (1–500)' }),
+    target_size: field.parameter(z.number().int().gt(0).max(250).default(100), [kinds.integer], { description: 'Shorter side of the subsample, about (1–250)' }),
+  },
+  outputs: { rgb_color: { kinds: [rgbColor] } },
+  create: () => ({ async run({ image, color_clusters, max_iterations, target_size }) {
+    return { rgb_color: await dominantColor(image, color_clusters ?? 4, max_iterations ?? 100, target_size ?? 100) };
+  } }),
+});
+
+export const pixelColorCount = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/pixel_color_count@v1',
+  aliases: ['roboflow_core/pixel_color_count@v1'],
+  title: 'Pixel Color Count',
+  description: 'Counts the pixels within `tolerance` of a colour in every band (bounds inclusive).',
+  manifest: {
+    image: image(),
+    target_color: field.parameter(z.union([z.string(), z.tuple([z.number().int(), z.number().int(), z.number().int()])]), [kinds.string, rgbColor], {
+      description: "'#RRGGBB', '#RGB', '(R, G, B)' or [R, G, B]",
+    }),
+    tolerance: field.parameter(z.number().default(10), [kinds.integer], { description: 'Largest difference per band' }),
+  },
+  outputs: { matching_pixels_count: { kinds: [kinds.integer] } },
+  create: ({ stepName }) => ({ async run({ image, target_color, tolerance }) {
+    const target = parseTargetColor(target_color);
+    if (!target) {
+      throw new InvalidInputError({
+        message: `step "${stepName}": target_color ${JSON.stringify(target_color)} is not a colour ('#RRGGBB', '#RGB', '(R, G, B)' or [R, G, B])`,
+        stepName,
+        property: 'target_color',
+      });
+    }
+    return { matching_pixels_count: await countColorPixels(image, target, tolerance ?? 10) };
+  } }),
+});
+
+/** Every block of this package. */
+export function cvBlocks(): AnyBlock[] {
+  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount];
+}

@@ -1,0 +1,27 @@
+import { VadImage } from '@vad/core';
+import { describe, expect, it } from 'vitest';
+import { toGrayscale } from './grayscale.js';
+import { noiseImage } from './test-images.js';
+
+// OpenCV's cvtColor(BGR2GRAY) for 8 bits, written out: (4899 R + 9617 G + 1868 B + 8192) >> 14.
+const opencvGray = (r: number, g: number, b: number) => (4899 * r + 9617 * g + 1868 * b + 8192) >> 14;
+
+describe('toGrayscale', () => {
+  it('rounds as OpenCV does on hand-picked pixels', async () => {
+    const image = VadImage.fromPixels({ data: Uint8Array.from([1, 2, 2, 13, 200, 77, 255, 255, 255, 0, 0, 0]), width: 4, height: 1 });
+    const { data } = await (await toGrayscale(image)).pixels();
+    expect([...data]).toEqual([2, 2, 2, 130, 130, 130, 255, 255, 255, 0, 0, 0]);
+  });
+
+  it('matches OpenCV’s fixed-point formula on every pixel of a noise image', async () => {
+    const image = noiseImage(64, 48);
+    const { data: rgb } = await image.pixels();
+    const { data } = await (await toGrayscale(image)).pixels();
+    let mismatches = 0;
+    for (let i = 0; i < rgb.length; i += 3) {
+      const expected = opencvGray(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!);
+      if (data[i] !== expected || data[i + 1] !== expected || data[i + 2] !== expected) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+});
