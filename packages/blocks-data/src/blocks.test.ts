@@ -29,6 +29,18 @@ describe('json_parser', () => {
   });
 });
 
+describe('string_template', () => {
+  it('takes a list from an input and joins it with SequenceJoin, as Roboflow\'s prompt builder does', async () => {
+    const definition = one(
+      { type: 'roboflow_core/string_template@v1', template: 'Find: {skus}.', data: { skus: '$inputs.skus' }, data_operations: { skus: [{ type: 'SequenceJoin', separator: ' / ' }] } },
+      { text: '$steps.step.output' },
+      ['skus'],
+    );
+    const workflow = createWorkflow(definition, { registry });
+    expect((await workflow.run({ inputs: { skus: ['a-1', 'b-2'] } })).outputs[0]!.text).toBe('Find: a-1 / b-2.');
+  });
+});
+
 describe('local_file_sink', () => {
   it('reports a failed write with the path, and writes no partial file', async () => {
     const directory = await mkdtemp(path.join(tmpdir(), 'vad-sink-'));

@@ -19,7 +19,7 @@ export const csvFormatter = defineBlock({
   title: 'CSV Formatter',
   description: 'Formats values as a CSV document: a header row and one row of the given columns, plus a timestamp column.',
   manifest: {
-    columns_data: field.dictionary(z.union([z.string(), z.number(), z.boolean()]), ['*'], { optional: false, description: 'Column name → value or selector' }),
+    columns_data: field.dictionary(z.unknown(), ['*'], { optional: false, description: 'Column name → a value, or a selector of any kind put through columns_operations' }),
     columns_operations: field.literal(operationsByName, { description: 'Column name → query-language operations applied to its value' }),
   },
   outputs: { csv_content: { kinds: ['string'] } },

@@ -28,7 +28,7 @@ export const dataAggregator = defineBlock({
   title: 'Data Aggregator',
   description: 'Aggregates values over an interval of runs or time (sum, avg, max, min, count, distinct, count_distinct, values_counts, values_difference) and reports them once per interval.',
   manifest: {
-    data: field.dictionary(z.union([z.string(), z.number(), z.boolean()]), ['*'], { optional: false, description: 'Field name → selector of the value to aggregate' }),
+    data: field.dictionary(z.unknown(), ['*'], { optional: false, description: 'Field name → selector of the value to aggregate (any kind, put through data_operations)' }),
     data_operations: field.literal(operationsByName, { description: 'Field name → query-language operations applied to its value first' }),
     aggregation_mode: field.literal(modesByField, { description: 'Field name → aggregates to keep; each gives output <field>_<mode>' }),
     interval: field.literal(z.number().int().positive(), { description: 'Length of the interval' }),

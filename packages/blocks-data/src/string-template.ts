@@ -15,7 +15,7 @@ export const stringTemplate = defineBlock({
   description: 'Builds a string from a template with named {placeholders} filled from data (e.g. a prompt, a notification message).',
   manifest: {
     template: field.parameter(z.string(), ['string'], { description: 'Text with {name} placeholders (Python format syntax; {{ and }} for braces)' }),
-    data: field.dictionary(z.union([z.string(), z.number(), z.boolean()]), ['*'], { description: 'Placeholder name → value or selector' }),
+    data: field.dictionary(z.unknown(), ['*'], { description: 'Placeholder name → a value, or a selector of any kind (a list, detections, …) put through data_operations' }),
     data_operations: field.literal(operationsByName, { description: 'Placeholder name → query-language operations applied to its value' }),
   },
   outputs: { output: { kinds: ['string'] } },

@@ -49,6 +49,10 @@ describe('vad CLI', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/VAD_WorkflowCompileError/);
     expect(result.stderr).toMatch(/at: step resize, property width, selector \$inputs\.sise/);
+    // A property Roboflow's manifest would drop, on a step under Roboflow's name: ignored and said.
+    const extra = path.join(folder, 'extra.json');
+    writeFileSync(extra, readFileSync(workflowFile, 'utf8').replace('"operations":', '"num_classes":3,"operations":'));
+    expect(await cli('validate', extra)).toMatchObject({ code: 0, stdout: expect.stringMatching(/step "label": property "num_classes" ignored/) });
   });
 
   it('run writes outputs.json and output images, with parameters from --param', async () => {

@@ -140,6 +140,18 @@ describe('compileWorkflow rejects', () => {
     expect(error.message).toMatch(/accepts: value/);
   });
 
+  it('an unknown property under another name than the vad type is ignored, as Roboflow ignores it, and listed in the plan', () => {
+    const written = definition([
+      { type: 'test/number@v1', name: 'n', value: 1 },
+      { type: 'someone_else/increment@v1', name: 'plus', value: '$steps.n.value', num_classifications: '$inputs.undeclared' },
+    ]);
+    const plan = compileWorkflow(written, registry);
+    expect(plan.ignoredProperties).toEqual([{ stepName: 'plus', property: 'num_classifications' }]);
+    // Under the vad name the same property is an error.
+    const error = compileError(definition([{ type: 'test/number@v1', name: 'n', value: 1 }, { type: 'test/add_one@v1', name: 'plus', value: '$steps.n.value', num_classifications: 3 }]));
+    expect(error).toMatchObject({ stepName: 'plus', property: 'num_classifications' });
+  });
+
   it('a property given under two of its names, naming both', () => {
     const error = compileError(definition([{ type: 'test/image_size@v1', name: 'size', image: '$inputs.image', images: '$inputs.image' }]));
     expect(error).toMatchObject({ stepName: 'size', property: 'image' });

@@ -6,7 +6,7 @@ import { orderSteps } from './compile/graph.js';
 import { inlineInnerWorkflows } from './compile/inner-workflows.js';
 import { compileOutputs } from './compile/outputs.js';
 import type { WorkflowPlan } from './compile/plan.js';
-import { bindProperties } from './compile/properties.js';
+import { bindProperties, ignoresUnknownProperties, unknownProperties } from './compile/properties.js';
 import { checkShape } from './compile/shape.js';
 import { declareSteps } from './compile/steps.js';
 
@@ -26,5 +26,8 @@ export function compileWorkflow(written: WorkflowDefinition, registry: BlockRegi
   const graph = orderSteps(bound);
   const steps = assignLevels(declared, bound, graph, inputs);
   const outputs = compileOutputs(definition.outputs, inputs, declared, steps);
-  return { inputs: [...inputs.values()], steps, outputs, stateful: steps.some((s) => s.block.stateful) };
+  const ignoredProperties = [...declared].flatMap(([stepName, { block, raw }]) =>
+    ignoresUnknownProperties(block, raw) ? unknownProperties(block, raw).map((property) => ({ stepName, property })) : [],
+  );
+  return { inputs: [...inputs.values()], steps, outputs, stateful: steps.some((s) => s.block.stateful), ignoredProperties };
 }

@@ -44,6 +44,21 @@ describe('explainWorkflow', () => {
     expect(() => compileWorkflow(definition, registry)).toThrowError(/step "claude".*cloud block/);
   });
 
+  it('lists the properties a step under a Roboflow name carries that its block ignores', () => {
+    const written: WorkflowDefinition = {
+      version: '1.0',
+      inputs: [],
+      steps: [
+        { type: 'test/number@v1', name: 'n', value: 1 },
+        { type: 'someone_else/increment@v1', name: 'plus', value: '$steps.n.value', num_classifications: 3 },
+      ],
+      outputs: [{ type: 'JsonField', name: 'out', selector: '$steps.plus.value' }],
+    };
+    const explanation = explainWorkflow(written, registry);
+    expect(explanation.runnable).toBe(true);
+    expect(explanation.steps.map((s) => s.ignored)).toEqual([undefined, ['num_classifications']]);
+  });
+
   it('says a definition that compiles is runnable', () => {
     const good = { ...definition, steps: [definition.steps[0]!, definition.steps[5]!], outputs: [definition.outputs[0]!] };
     expect(explainWorkflow(good, registry)).toMatchObject({ runnable: true, droppedOutputs: [] });

@@ -1,6 +1,7 @@
 import type { AnyBlock } from './blocks.js';
 import { compileWorkflow } from './compile.js';
 import { describeCloudBlock } from './compile/cloud-blocks.js';
+import { ignoresUnknownProperties, unknownProperties } from './compile/properties.js';
 import { parseSelector, type WorkflowDefinition, type WorkflowOutput, type WorkflowStep } from './definition.js';
 import { WorkflowCompileError } from './errors.js';
 import type { BlockRegistry } from './registry.js';
@@ -16,6 +17,8 @@ export interface StepExplanation {
    * that cannot run). Absent when it runs.
    */
   readonly problem?: { readonly kind: 'cloud' | 'unknown' | 'invalid' | 'dependency'; readonly message: string };
+  /** Properties its block lacks that are ignored, as Roboflow ignores them (the step uses a Roboflow name). */
+  readonly ignored?: readonly string[];
 }
 
 export interface WorkflowExplanation {
@@ -71,7 +74,8 @@ export function explainWorkflow(definition: WorkflowDefinition, registry: BlockR
   const explained = steps.map((step): StepExplanation => {
     const block: AnyBlock | undefined = registry.get(step.type);
     const problem = problems.get(step.name);
-    return { name: step.name, type: String(step.type), ...(block && { block: block.type }), ...(problem && { problem }) };
+    const ignored = block && ignoresUnknownProperties(block, step) ? unknownProperties(block, step) : [];
+    return { name: step.name, type: String(step.type), ...(block && { block: block.type }), ...(problem && { problem }), ...(ignored.length > 0 && { ignored }) };
   });
   return { steps: explained, droppedOutputs, ...(workflowProblem && { workflowProblem }), runnable: problems.size === 0 && droppedOutputs.length === 0 && !workflowProblem };
 }

@@ -38,6 +38,12 @@ describe('inner workflows (roboflow_core/inner_workflow@v1)', () => {
     expect((await defaulted.run({ inputs: {} })).outputs).toEqual([{ result: 11 }]);
   });
 
+  it('read the inline definition under "embedded_workflow" too (some revisions of Roboflow\'s tests), but not under both names', async () => {
+    const embedded = createWorkflow(parent({ embedded_workflow: child, parameter_bindings: { x: '$inputs.start' } }), { registry });
+    expect((await embedded.run({ inputs: { start: 1 } })).outputs).toEqual([{ result: 2 }]);
+    expect(() => compileWorkflow(parent({ embedded_workflow: child, workflow_definition: child }), registry)).toThrow(/given twice, as "workflow_definition" and "embedded_workflow"/);
+  });
+
   it('nest: a child that holds an inner workflow itself, and parent steps reading the child', async () => {
     const middle = {
       version: '1.0',

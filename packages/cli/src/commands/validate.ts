@@ -7,6 +7,7 @@ export async function validateCommand(file: string, print: (text: string) => voi
   const { registry } = await createStandardRegistry();
   const plan = compileWorkflow(definition, registry);
   print(`${file}: valid (${plan.inputs.length} inputs, ${plan.steps.length} steps, ${plan.outputs.length} outputs)`);
+  for (const { stepName, property } of plan.ignoredProperties) print(`  step "${stepName}": property "${property}" ignored (its block has none; Roboflow ignores it too)`);
 }
 
 /**
@@ -27,7 +28,8 @@ export function explanationLines(file: string, explanation: WorkflowExplanation)
   const width = Math.max(0, ...explanation.steps.map((s) => s.name.length));
   for (const step of explanation.steps) {
     const name = step.name.padEnd(width);
-    if (!step.problem) lines.push(`  runs     ${name}  ${step.type}${step.block !== step.type ? ` → ${step.block}` : ''}`);
+    const ignored = step.ignored ? ` (ignored, as Roboflow does: ${step.ignored.join(', ')})` : '';
+    if (!step.problem) lines.push(`  runs     ${name}  ${step.type}${step.block !== step.type ? ` → ${step.block}` : ''}${ignored}`);
     else lines.push(`  ${step.problem.kind.padEnd(8)} ${name}  ${step.type}: ${step.problem.message}`);
   }
   for (const output of explanation.droppedOutputs) lines.push(`  output "${output.name}" left out: it ${output.message}`);

@@ -56,10 +56,14 @@ interface Inlined {
 
 function inlineOne(step: WorkflowStep, depth: number): Inlined {
   const where = { stepName: step.name };
-  if (step.workflow_definition === undefined) {
+  // Some revisions of Roboflow's inner workflow tests name the inline definition `embedded_workflow`.
+  if (step.workflow_definition !== undefined && step.embedded_workflow !== undefined) {
+    fail('given twice, as "workflow_definition" and "embedded_workflow" (they name the same property)', { ...where, property: 'workflow_definition' });
+  }
+  const child = (step.workflow_definition ?? step.embedded_workflow) as WorkflowDefinition;
+  if (child === undefined) {
     fail('vad runs inner workflows given inline as "workflow_definition"; a saved workflow (workflow_id) would be fetched from Roboflow\'s platform', { ...where, property: 'workflow_id' });
   }
-  const child = step.workflow_definition as WorkflowDefinition;
   if (typeof child !== 'object' || child === null || !Array.isArray(child.steps) || !Array.isArray(child.inputs) || !Array.isArray(child.outputs)) {
     fail('"workflow_definition" must be a workflow definition with inputs, steps and outputs', { ...where, property: 'workflow_definition' });
   }

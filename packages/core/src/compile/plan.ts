@@ -67,4 +67,6 @@ export interface WorkflowPlan {
   readonly steps: readonly CompiledStep[];
   readonly outputs: readonly CompiledOutput[];
   readonly stateful: boolean;
+  /** Properties of steps written under Roboflow's names that their block lacks: ignored, as Roboflow ignores them. */
+  readonly ignoredProperties: readonly { readonly stepName: string; readonly property: string }[];
 }

@@ -34,14 +34,25 @@ export function bindProperties(steps: StepsByName, inputs: InputsByName): BoundS
   return bound;
 }
 
-function checkKnownProperties(block: AnyBlock, raw: Readonly<Record<string, unknown>>, stepName: string): void {
+/** The properties of a step that its block's manifest does not have (under any of their names). */
+export function unknownProperties(block: AnyBlock, raw: Readonly<Record<string, unknown>>): string[] {
   const manifest = block.manifest as Manifest;
   const known = new Set(['type', 'name', ...Object.entries(manifest).flatMap(([name, spec]) => [name, ...(spec.aliases ?? [])])]);
-  for (const property of Object.keys(raw)) {
-    if (!known.has(property)) {
-      fail(`unknown property (block ${block.type} accepts: ${Object.keys(manifest).join(', ') || 'none'})`, { stepName, property });
-    }
-  }
+  return Object.keys(raw).filter((property) => !known.has(property));
+}
+
+/**
+ * Whether the step was written under another name than the block's vad type (Roboflow's names).
+ * Roboflow's manifests drop properties they do not declare, so a definition written for Roboflow
+ * may carry some; vad ignores them too there (the plan lists them). Under a vad name an unknown
+ * property is an error: most often a typo.
+ */
+export const ignoresUnknownProperties = (block: AnyBlock, raw: Readonly<Record<string, unknown>>): boolean => raw.type !== block.type;
+
+function checkKnownProperties(block: AnyBlock, raw: Readonly<Record<string, unknown>>, stepName: string): void {
+  const [property] = unknownProperties(block, raw);
+  if (property === undefined || ignoresUnknownProperties(block, raw)) return;
+  fail(`unknown property (block ${block.type} accepts: ${Object.keys(block.manifest as Manifest).join(', ') || 'none'})`, { stepName, property });
 }
 
 /**
