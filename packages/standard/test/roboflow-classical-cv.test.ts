@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createWorkflow, VadImage, type Detections, type WorkflowDefinition } from '@vad/core';
+import { createWorkflow, loadSharp, VadImage, type Detections, type WorkflowDefinition } from '@vad/core';
 import { sharedPath } from '@vad/testing';
 import { describe, expect, it } from 'vitest';
 import { createStandardRegistry } from '../src/index.js';
@@ -261,5 +261,40 @@ describe('Roboflow video classical-CV workflows (corpus classical-cv/), one run 
       for (const zone of record.motion_zones as [number, number][][]) expect(zone.length).toBeGreaterThanOrEqual(3);
     }
     expect(records.slice(30).filter((record) => record.motion).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.skipIf(!photos)('motion detection on a real sequence: a kite crop crossing a photo, boxed on every frame once learned; a zone clips it', async () => {
+    const sharp = await loadSharp();
+    const width = 320, height = 240, size = 64;
+    const background = await sharp(path.join(photos!, 'horses.jpg')).resize(width, height, { fit: 'cover' }).removeAlpha().raw().toBuffer();
+    const kite = await sharp(path.join(photos!, 'kite.jpg')).resize(size, size, { fit: 'cover' }).removeAlpha().raw().toBuffer();
+    const at = (n: number): [number, number] => [10 + 6 * (n - 30), 60 + 2 * (n - 30)];
+    const frames = await Promise.all(Array.from({ length: 44 }, async (_, n) => {
+      const [left, top] = at(Math.max(30, n));
+      const data = await sharp(background, { raw: { width, height, channels: 3 } }).composite([{ input: kite, raw: { width: size, height: size, channels: 3 }, left, top }]).removeAlpha().raw().toBuffer();
+      return VadImage.fromPixels({ data: new Uint8Array(data), width, height });
+    }));
+    const zone = [[0, 0], [120, 0], [120, 240], [0, 240]];
+    for (const withZone of [false, true]) {
+      const records = await runFrames('motion-detection.json', frames, () => (withZone ? { zone } : {}));
+      for (let n = 33; n < 44; n++) {
+        const [left, top] = at(n);
+        const boxes = (records[n]!.detections as Detections).predictions;
+        const inZone = !withZone || left < 120;
+        expect(records[n]!.motion, `frame ${n}`).toBe(inZone);
+        if (!inZone) continue;
+        // The union of the boxes lies on the kite's square (and its last position, which the model is still unlearning).
+        const x1 = Math.min(...boxes.map((b) => b.x - b.width / 2)), x2 = Math.max(...boxes.map((b) => b.x + b.width / 2));
+        const y1 = Math.min(...boxes.map((b) => b.y - b.height / 2)), y2 = Math.max(...boxes.map((b) => b.y + b.height / 2));
+        expect(x1, `frame ${n}`).toBeGreaterThanOrEqual(at(n - 2)[0] - 1);
+        expect(y1).toBeGreaterThanOrEqual(at(n - 2)[1] - 1);
+        expect(x2).toBeLessThanOrEqual(withZone ? Math.min(121, left + size) : left + size);
+        expect(y2).toBeLessThanOrEqual(top + size);
+        expect(x2).toBeGreaterThan(left + size / 2);
+        if (withZone) for (const polygon of records[n]!.motion_zones as [number, number][][]) for (const [x] of polygon) expect(x).toBeLessThanOrEqual(120);
+      }
+      await keep(`motion-kite${withZone ? '-zone' : ''}-36`, records[36]!.boxes as VadImage);
+      await keep(`motion-kite${withZone ? '-zone' : ''}-41`, records[41]!.boxes as VadImage);
+    }
   });
 });
