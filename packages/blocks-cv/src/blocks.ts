@@ -1,8 +1,11 @@
 import { defineBlock, field, InvalidInputError, kinds, z, type AnyBlock } from '@vad/core';
+import { createBackgroundModel, type BackgroundModel } from './background-model.js';
 import { blurImage, blurTypes } from './blur.js';
 import { brennerFocus } from './camera-focus.js';
 import { detectContours } from './contours.js';
 import { dominantColor } from './dominant-color.js';
+import { motionRegions } from './motion.js';
+import { imageLike } from './pixels.js';
 import { toGrayscale } from './grayscale.js';
 import { countColorPixels, parseTargetColor } from './pixel-color-count.js';
 import { thresholdImage, thresholdTypes } from './threshold.js';
@@ -138,7 +141,119 @@ export const pixelColorCount = defineBlock({
   } }),
 });
 
+const historyField = (description: string) => field.parameter(z.number().int().default(30), [kinds.integer], { description });
+const varThresholdField = () =>
+  field.parameter(z.number().default(16), [kinds.integer], { description: 'Squared Mahalanobis distance under which a pixel matches the background; smaller is more sensitive' });
+
+export const backgroundSubtraction = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/background_subtraction@v1',
+  aliases: ['roboflow_core/background_subtraction@v1'],
+  title: 'Background Subtraction',
+  description:
+    'Per-stream MOG2 background model (OpenCV’s createBackgroundSubtractorMOG2 with shadow detection), updated once per frame in one ONNX graph; the image is the foreground mask (0 background, 127 shadow, 255 foreground).',
+  manifest: {
+    image: image(),
+    threshold: varThresholdField(),
+    history: historyField('Frames the background model remembers'),
+  },
+  outputs: { image: { kinds: [kinds.image] } },
+  stateful: true,
+  create: () => {
+    let model: { history: number; threshold: number; model: BackgroundModel } | undefined;
+    return {
+      async run({ image, threshold, history }) {
+        const options = { history: history ?? 30, threshold: threshold ?? 16 };
+        // Roboflow makes a new subtractor when either parameter changes.
+        if (!model || model.history !== options.history || model.threshold !== options.threshold) {
+          model = { ...options, model: createBackgroundModel({ history: options.history, varThreshold: options.threshold }) };
+        }
+        const mask = await model.model.apply(image);
+        return { image: imageLike(image, mask.data) };
+      },
+      reset() {
+        model = undefined;
+      },
+    };
+  },
+});
+
+const zonePoint = z.tuple([z.number(), z.number()]);
+
+export const motionDetection = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/motion_detection@v1',
+  aliases: ['roboflow_core/motion_detection@v1'],
+  title: 'Motion Detection',
+  description:
+    'Background subtraction (MOG2, as background_subtraction), then opening, outer contours above a minimum area, optionally clipped to a zone: a motion flag, an alarm when motion starts, a "motion" box and a simplified outline per moving region.',
+  manifest: {
+    image: image(),
+    minimum_contour_area: field.parameter(z.number().default(200), [kinds.integer], { description: 'Regions of this area (square pixels) or less are not motion' }),
+    morphological_kernel_size: field.parameter(z.number().int().min(1).default(3), [kinds.integer], { description: 'Size of the elliptical element of the opening that removes specks' }),
+    threshold: varThresholdField(),
+    history: historyField('Frames the background model remembers'),
+    detection_zone: field.parameter(z.union([z.array(zonePoint), z.string()]).optional(), ['zone', kinds.listOfValues], {
+      description: 'Optional polygon [[x1, y1], [x2, y2], …] (or its JSON) that motion is clipped to',
+    }),
+    suppress_first_detections: field.parameter(z.boolean().default(true), [kinds.boolean], { description: 'Skip the first `history` frames (the model does not see them)' }),
+  },
+  outputs: {
+    motion: { kinds: [kinds.boolean] },
+    alarm: { kinds: [kinds.boolean] },
+    detections: { kinds: [kinds.objectDetectionPrediction] },
+    motion_zones: { kinds: [kinds.listOfValues] },
+  },
+  stateful: true,
+  create: ({ stepName }) => {
+    let model: BackgroundModel | undefined;
+    let skipped = 0;
+    let lastMotion = false;
+    return {
+      async run({ image, minimum_contour_area, morphological_kernel_size, threshold, history, detection_zone, suppress_first_detections }) {
+        const zone = parseZone(detection_zone, stepName);
+        const frames = history ?? 30;
+        // As Roboflow: the model is made on the first frame and keeps that frame's threshold and history.
+        model ??= createBackgroundModel({ history: frames, varThreshold: threshold ?? 16 });
+        if ((suppress_first_detections ?? true) && skipped < frames) {
+          skipped++;
+          return { motion: false, alarm: false, detections: { image: { width: image.width, height: image.height }, predictions: [] }, motion_zones: [] };
+        }
+        const mask = await model.apply(image);
+        const regions = await motionRegions(mask, image.id, {
+          minimumContourArea: minimum_contour_area ?? 200,
+          morphologicalKernelSize: morphological_kernel_size ?? 3,
+          detectionZone: zone,
+        });
+        const alarm = !lastMotion && regions.motion;
+        lastMotion = regions.motion;
+        return { ...regions, alarm };
+      },
+      reset() {
+        model = undefined;
+        skipped = 0;
+        lastMotion = false;
+      },
+    };
+  },
+});
+
+function parseZone(zone: string | [number, number][] | undefined, stepName: string): [number, number][] | undefined {
+  if (typeof zone !== 'string') return zone;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(zone);
+  } catch (cause) {
+    throw new InvalidInputError({ message: `step "${stepName}": detection_zone is not valid JSON`, stepName, property: 'detection_zone', cause });
+  }
+  const result = z.array(zonePoint).safeParse(parsed);
+  if (!result.success) {
+    throw new InvalidInputError({ message: `step "${stepName}": detection_zone must be a list of [x, y] points`, stepName, property: 'detection_zone' });
+  }
+  return result.data;
+}
+
 /** Every block of this package. */
 export function cvBlocks(): AnyBlock[] {
-  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount];
+  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection];
 }

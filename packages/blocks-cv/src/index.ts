@@ -1,4 +1,8 @@
-export { cvBlocks, convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount } from './blocks.js';
+export { cvBlocks, convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection } from './blocks.js';
+export { createBackgroundModel, type BackgroundModel, type BackgroundModelOptions, type ForegroundMask } from './background-model.js';
+export { buildMog2Model, mog2Constants } from './mog2-graph.js';
+export { motionRegions, clipToZone, type MotionOptions, type MotionRegions } from './motion.js';
+export { openMask, ellipseElement } from './morphology.js';
 export { toGrayscale } from './grayscale.js';
 export { blurImage, blurTypes, type BlurType } from './blur.js';
 export { thresholdImage, thresholdTypes, otsuLevel, type ThresholdType } from './threshold.js';

@@ -60,4 +60,5 @@ export { roundHalfEven } from './round-half-even.js';
 export { readEmbedding, vectorNorm, normFromSquares, type EmbeddingValue, type VectorSource } from './vectors.js';
 export { labelComponents, type Component, type ComponentLabels } from './connected-components.js';
 export { externalContours, traceOuterBorder, simplifyOutline, type OutlinePoint } from './component-outline.js';
+export { approximatePolygon, type PolygonPoint } from './polygon-approximation.js';
 export { colormapLookupTable, colormapNames, type ColormapName } from './colormaps.js';

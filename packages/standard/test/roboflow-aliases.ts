@@ -141,6 +141,8 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/camera_focus@v1': ['roboflow_core/camera_focus@v1'],
   'vad/dominant_color@v1': ['roboflow_core/dominant_color@v1'],
   'vad/pixel_color_count@v1': ['roboflow_core/pixel_color_count@v1'],
+  'vad/background_subtraction@v1': ['roboflow_core/background_subtraction@v1'],
+  'vad/motion_detection@v1': ['roboflow_core/motion_detection@v1'],
 };
 
 /**
@@ -181,4 +183,6 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/camera_focus@v1': { image: ['images'] },
   'vad/dominant_color@v1': { image: ['images'] },
   'vad/pixel_color_count@v1': { image: ['images'] },
+  'vad/background_subtraction@v1': { image: ['images'] },
+  'vad/motion_detection@v1': { image: ['images'] },
 };

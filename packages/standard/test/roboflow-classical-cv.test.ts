@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createWorkflow, VadImage, type WorkflowDefinition } from '@vad/core';
+import { createWorkflow, loadSharp, VadImage, type Detections, type WorkflowDefinition } from '@vad/core';
 import { sharedPath } from '@vad/testing';
 import { describe, expect, it } from 'vitest';
 import { createStandardRegistry } from '../src/index.js';
@@ -149,5 +149,152 @@ describe.skipIf(!photos)('Roboflow classical-CV workflows on real photos (corpus
     expect(measure).toBeCloseTo(sum / (width * height), 6);
     expect(record!.blurred_focus_measure as number).toBeLessThan(measure / 2);
     await keep('focus-dog', record!.camera_focus_image as VadImage);
+  });
+});
+
+/** Roboflow's integration-test video: 320 × 240 dark grey, a 30 × 30 white square crossing left to right in 40 frames. */
+function movingSquareVideo(): { frames: VadImage[]; squareAt: (frame: number) => number } {
+  const width = 320, height = 240, size = 30;
+  const squareAt = (frame: number) => Math.floor((frame / 40) * (width - size));
+  const frames = Array.from({ length: 40 }, (_, frame) => {
+    const data = new Uint8Array(width * height * 3).fill(50);
+    const x0 = squareAt(frame), y0 = (height - size) >> 1;
+    for (let y = y0; y < y0 + size; y++) data.fill(255, (y * width + x0) * 3, (y * width + x0 + size) * 3);
+    return VadImage.fromPixels({ data, width, height });
+  });
+  return { frames, squareAt };
+}
+
+async function runFrames(file: string, frames: VadImage[], inputs: (frame: number) => Record<string, unknown> = () => ({}), patch?: (definition: WorkflowDefinition) => void) {
+  const definition = JSON.parse(await readFile(path.join(corpus, file), 'utf8')) as WorkflowDefinition;
+  patch?.(definition);
+  const { registry } = await createStandardRegistry({ plugins: [] });
+  const workflow = createWorkflow(definition, { registry });
+  try {
+    const records: Record<string, unknown>[] = [];
+    for (const [i, image] of frames.entries()) records.push((await workflow.run({ inputs: { image, ...inputs(i) }, streamId: 'camera' })).outputs[0]!);
+    return records;
+  } finally {
+    await workflow.dispose();
+  }
+}
+
+const nonZero = async (image: VadImage) => {
+  const { data } = await image.pixels();
+  let count = 0;
+  for (let i = 0; i < data.length; i += 3) if (data[i]! > 0) count++;
+  return count;
+};
+
+describe('Roboflow video classical-CV workflows (corpus classical-cv/), one run per frame on one stream', () => {
+  it('background subtraction on Roboflow’s moving-square video: masks of the frame’s size, exactly the square’s pixels once learned', async () => {
+    const { frames, squareAt } = movingSquareVideo();
+    const records = await runFrames('background-subtraction.json', frames);
+    expect(records).toHaveLength(40);
+    for (const [n, record] of records.entries()) {
+      const mask = record.mask as VadImage;
+      expect([mask.width, mask.height]).toEqual([320, 240]);
+      // Until the learning rate 1 / (2n) falls under 0.1, a new mode weighs enough to pass MOG2's shadow test.
+      if (n < 5) continue;
+      // Rows the square never crosses stay background; the square's leading edge (pixels it did not cover a frame
+      // earlier) is foreground. Pixels it keeps covering are absorbed within a few frames (MOG2's backgroundRatio 0.9),
+      // and pixels it left may read as foreground or shadow for a while, so those are not asserted.
+      const { data } = await mask.pixels();
+      const x0 = squareAt(n), y0 = 105;
+      for (let y = 0; y < 240; y += 3) for (let x = 0; x < 320; x += 3) {
+        const value = data[(y * 320 + x) * 3];
+        if (y < y0 || y >= y0 + 30) expect(value, `frame ${n} (${x}, ${y})`).toBe(0);
+        else if (x >= Math.max(x0, squareAt(n - 1) + 30) && x < x0 + 30) expect(value, `frame ${n} (${x}, ${y})`).toBe(255);
+        else if (x >= x0 + 30) expect(value, `frame ${n} (${x}, ${y})`).toBe(0);
+      }
+    }
+    // Roboflow's assertion: motion highlighted in the last 10 frames.
+    expect(await nonZero(records[35]!.mask as VadImage)).toBeGreaterThan(0);
+    await keep('background-subtraction-square-35', records[35]!.mask as VadImage);
+  });
+
+  it('background subtraction: a lower threshold marks at least as many pixels (Roboflow’s 8 / 16 / 32 test on frame 32)', async () => {
+    const { frames } = movingSquareVideo();
+    const counts: number[] = [];
+    for (const threshold of [8, 16, 32]) {
+      const records = await runFrames('background-subtraction.json', [...frames.slice(0, 32), frames[32]!], () => ({}), (definition) => {
+        (definition.steps[0] as Record<string, unknown>).threshold = threshold;
+      });
+      counts.push(await nonZero(records.at(-1)!.mask as VadImage));
+    }
+    expect(counts[0]).toBeGreaterThanOrEqual(counts[1]!);
+    expect(counts[1]).toBeGreaterThanOrEqual(counts[2]!);
+    expect(counts[2]).toBeGreaterThan(0);
+  });
+
+  it('motion detection on Roboflow’s video: nothing for the first `history` frames, then alarm, motion, boxes and outlines around the square', async () => {
+    const { frames, squareAt } = movingSquareVideo();
+    const records = await runFrames('motion-detection.json', frames);
+    for (const record of records.slice(0, 30)) {
+      expect(record).toMatchObject({ motion: false, alarm: false, motion_zones: [] });
+      expect((record.detections as Detections).predictions).toEqual([]);
+    }
+    // Frame 30 is the model's first: MOG2 calls every pixel of a one-frame model a shadow, so the whole frame moves (as in Roboflow).
+    expect(records[30]).toMatchObject({ motion: true, alarm: true });
+    expect((records[30]!.detections as Detections).predictions).toMatchObject([{ x: 160, y: 120, width: 320, height: 240, class: 'motion', class_id: 0, confidence: 1 }]);
+    // The square moves 7 or 8 pixels a frame; the new pixels of a 7-pixel step make a contour of 6 × 29 = 174 square
+    // pixels (not over 200), of an 8-pixel step 7 × 29 = 203: motion on those frames at least.
+    for (let n = 31; n < 40; n++) {
+      const record = records[n]!;
+      expect(record.alarm, `frame ${n}`).toBe((record.motion as boolean) && !(records[n - 1]!.motion as boolean));
+      if (squareAt(n) - squareAt(n - 1) === 8) expect(record.motion, `frame ${n}`).toBe(true);
+      if (!record.motion) {
+        expect(record.motion_zones).toEqual([]);
+        continue;
+      }
+      // Boxes on the square's rows: its leading part, and (first frames) a ghost where the model's first frame saw the
+      // square and has not yet learned the grey behind it; nothing left of x = 217, where the square was on frame 30.
+      const boxes = (record.detections as Detections).predictions;
+      expect(boxes.length).toBeGreaterThanOrEqual(1);
+      for (const box of boxes) {
+        expect([box.y - box.height / 2, box.height]).toEqual([105, 30]);
+        expect(box.x - box.width / 2).toBeGreaterThanOrEqual(squareAt(30));
+        expect(box.x + box.width / 2).toBeLessThanOrEqual(squareAt(n) + 30);
+      }
+      if (squareAt(n) - squareAt(n - 1) === 8) expect(boxes.some((box) => box.x + box.width / 2 === squareAt(n) + 30)).toBe(true);
+      expect(record.motion_zones).toHaveLength(boxes.length);
+      for (const zone of record.motion_zones as [number, number][][]) expect(zone.length).toBeGreaterThanOrEqual(3);
+    }
+    expect(records.slice(30).filter((record) => record.motion).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.skipIf(!photos)('motion detection on a real sequence: a kite crop crossing a photo, boxed on every frame once learned; a zone clips it', async () => {
+    const sharp = await loadSharp();
+    const width = 320, height = 240, size = 64;
+    const background = await sharp(path.join(photos!, 'horses.jpg')).resize(width, height, { fit: 'cover' }).removeAlpha().raw().toBuffer();
+    const kite = await sharp(path.join(photos!, 'kite.jpg')).resize(size, size, { fit: 'cover' }).removeAlpha().raw().toBuffer();
+    const at = (n: number): [number, number] => [10 + 6 * (n - 30), 60 + 2 * (n - 30)];
+    const frames = await Promise.all(Array.from({ length: 44 }, async (_, n) => {
+      const [left, top] = at(Math.max(30, n));
+      const data = await sharp(background, { raw: { width, height, channels: 3 } }).composite([{ input: kite, raw: { width: size, height: size, channels: 3 }, left, top }]).removeAlpha().raw().toBuffer();
+      return VadImage.fromPixels({ data: new Uint8Array(data), width, height });
+    }));
+    const zone = [[0, 0], [120, 0], [120, 240], [0, 240]];
+    for (const withZone of [false, true]) {
+      const records = await runFrames('motion-detection.json', frames, () => (withZone ? { zone } : {}));
+      for (let n = 33; n < 44; n++) {
+        const [left, top] = at(n);
+        const boxes = (records[n]!.detections as Detections).predictions;
+        const inZone = !withZone || left < 120;
+        expect(records[n]!.motion, `frame ${n}`).toBe(inZone);
+        if (!inZone) continue;
+        // The union of the boxes lies on the kite's square (and its last position, which the model is still unlearning).
+        const x1 = Math.min(...boxes.map((b) => b.x - b.width / 2)), x2 = Math.max(...boxes.map((b) => b.x + b.width / 2));
+        const y1 = Math.min(...boxes.map((b) => b.y - b.height / 2)), y2 = Math.max(...boxes.map((b) => b.y + b.height / 2));
+        expect(x1, `frame ${n}`).toBeGreaterThanOrEqual(at(n - 2)[0] - 1);
+        expect(y1).toBeGreaterThanOrEqual(at(n - 2)[1] - 1);
+        expect(x2).toBeLessThanOrEqual(withZone ? Math.min(121, left + size) : left + size);
+        expect(y2).toBeLessThanOrEqual(top + size);
+        expect(x2).toBeGreaterThan(left + size / 2);
+        if (withZone) for (const polygon of records[n]!.motion_zones as [number, number][][]) for (const [x] of polygon) expect(x).toBeLessThanOrEqual(120);
+      }
+      await keep(`motion-kite${withZone ? '-zone' : ''}-36`, records[36]!.boxes as VadImage);
+      await keep(`motion-kite${withZone ? '-zone' : ''}-41`, records[41]!.boxes as VadImage);
+    }
   });
 });

@@ -62,42 +62,5 @@ function onSegment(a: Point, b: Point, p: Point): boolean {
   return Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
 }
 
-function distanceToSegment(p: Point, a: Point, b: Point): number {
-  const dx = b[0] - a[0], dy = b[1] - a[1];
-  const length = Math.hypot(dx, dy);
-  if (length === 0) return Math.hypot(p[0] - a[0], p[1] - a[1]);
-  return Math.abs(dx * (a[1] - p[1]) - dy * (a[0] - p[0])) / length;
-}
-
-/** Douglas–Peucker on an open chain: the indices kept between first and last. */
-function simplifyChain(points: readonly Point[], first: number, last: number, epsilon: number, keep: boolean[]): void {
-  let farthest = -1, distance = 0;
-  for (let i = first + 1; i < last; i++) {
-    const d = distanceToSegment(points[i]!, points[first]!, points[last]!);
-    if (d > distance) [distance, farthest] = [d, i];
-  }
-  if (farthest < 0 || distance <= epsilon) return;
-  keep[farthest] = true;
-  simplifyChain(points, first, farthest, epsilon, keep);
-  simplifyChain(points, farthest, last, epsilon, keep);
-}
-
-/**
- * A closed polygon simplified to the vertices that lie more than `epsilon` from the simplified
- * outline (OpenCV's `approxPolyDP(closed=True)`: split at the first vertex and the vertex farthest
- * from it, then Douglas–Peucker on both halves).
- */
-export function approximatePolygon(polygon: readonly Point[], epsilon: number): Point[] {
-  if (polygon.length < 3) return [...polygon];
-  let split = 0, distance = -1;
-  polygon.forEach((p, i) => {
-    const d = Math.hypot(p[0] - polygon[0]![0], p[1] - polygon[0]![1]);
-    if (d > distance) [distance, split] = [d, i];
-  });
-  if (distance <= epsilon) return [polygon[0]!];
-  const ring = [...polygon, polygon[0]!];
-  const keep = ring.map((_, i) => i === 0 || i === split);
-  simplifyChain(ring, 0, split, epsilon, keep);
-  simplifyChain(ring, split, ring.length - 1, epsilon, keep);
-  return polygon.filter((_, i) => keep[i]);
-}
+/** OpenCV's `approxPolyDP(closed=True)`; in @vad/core since blocks-cv's motion detection needs it too. */
+export { approximatePolygon } from '@vad/core';
