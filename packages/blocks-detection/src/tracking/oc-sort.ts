@@ -159,7 +159,9 @@ export class OcSortTracker {
 
   constructor(options: Partial<OcSortOptions> = {}) {
     this.options = { ...ocSortDefaults, ...options };
-    this.#maximumFramesWithoutUpdate = Math.trunc((this.options.frameRate / 30) * this.options.lostTrackBuffer);
+    // As the package: 0 stays 0, a positive buffer scales up to at least one frame.
+    const { lostTrackBuffer, frameRate } = this.options;
+    this.#maximumFramesWithoutUpdate = lostTrackBuffer === 0 ? 0 : Math.max(1, Math.ceil((frameRate / 30) * lostTrackBuffer));
   }
 
   /** The live tracks after the last frame: id (-1 until confirmed), frames since their last match, and Kalman mean (x, y, s, r, vx, vy, vs). */
