@@ -13,6 +13,8 @@ import { objectDetectionModel } from './object-detection-model.js';
 import { referenceComparison } from './reference-comparison.js';
 import { byteTracker } from './tracking/byte-tracker-block.js';
 import { trackersByteTrack, trackersSort } from './tracking/trackers-blocks.js';
+import { trackersOcSort } from './tracking/ocsort-block.js';
+import { detectionEventLog } from './tracking/detection-event-log-block.js';
 import { boundingRect } from './bounding-rect.js';
 import { detectionsMerge } from './detections-merge.js';
 import { detectionsOverlap } from './detections-overlap.js';
@@ -95,11 +97,17 @@ export { trackersByteTrack, trackersSort } from './tracking/trackers-blocks.js';
 export { ByteTracker, byteTrackDefaults } from './tracking/byte-track.js';
 export type { ByteTrackOptions, TrackInput } from './tracking/byte-track.js';
 export { IouTracker } from './tracking/iou-tracker.js';
+export { trackersOcSort } from './tracking/ocsort-block.js';
+export { OcSortTracker, ocSortDefaults } from './tracking/oc-sort.js';
+export type { OcSortOptions } from './tracking/oc-sort.js';
+export { detectionEventLog } from './tracking/detection-event-log-block.js';
+export { DetectionEventLog } from './tracking/detection-event-log.js';
+export type { DetectionEvent, EventLogOutputs, EventLogSettings, FrameTime } from './tracking/detection-event-log.js';
 export type { IouTrackerOptions } from './tracking/iou-tracker.js';
 export { solveAssignment } from './tracking/linear-assignment.js';
 export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output-tensor.js';
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, instanceSegmentationModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock];
+  return [objectDetectionModel, instanceSegmentationModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock];
 }

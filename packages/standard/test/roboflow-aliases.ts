@@ -86,9 +86,12 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/label_visualization@v1': ['roboflow_core/label_visualization@v1', 'LabelVisualization', 'roboflow_core/label_visualization@v2'],
   // transformations/byte_tracker/v1.py (TYPE and "ByteTracker"), v2.py, v3.py (new_instances, already_seen_instances)
   'vad/byte_tracker@v1': ['roboflow_core/byte_tracker@v1', 'ByteTracker', 'roboflow_core/byte_tracker@v2', 'roboflow_core/byte_tracker@v3'],
-  // trackers/bytetrack/v1.py, trackers/sort/v1.py (the trackers package); trackers/ocsort/v1.py is not implemented
+  // trackers/bytetrack/v1.py, trackers/sort/v1.py, trackers/ocsort/v1.py (the trackers package)
   'vad/trackers_bytetrack@v1': ['roboflow_core/trackers_bytetrack@v1'],
   'vad/trackers_sort@v1': ['roboflow_core/trackers_sort@v1'],
+  'vad/trackers_ocsort@v1': ['roboflow_core/trackers_ocsort@v1'],
+  // analytics/detection_event_log/v1.py
+  'vad/detection_event_log@v1': ['roboflow_core/detection_event_log@v1'],
   // visualizations/trace/v1.py
   'vad/trace_visualization@v1': ['roboflow_core/trace_visualization@v1'],
   // visualizations/heatmap/v1.py (TYPE and "HeatmapVisualization")

@@ -76,8 +76,8 @@ export function updateState(state: KalmanState, measurement: ArrayLike<number>):
   return { mean, covariance };
 }
 
-/** Inverse of a symmetric positive definite 4×4 matrix, by Cholesky factorisation. */
-function invertSymmetric4(a: Float64Array): Float64Array {
+/** Inverse of a symmetric positive definite 4×4 matrix (row-major), by Cholesky factorisation. */
+export function invertSymmetric4(a: Float64Array): Float64Array {
   const l = new Float64Array(16);
   for (let i = 0; i < 4; i++) {
     for (let j = 0; j <= i; j++) {
