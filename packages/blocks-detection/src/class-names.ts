@@ -34,5 +34,10 @@ function namesFromPairs(pairs: Array<[number, string]>): string[] | undefined {
 
 /** The class names in an ONNX file's metadata (see classNamesFromMetadata), or undefined. */
 export async function classNamesOfModelFile(file: string, name: string): Promise<string[] | undefined> {
-  return classNamesFromMetadata(decodeModel(new Uint8Array(await readFile(file)), { name }).metadataProps);
+  return classNamesFromMetadata(await metadataOfModelFile(file, name));
+}
+
+/** An ONNX file's metadata entries (`metadata_props`). */
+export async function metadataOfModelFile(file: string, name: string): Promise<Array<{ key: string; value: string }>> {
+  return decodeModel(new Uint8Array(await readFile(file)), { name }).metadataProps;
 }

@@ -11,6 +11,7 @@ export const inputPresets: Record<DecoderName, InputPreset> = {
   // Ultralytics: RGB / 255, centred letterbox on grey 114.
   yolov8: { resize: 'letterbox', padColor: [114, 114, 114], channelOrder: 'rgb', normalization: 'unit' },
   yolov8_seg: { resize: 'letterbox', padColor: [114, 114, 114], channelOrder: 'rgb', normalization: 'unit' },
+  yolov8_pose: { resize: 'letterbox', padColor: [114, 114, 114], channelOrder: 'rgb', normalization: 'unit' },
   yolov5: { resize: 'letterbox', padColor: [114, 114, 114], channelOrder: 'rgb', normalization: 'unit' },
   // YOLOX: BGR 0–255 unnormalised, image at the top-left, grey 114 padding at the right/bottom
   // (as it was trained; a centred letterbox loses the partly hidden horses in horses.jpg).

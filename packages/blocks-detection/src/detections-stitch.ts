@@ -1,4 +1,4 @@
-import { defineBlock, field, InvalidInputError, isDetections, kinds, z, type Detection, type Detections, type VadImage } from '@vad/core';
+import { defineBlock, field, InvalidInputError, isDetections, kinds, moveDetection, z, type Detection, type Detections, type VadImage } from '@vad/core';
 import { filterOverlaps, nonMaximumSuppression, type OverlapFilteringStrategy } from './overlap-filter.js';
 import { boxesFromPredictions, predictionFromBox } from './prediction-boxes.js';
 
@@ -66,10 +66,8 @@ export function stitchDetections(referenceImage: VadImage, slices: ReadonlyArray
       });
     }
     for (const p of detections.predictions) {
-      const shifted: Detection = { ...p, x: p.x + lineage.offsetX, y: p.y + lineage.offsetY, parent_id: referenceImage.id };
-      // An instance segmentation's outline moves with its box.
-      if (Array.isArray(p.points)) shifted.points = (p.points as Array<{ x: number; y: number }>).map((point) => ({ x: point.x + lineage.offsetX, y: point.y + lineage.offsetY }));
-      moved.push(shifted);
+      // An instance segmentation's outline and a pose's keypoints move with the box.
+      moved.push({ ...moveDetection(p, lineage.offsetX, lineage.offsetY), parent_id: referenceImage.id });
     }
   });
 

@@ -9,6 +9,7 @@ import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer, imageSlicerClipped } from './image-slicer.js';
 import { classificationModel, multiLabelClassificationModel } from './classification-model.js';
 import { instanceSegmentationModel } from './instance-segmentation-model.js';
+import { keypointDetectionModel } from './keypoint-detection-model.js';
 import { objectDetectionModel } from './object-detection-model.js';
 import { referenceComparison } from './reference-comparison.js';
 import { byteTracker } from './tracking/byte-tracker-block.js';
@@ -44,6 +45,7 @@ export { filterOverlaps, nonMaximumMerge, nonMaximumSuppression } from './overla
 export type { OverlapFilteringStrategy, OverlapFilterOptions } from './overlap-filter.js';
 export { objectDetectionModel } from './object-detection-model.js';
 export { instanceSegmentationModel } from './instance-segmentation-model.js';
+export { keypointDetectionModel } from './keypoint-detection-model.js';
 export { detectOptionsOf, detectorParameters } from './detector-parameters.js';
 export { classificationModel, multiLabelClassificationModel } from './classification-model.js';
 export { createImageClassifier, softmax } from './image-classifier.js';
@@ -52,6 +54,10 @@ export { createObjectDetector } from './object-detector.js';
 export type { ObjectDetector, ObjectDetectorOptions, DetectOptions, DetectorRun } from './object-detector.js';
 export { createInstanceSegmenter } from './segmentation/instance-segmenter.js';
 export type { InstanceSegmenter, InstanceSegmenterOptions } from './segmentation/instance-segmenter.js';
+export { createKeypointDetector } from './keypoints/keypoint-detector.js';
+export type { Keypoint, KeypointDetectOptions, KeypointDetector, KeypointDetectorOptions } from './keypoints/keypoint-detector.js';
+export { cocoKeypointNames, keypointNamesFromMetadata, keypointShapeFromMetadata } from './keypoints/keypoint-metadata.js';
+export type { KeypointShape } from './decoders/yolov8-pose.js';
 export { buildMaskDecoderModel, createMaskDecoder } from './segmentation/mask-decoder.js';
 export type { MaskDecoder } from './segmentation/mask-decoder.js';
 export { maskInImage } from './segmentation/mask-in-image.js';
@@ -62,7 +68,7 @@ export { prepareDetectorInput, mapBoxesToImage } from './detector-input.js';
 export type { DetectorInput } from './detector-input.js';
 export { inputPresets } from './decoder-presets.js';
 export type { InputPreset } from './decoder-presets.js';
-export { classNamesFromMetadata, classNamesOfModelFile } from './class-names.js';
+export { classNamesFromMetadata, classNamesOfModelFile, metadataOfModelFile } from './class-names.js';
 export { referenceComparison } from './reference-comparison.js';
 export { boundingRect, boundingRectangles } from './bounding-rect.js';
 export { convexHull, minAreaRect, rectCorners } from './segmentation/min-area-rect.js';
@@ -109,5 +115,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, instanceSegmentationModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock];
+  return [objectDetectionModel, instanceSegmentationModel, keypointDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock];
 }

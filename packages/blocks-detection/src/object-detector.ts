@@ -1,10 +1,12 @@
 import { InvalidInputError, ModelLoadError, newDetectionId, type Detection, type Detections, type VadImage } from '@vad/core';
 import { createSessionFromFile, describeModelSource, resolveModelSource, type ModelSession, type ModelSource } from '@vad/models';
 import { selectBoxes, type BoxSet } from './box-set.js';
-import { classNamesOfModelFile } from './class-names.js';
+import { classNamesFromMetadata, metadataOfModelFile } from './class-names.js';
 import { inputPresets, type InputPreset } from './decoder-presets.js';
 import { decodeDetections, detectDecoder } from './decoders/detect-decoder.js';
 import type { DecoderName, OutputTensor } from './decoders/output-tensor.js';
+import type { KeypointShape } from './decoders/yolov8-pose.js';
+import { keypointShapeFromMetadata } from './keypoints/keypoint-metadata.js';
 import { mapBoxesToImage, prepareDetectorInput, type DetectorInput } from './detector-input.js';
 import { nonMaximumSuppression } from './overlap-filter.js';
 
@@ -15,6 +17,8 @@ export interface ObjectDetectorOptions {
   classNames?: readonly string[];
   /** Output layout; detected from the output shapes when absent. */
   decoder?: DecoderName;
+  /** Keypoints per detection and values per keypoint of a pose export; else its `kpt_shape` metadata. */
+  keypointShape?: KeypointShape;
   /** Network input size when the model's input has no fixed size. Default 640. */
   inputWidth?: number;
   inputHeight?: number;
@@ -53,6 +57,10 @@ export interface DetectorRun {
 
 export interface ObjectDetector {
   readonly decoder: DecoderName;
+  /** A pose export's keypoint shape (given, or its `kpt_shape` metadata), else undefined. */
+  readonly keypointShape: KeypointShape | undefined;
+  /** The model file's metadata entries. */
+  readonly metadata: ReadonlyArray<{ key: string; value: string }>;
   readonly classNames: readonly string[];
   readonly inputWidth: number;
   readonly inputHeight: number;
@@ -82,11 +90,13 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
 
     const outputShapes = (ort.outputMetadata ?? []).map((o) => ({ name: o.name, dims: (o.shape ?? []).map((d, axis) => (typeof d === 'number' && d > 0 ? d : axis === 0 ? 1 : -1)) })); // a symbolic batch axis is 1 here
     const staticShapes = outputShapes.length === session.outputNames.length && outputShapes.every((o) => o.dims.length > 0 && o.dims.every((d) => d > 0));
-    let decoder = options.decoder;
-    if (!decoder && staticShapes) decoder = withStep(() => detectDecoder(outputShapes, { inputWidth, inputHeight, classCount: options.classNames?.length }), stepName, name);
-
+    const metadata = await metadataOfModelFile(file, name);
     let classNames = options.classNames ? [...options.classNames] : undefined;
-    classNames ??= await classNamesOfModelFile(file, name);
+    classNames ??= classNamesFromMetadata(metadata);
+    const keypointShape = options.keypointShape ?? keypointShapeFromMetadata(metadata);
+    let decoder = options.decoder;
+    if (!decoder && staticShapes) decoder = withStep(() => detectDecoder(outputShapes, { inputWidth, inputHeight, classCount: classNames?.length, keypointShape }), stepName, name);
+
     const checkClassCount = (classCount: number) => {
       if (classNames && classNames.length !== classCount) {
         throw new InvalidInputError({
@@ -101,7 +111,7 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
     if (decoder && staticShapes) {
       // Decode an empty output once, to learn the class count before any image arrives.
       const empty = outputShapes.map((o) => ({ ...o, data: new Float32Array(o.dims.reduce((a, b) => a * b, 1)).fill(-1e9) }));
-      checkedClassCount = withStep(() => decodeDetections(empty, { decoder, inputWidth, inputHeight, confidenceThreshold: 2, classCount: classNames?.length }), stepName, name).classCount;
+      checkedClassCount = withStep(() => decodeDetections(empty, { decoder, inputWidth, inputHeight, confidenceThreshold: 2, classCount: classNames?.length, keypointShape }), stepName, name).classCount;
       checkClassCount(checkedClassCount);
     }
 
@@ -113,6 +123,8 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
       get classNames() {
         return classNames ?? [];
       },
+      keypointShape,
+      metadata,
       inputWidth,
       inputHeight,
       async detect(image, detectOptions) {
@@ -128,7 +140,7 @@ export async function createObjectDetector(options: ObjectDetectorOptions): Prom
           return { name: outputName, dims: value.dims, data: value.data };
         });
         const confidence = detectOptions.confidence ?? 0.4;
-        const decoded = withStep(() => decodeDetections(outputs, { decoder, inputWidth, inputHeight, confidenceThreshold: confidence, classCount: classNames?.length }), stepName, name);
+        const decoded = withStep(() => decodeDetections(outputs, { decoder, inputWidth, inputHeight, confidenceThreshold: confidence, classCount: classNames?.length, keypointShape }), stepName, name);
         if (decoder === undefined) {
           decoder = decoded.decoder;
           // Settled only now (dynamic output shapes): if its family preprocesses differently, run again with its preset.

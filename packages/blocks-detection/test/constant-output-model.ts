@@ -5,7 +5,7 @@ import { buildModel, type InitializerSpec } from '@vad/models';
  * multiplication by zero): they exercise shape detection, ONNX Runtime I/O, decoding and the
  * mapping back to image pixels for layouts that no shared model file has.
  */
-export function constantOutputModel(outputs: Array<{ name: string; dims: number[]; data: Float32Array }>, inputSize: number): Uint8Array {
+export function constantOutputModel(outputs: Array<{ name: string; dims: number[]; data: Float32Array }>, inputSize: number, metadata?: Record<string, string>): Uint8Array {
   const initializers: InitializerSpec[] = [
     { name: 'zero', dims: [], data: new Float32Array([0]) },
     ...outputs.map((o) => ({ name: `${o.name}_value`, dims: o.dims, data: o.data })),
@@ -20,5 +20,6 @@ export function constantOutputModel(outputs: Array<{ name: string; dims: number[
     ],
     initializers,
     opset: 17,
+    metadata,
   });
 }

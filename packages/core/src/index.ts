@@ -6,7 +6,7 @@ export { VadImage, loadSharp, defaultMaxPixels } from './image.js';
 export type { RgbPixels, ImageLineage } from './image.js';
 export { newDetectionId, isDetections, isAnomalyMap, isClassification, topClass } from './values.js';
 export type { Detection, Detections, AnomalyMap, ClassScore, Classification, SingleLabelClassification, MultiLabelClassification } from './values.js';
-export { toParentCoordinates } from './detections.js';
+export { moveDetection, toParentCoordinates } from './detections.js';
 export { anchorPoint, anchorPositions, type AnchorPosition } from './anchors.js';
 export { defineBlock, field } from './blocks.js';
 export type {

@@ -44,6 +44,16 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
     // models/roboflow/instance_segmentation/v3.py (confidence_mode, custom_confidence, enforce_dense_masks_in_inference_models)
     'roboflow_core/roboflow_instance_segmentation_model@v3',
   ],
+  'vad/keypoint_detection_model@v1': [
+    // models/roboflow/keypoint_detection/v1.py
+    'roboflow_core/roboflow_keypoint_detection_model@v1',
+    'RoboflowKeypointDetectionModel',
+    'KeypointsDetectionModel',
+    // models/roboflow/keypoint_detection/v2.py (adds the model_id output)
+    'roboflow_core/roboflow_keypoint_detection_model@v2',
+    // models/roboflow/keypoint_detection/v3.py (confidence_mode 'default' | 'custom', custom_confidence)
+    'roboflow_core/roboflow_keypoint_detection_model@v3',
+  ],
   // transformations/image_slicer/v2.py (border slices pushed inward)
   'vad/image_slicer@v1': ['roboflow_core/image_slicer@v2'],
   // transformations/image_slicer/v1.py (border slices clipped)
@@ -98,6 +108,8 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/heatmap_visualization@v1': ['roboflow_core/heatmap_visualization@v1', 'HeatmapVisualization'],
   // visualizations/dot/v1.py, circle/v1.py, corner/v1.py, color/v1.py (TYPE and the short name)
   'vad/dot_visualization@v1': ['roboflow_core/dot_visualization@v1', 'DotVisualization'],
+  // visualizations/keypoint/v1.py
+  'vad/keypoint_visualization@v1': ['roboflow_core/keypoint_visualization@v1', 'KeypointVisualization'],
   'vad/circle_visualization@v1': ['roboflow_core/circle_visualization@v1', 'CircleVisualization'],
   'vad/corner_visualization@v1': ['roboflow_core/corner_visualization@v1', 'CornerVisualization'],
   'vad/color_visualization@v1': ['roboflow_core/color_visualization@v1', 'ColorVisualization'],
@@ -157,6 +169,7 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/object_detection_model@v1': { images: ['image'] },
   'vad/classification_model@v1': { images: ['image'] },
   'vad/multi_label_classification_model@v1': { images: ['image'] },
+  'vad/keypoint_detection_model@v1': { images: ['image'] },
   'vad/absolute_static_crop@v1': { images: ['image'] },
   'vad/relative_static_crop@v1': { images: ['image'] },
   'vad/image_preprocessing@v1': { image: ['images'] },
@@ -170,6 +183,7 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/byte_tracker@v1': { detections: ['predictions'] },
   'vad/trace_visualization@v1': { image: ['images'] },
   'vad/dot_visualization@v1': { image: ['images'] },
+  'vad/keypoint_visualization@v1': { image: ['images'] },
   'vad/circle_visualization@v1': { image: ['images'] },
   'vad/corner_visualization@v1': { image: ['images'] },
   'vad/color_visualization@v1': { image: ['images'] },

@@ -6,6 +6,7 @@ import { circleVisualization } from './circle-visualization.js';
 import { colorVisualization } from './color-visualization.js';
 import { cornerVisualization } from './corner-visualization.js';
 import { dotVisualization } from './dot-visualization.js';
+import { keypointVisualization } from './keypoint-visualization.js';
 import { heatmapVisualization } from './heatmap-visualization.js';
 import { traceVisualization } from './trace-visualization.js';
 import { labelVisualization } from './label-visualization.js';
@@ -24,6 +25,7 @@ export { circleVisualization } from './circle-visualization.js';
 export { colorVisualization } from './color-visualization.js';
 export { cornerVisualization } from './corner-visualization.js';
 export { dotVisualization } from './dot-visualization.js';
+export { cocoSkeleton, keypointVisualization } from './keypoint-visualization.js';
 export { heatmapVisualization } from './heatmap-visualization.js';
 export { traceVisualization } from './trace-visualization.js';
 export { labelVisualization } from './label-visualization.js';
@@ -60,6 +62,7 @@ export function visualizeBlocks(): AnyBlock[] {
     anomalyMapVisualization,
     textDisplay,
     dotVisualization,
+    keypointVisualization,
     circleVisualization,
     cornerVisualization,
     colorVisualization,

@@ -5,6 +5,7 @@ import { decodeNanoDet, type NanoDetLevel } from './nanodet.js';
 import { gridCount, type DecodeOptions, type DecoderName, type OutputTensor } from './output-tensor.js';
 import { decodeYoloV5, decodeYolox } from './yolov5.js';
 import { decodeYoloV8 } from './yolov8.js';
+import { decodeYoloV8Pose, poseLayout, type KeypointShape } from './yolov8-pose.js';
 import { decodeYoloV8Seg, segmentationOutputs } from './yolov8-seg.js';
 
 export interface OutputShape {
@@ -17,13 +18,16 @@ export interface DetectDecoderOptions {
   inputHeight: number;
   /** The number of classes when known (class names given): settles ambiguous layouts. */
   classCount?: number;
+  /** Ultralytics' `kpt_shape` from the export's metadata: a one-output model with it is a pose model. */
+  keypointShape?: KeypointShape;
 }
 
 const describeShapes = (outputs: readonly OutputShape[]) => outputs.map((o) => `${o.name} [${o.dims.join(', ')}]`).join(', ');
 
 /**
  * Which decoder fits a model's outputs, from their shapes alone:
- * - one [1, 4 + C, N] output with N the anchor points of strides 8/16/32 → `yolov8`;
+ * - one [1, 4 + C, N] output with N the anchor points of strides 8/16/32 → `yolov8`, or `yolov8_pose`
+ *   when the export's metadata has a `kpt_shape` [K, V] that fits it as [1, 4 + C + K·V, N];
  * - that with M mask coefficients per column, [1, 4 + C + M, N], and prototypes [1, M, H/4, W/4] → `yolov8_seg`;
  * - one [1, N, 5 + C] output with N those anchor points → `yolox` (raw grid head);
  * - one [1, 3·N, 5 + C] output (three anchors per point) → `yolov5`;
@@ -36,7 +40,7 @@ export function detectDecoder(outputs: readonly OutputShape[], options: DetectDe
   const threeDimensional = outputs.every((o) => o.dims.length === 3 && o.dims[0] === 1);
   if (outputs.length === 1 && threeDimensional) {
     const [, a, b] = outputs[0]!.dims as [number, number, number];
-    if (b === grid && a > 4) return 'yolov8';
+    if (b === grid && a > 4) return options.keypointShape && poseLayout(outputs[0]!.dims, options) ? 'yolov8_pose' : 'yolov8';
     if (a === grid && b > 5) return 'yolox';
     if (a === 3 * grid && b > 5) return 'yolov5';
   }
@@ -47,7 +51,7 @@ export function detectDecoder(outputs: readonly OutputShape[], options: DetectDe
   }
   if (outputs.length >= 4 && outputs.length % 2 === 0 && threeDimensional && nanoDetLevels(outputs, options) !== undefined) return 'nanodet';
   throw new ModelLoadError({
-    message: `the model's outputs (${describeShapes(outputs)}) match no detection decoder for a ${options.inputWidth}×${options.inputHeight} input; supported: yolov8 [1, 4+C, N], yolov8_seg [1, 4+C+M, N] + prototypes [1, M, H/4, W/4], yolox [1, N, 5+C], yolov5 [1, 3N, 5+C], detr boxes [1, Q, 4] + logits [1, Q, C], nanodet per-stride scores + distances. Set "decoder" to choose one explicitly`,
+    message: `the model's outputs (${describeShapes(outputs)}) match no detection decoder for a ${options.inputWidth}×${options.inputHeight} input; supported: yolov8 [1, 4+C, N], yolov8_pose [1, 4+C+3K, N], yolov8_seg [1, 4+C+M, N] + prototypes [1, M, H/4, W/4], yolox [1, N, 5+C], yolov5 [1, 3N, 5+C], detr boxes [1, Q, 4] + logits [1, Q, C], nanodet per-stride scores + distances. Set "decoder" to choose one explicitly`,
   });
 }
 
@@ -71,6 +75,7 @@ export interface DecodeDetectionsOptions extends DecodeOptions {
   /** A decoder by name; detected from the output shapes when absent. */
   decoder?: DecoderName;
   classCount?: number;
+  keypointShape?: KeypointShape;
 }
 
 export interface DecodedDetections {
@@ -91,6 +96,15 @@ export function decodeDetections(outputs: readonly OutputTensor[], options: Deco
       const output = outputs[0]!;
       if (outputs.length !== 1 || output.dims.length !== 3 || output.dims[1]! < 5) throw mismatch('one output [1, 4 + C, N]');
       return { decoder, boxes: decodeYoloV8(output, options), classCount: output.dims[1]! - 4 };
+    }
+    case 'yolov8_pose': {
+      const output = outputs[0]!;
+      const layout = outputs.length === 1 ? poseLayout(output.dims, options) : undefined;
+      if (!layout) {
+        const known = options.keypointShape ? `kpt_shape [${options.keypointShape.join(', ')}]` : `${options.classCount ?? 1} class${options.classCount === 1 || options.classCount === undefined ? '' : 'es'} and no kpt_shape in its metadata`;
+        throw mismatch(`one output [1, 4 + C + K·3, N] with at least one keypoint (${known})`);
+      }
+      return { decoder, boxes: decodeYoloV8Pose(output, layout, options), classCount: layout.classCount };
     }
     case 'yolov8_seg': {
       const seg = segmentationOutputs(outputs);

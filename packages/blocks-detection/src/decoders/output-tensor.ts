@@ -15,8 +15,8 @@ export interface DecodeOptions {
   confidenceThreshold: number;
 }
 
-export type DecoderName = 'detr' | 'yolov8' | 'yolov8_seg' | 'yolov5' | 'yolox' | 'nanodet';
-export const decoderNames: readonly DecoderName[] = ['detr', 'yolov8', 'yolov8_seg', 'yolov5', 'yolox', 'nanodet'];
+export type DecoderName = 'detr' | 'yolov8' | 'yolov8_seg' | 'yolov8_pose' | 'yolov5' | 'yolox' | 'nanodet';
+export const decoderNames: readonly DecoderName[] = ['detr', 'yolov8', 'yolov8_seg', 'yolov8_pose', 'yolov5', 'yolox', 'nanodet'];
 
 export function sigmoid(value: number): number {
   return 1 / (1 + Math.exp(-value));

@@ -69,7 +69,7 @@ export const perspectiveCorrectionBlock = defineBlock({
     'Maps detections from a 4-corner polygon onto a transformed_rect_width × transformed_rect_height rectangle (bottom-left to bottom-left), and with warp_image the image too (bilinear, black outside).',
   manifest: {
     images: field.image({ aliases: ['image'] }),
-    predictions: field.selector<Detections>([kinds.objectDetectionPrediction, kinds.instanceSegmentationPrediction], { optional: true, description: 'Detections to map into the rectangle' }),
+    predictions: field.selector<Detections>([kinds.objectDetectionPrediction, kinds.instanceSegmentationPrediction, 'keypoint_detection_prediction'], { optional: true, description: 'Detections to map into the rectangle (outlines and keypoints move with them)' }),
     perspective_polygons: field.parameter(z.array(z.unknown()), [kinds.listOfValues], {
       description: 'A polygon of 4 [x, y] corners, or a list of polygons (the largest with 4 corners is used), e.g. a dynamic zone’s zones',
     }),
@@ -81,7 +81,7 @@ export const perspectiveCorrectionBlock = defineBlock({
     warp_image: field.parameter(z.boolean().default(false), [kinds.boolean], { description: 'Also warp the image into the rectangle' }),
   },
   outputs: {
-    corrected_coordinates: { kinds: [kinds.objectDetectionPrediction, kinds.instanceSegmentationPrediction] },
+    corrected_coordinates: { kinds: [kinds.objectDetectionPrediction, kinds.instanceSegmentationPrediction, 'keypoint_detection_prediction'] },
     warped_image: { kinds: [kinds.image] },
     extended_transformed_rect_width: { kinds: [kinds.integer] },
     extended_transformed_rect_height: { kinds: [kinds.integer] },

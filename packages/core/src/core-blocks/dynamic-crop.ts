@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineBlock, field } from '../blocks.js';
 import type { VadImage } from '../image.js';
 import { isDetections, type Detections } from '../values.js';
+import { moveDetection } from '../detections.js';
 import { InvalidInputError } from '../errors.js';
 
 /**
@@ -9,7 +10,7 @@ import { InvalidInputError } from '../errors.js';
  * downstream run once per crop). Each crop's id is its detection's id and it knows its offset in
  * the image, so a classification of the crop pairs with its detection (detections_classes_replacement)
  * and detections found on it map back with `coordinates_system: parent`. `predictions` is the
- * crop's own detection moved into the crop. Boxes are clipped to the image; a box with nothing
+ * crop's own detection moved into the crop (with its outline and keypoints, as Roboflow moves them). Boxes are clipped to the image; a box with nothing
  * left inside gives no crop.
  */
 export const dynamicCrop = defineBlock({
@@ -44,7 +45,7 @@ export const dynamicCrop = defineBlock({
         if (right <= left || bottom <= top) continue;
         const crop = await images.crop({ x: left, y: top, width: right - left, height: bottom - top }, { id: detection.detection_id });
         crops.push(crop);
-        own.push({ image: { width: crop.width, height: crop.height }, predictions: [{ ...detection, x: detection.x - left, y: detection.y - top, parent_id: crop.id }], lineage: crop.lineage });
+        own.push({ image: { width: crop.width, height: crop.height }, predictions: [{ ...moveDetection(detection, -left, -top), parent_id: crop.id }], lineage: crop.lineage });
       }
       return { crops, predictions: own };
     },
