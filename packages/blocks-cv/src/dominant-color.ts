@@ -1,16 +1,5 @@
-import { roundHalfEven, type VadImage } from '@vad/core';
+import { createRandom, roundHalfEven, type VadImage } from '@vad/core';
 
-/** A small deterministic PRNG (mulberry32), so the same image always gives the same colour. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` distinct indices below `size`, drawn by a partial Fisher–Yates shuffle. */
 function distinctIndices(size: number, count: number, random: () => number): number[] {
@@ -48,7 +37,7 @@ export async function dominantColor(image: VadImage, clusters: number, maxIterat
       pixels[p + 2] = data[at + 2]!;
     }
   }
-  const random = seededRandom(0x5eed);
+  const random = createRandom(0x5eed);
   const k = Math.min(clusters, count);
   let centres = new Float64Array(k * 3);
   distinctIndices(count, k, random).forEach((index, i) => centres.set(pixels.subarray(index * 3, index * 3 + 3), i * 3));

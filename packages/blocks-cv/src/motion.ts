@@ -1,4 +1,4 @@
-import { approximatePolygon, externalContours, newDetectionId, type Detections, type PolygonPoint } from '@vad/core';
+import { approximatePolygon, externalContours, newDetectionId, perimeter, polygonArea, type Detections, type PolygonPoint } from '@vad/core';
 import type { ForegroundMask } from './background-model.js';
 import { openMask } from './morphology.js';
 import { bandOf, pipelineOf } from './pixels.js';
@@ -18,20 +18,6 @@ export interface MotionRegions {
   motion_zones: [number, number][][];
 }
 
-/** The shoelace area, as OpenCV's `contourArea` (unsigned). */
-export function polygonArea(points: readonly PolygonPoint[]): number {
-  let twice = 0;
-  points.forEach(([x, y], i) => {
-    const [nx, ny] = points[(i + 1) % points.length]!;
-    twice += x * ny - nx * y;
-  });
-  return Math.abs(twice) / 2;
-}
-
-const perimeter = (points: readonly PolygonPoint[]) => points.reduce((sum, [x, y], i) => {
-  const [nx, ny] = points[(i + 1) % points.length]!;
-  return sum + Math.hypot(nx - x, ny - y);
-}, 0);
 
 /**
  * `subject` clipped to the convex polygon `clip` (Sutherland–Hodgman), vertices truncated to

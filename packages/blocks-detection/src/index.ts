@@ -71,7 +71,7 @@ export type { InputPreset } from './decoder-presets.js';
 export { classNamesFromMetadata, classNamesOfModelFile, metadataOfModelFile } from './class-names.js';
 export { referenceComparison } from './reference-comparison.js';
 export { boundingRect, boundingRectangles } from './bounding-rect.js';
-export { convexHull, minAreaRect, rectCorners } from './segmentation/min-area-rect.js';
+export { minAreaRect, rectCorners } from './segmentation/min-area-rect.js';
 export type { RotatedRect } from './segmentation/min-area-rect.js';
 export { detectionsMerge, mergeDetections } from './detections-merge.js';
 export { boxesOverlap, detectionsOverlap, findOverlaps } from './detections-overlap.js';

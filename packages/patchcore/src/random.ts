@@ -1,14 +1,5 @@
-/** A seeded uniform random generator in [0, 1) (mulberry32): fits are reproducible. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator (mulberry32) fits use; in @vad/core, which other blocks share. */
+export { createRandom } from '@vad/core';
 
 /** `length` standard normal values times `scale` (Box–Muller). */
 export function gaussianMatrix(length: number, random: () => number, scale = 1): Float32Array {

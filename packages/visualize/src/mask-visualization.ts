@@ -1,4 +1,4 @@
-import { defineBlock, field, z, type Detections } from '@vad/core';
+import { defineBlock, field, polygonArea, z, type Detections } from '@vad/core';
 import { colorFields, imageFields } from './common-fields.js';
 import { createOutlineLookup } from './detection-polygons.js';
 import { paintBoxes } from './paint-boxes.js';
@@ -35,7 +35,7 @@ export const maskVisualization = defineBlock({
         const masks = boxes
           .map((box) => ({ box, outline: outlineOf(box) }))
           .filter((entry) => entry.outline && entry.outline.length >= 3)
-          .map(({ box, outline }) => ({ box, outline: outline!, area: polygonArea(outline!) }));
+          .map(({ box, outline }) => ({ box, outline: outline!, area: polygonArea(outline!.map((p) => [p.x, p.y] as const)) }));
         masks.sort((a, b) => b.area - a.area);
         const opacity = parameters.opacity as number;
         const shapes: PolygonShape[] = masks.map(({ box, outline }) => ({ points: outline, color: colorOf(box), paint: 'fill', opacity }));
@@ -43,14 +43,3 @@ export const maskVisualization = defineBlock({
       }),
   }),
 });
-
-/** The shoelace area of a polygon. */
-function polygonArea(points: readonly { x: number; y: number }[]): number {
-  let twice = 0;
-  for (let i = 0; i < points.length; i++) {
-    const a = points[i]!;
-    const b = points[(i + 1) % points.length]!;
-    twice += a.x * b.y - b.x * a.y;
-  }
-  return Math.abs(twice) / 2;
-}

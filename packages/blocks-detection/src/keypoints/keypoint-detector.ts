@@ -1,7 +1,7 @@
-import { ModelLoadError, type Detections, type VadImage } from '@vad/core';
-import { describeModelSource } from '@vad/models';
+import type { Detections, VadImage } from '@vad/core';
 import { poseLayout, keypointsAt, type KeypointShape } from '../decoders/yolov8-pose.js';
-import { createObjectDetector, type DetectOptions, type ObjectDetector, type ObjectDetectorOptions } from '../object-detector.js';
+import { createLayoutDetector } from '../layout-detector.js';
+import type { DetectOptions, ObjectDetectorOptions } from '../object-detector.js';
 import { keypointNamesFromMetadata, keypointNamesOf, type KeypointNames } from './keypoint-metadata.js';
 
 /** One keypoint as Roboflow serialises it (`inference.core.entities.responses.inference.Keypoint`, by alias). */
@@ -39,23 +39,12 @@ export interface KeypointDetector {
  * which are mapped back through the same letterbox transform.
  */
 export async function createKeypointDetector(options: KeypointDetectorOptions): Promise<KeypointDetector> {
-  const name = describeModelSource(options.model);
-  const notPose = (error: unknown) =>
-    error instanceof ModelLoadError && /yolov8_pose/.test(error.message)
-      ? new ModelLoadError({
-          message: `${name} is not a YOLOv8/YOLO11-pose export (${error.message}); a keypoint detection model needs one output [1, 4 + classes + 3·keypoints, N] and, to size it, Ultralytics' kpt_shape metadata (\`yolo export format=onnx\` of a -pose model)`,
-          stepName: options.stepName,
-          property: 'model_id',
-          path: name,
-          cause: error,
-        })
-      : error;
-  let detector: ObjectDetector;
-  try {
-    detector = await createObjectDetector({ ...options, decoder: 'yolov8_pose' });
-  } catch (error) {
-    throw notPose(error);
-  }
+  const { detector, reword } = await createLayoutDetector(
+    options,
+    'yolov8_pose',
+    'YOLOv8/YOLO11-pose',
+    "a keypoint detection model needs one output [1, 4 + classes + 3·keypoints, N] and, to size it, Ultralytics' kpt_shape metadata (`yolo export format=onnx` of a -pose model)",
+  );
   const names = namesOption(options.keypointNames) ?? keypointNamesFromMetadata(detector.metadata) ?? {};
   let shape = detector.keypointShape;
   return {
@@ -68,7 +57,7 @@ export async function createKeypointDetector(options: KeypointDetectorOptions): 
     inputWidth: detector.inputWidth,
     inputHeight: detector.inputHeight,
     async detect(image, detectOptions = {}) {
-      const run = await detector.detectWithOutputs(image, detectOptions).catch((error: unknown) => Promise.reject(notPose(error)));
+      const run = await detector.detectWithOutputs(image, detectOptions).catch((error: unknown) => Promise.reject(reword(error)));
       const { predictions } = run.detections;
       const output = run.outputs[0]!;
       const layout = poseLayout(output.dims, { keypointShape: detector.keypointShape, classCount: detector.classNames.length || undefined })!;

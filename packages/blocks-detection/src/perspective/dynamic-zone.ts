@@ -1,5 +1,4 @@
-import { defineBlock, field, kinds, z, type Detection, type Detections } from '@vad/core';
-import { approximatePolygon, convexHull, perimeter, polygonArea, type Point } from './polygon.js';
+import { approximatePolygon, convexHull, defineBlock, type Detection, type Detections, field, kinds, perimeter, polygonArea, type PolygonPoint as Point, z } from '@vad/core';
 
 /**
  * The convex hull of `outline` simplified to `vertices` corners: approxPolyDP with its epsilon

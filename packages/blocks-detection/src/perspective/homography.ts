@@ -1,4 +1,4 @@
-import type { Point } from './polygon.js';
+import type { PolygonPoint as Point } from '@vad/core';
 
 /** A 3 × 3 projective transform, row-major. */
 export type Homography = readonly number[];

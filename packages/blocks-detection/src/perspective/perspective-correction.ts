@@ -1,7 +1,6 @@
-import { anchorPositions, defineBlock, field, InvalidInputError, kinds, z, type Detection, type Detections } from '@vad/core';
+import { anchorPositions, defineBlock, type Detection, type Detections, field, InvalidInputError, kinds, type PolygonPoint as Point, z } from '@vad/core';
 import { applyHomography, perspectiveTransform, type Homography } from './homography.js';
 import { extendPolygonToDetections, orderCorners, pickPerspectivePolygon } from './perspective-polygon.js';
-import type { Point } from './polygon.js';
 import { warpPerspective } from './warp-perspective.js';
 
 interface Correction {

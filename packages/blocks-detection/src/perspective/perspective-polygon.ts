@@ -1,5 +1,4 @@
-import { anchorPoint, type AnchorPosition, type Detections } from '@vad/core';
-import { containsPoint, polygonArea, type Point } from './polygon.js';
+import { anchorPoint, type AnchorPosition, containsPoint, type Detections, polygonArea, type PolygonPoint as Point } from '@vad/core';
 
 /**
  * The polygon a perspective correction maps onto its rectangle: the given 4-corner polygon, or of

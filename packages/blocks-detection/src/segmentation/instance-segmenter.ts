@@ -1,7 +1,7 @@
-import { ModelLoadError, type Detections, type VadImage } from '@vad/core';
-import { describeModelSource } from '@vad/models';
+import type { Detections, VadImage } from '@vad/core';
 import { maskCoefficients, segmentationOutputs } from '../decoders/yolov8-seg.js';
-import { createObjectDetector, type DetectOptions, type ObjectDetector, type ObjectDetectorOptions } from '../object-detector.js';
+import { createLayoutDetector } from '../layout-detector.js';
+import type { DetectOptions, ObjectDetectorOptions } from '../object-detector.js';
 import { createMaskDecoder, type MaskDecoder } from './mask-decoder.js';
 import { maskInImage } from './mask-in-image.js';
 import { largestComponentOutline, type PolygonPoint } from './mask-polygon.js';
@@ -23,23 +23,12 @@ export interface InstanceSegmenter {
  * brought to the image and cut to the box, and its largest region's outline becomes `points`.
  */
 export async function createInstanceSegmenter(options: InstanceSegmenterOptions): Promise<InstanceSegmenter> {
-  const name = describeModelSource(options.model);
-  const notSegmentation = (error: unknown) =>
-    error instanceof ModelLoadError && /yolov8_seg/.test(error.message)
-      ? new ModelLoadError({
-          message: `${name} is not a YOLOv8/YOLO11-seg export (${error.message}); an instance segmentation model needs detections [1, 4 + classes + 32, N] and mask prototypes [1, 32, H/4, W/4] (Ultralytics \`yolo export format=onnx\` of a -seg model)`,
-          stepName: options.stepName,
-          property: 'model_id',
-          path: name,
-          cause: error,
-        })
-      : error;
-  let detector: ObjectDetector;
-  try {
-    detector = await createObjectDetector({ ...options, decoder: 'yolov8_seg' });
-  } catch (error) {
-    throw notSegmentation(error);
-  }
+  const { detector, reword } = await createLayoutDetector(
+    options,
+    'yolov8_seg',
+    'YOLOv8/YOLO11-seg',
+    'an instance segmentation model needs detections [1, 4 + classes + 32, N] and mask prototypes [1, 32, H/4, W/4] (Ultralytics `yolo export format=onnx` of a -seg model)',
+  );
   let masks: Promise<MaskDecoder> | undefined;
   return {
     get classNames() {
@@ -48,7 +37,7 @@ export async function createInstanceSegmenter(options: InstanceSegmenterOptions)
     inputWidth: detector.inputWidth,
     inputHeight: detector.inputHeight,
     async segment(image, detectOptions) {
-      const run = await detector.detectWithOutputs(image, detectOptions).catch((error: unknown) => Promise.reject(notSegmentation(error)));
+      const run = await detector.detectWithOutputs(image, detectOptions).catch((error: unknown) => Promise.reject(reword(error)));
       const { predictions } = run.detections;
       if (predictions.length === 0) return run.detections;
       const seg = segmentationOutputs(run.outputs)!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convexHull, minAreaRect, rectCorners } from './min-area-rect.js';
+import { minAreaRect, rectCorners } from './min-area-rect.js';
 
 const pts = (...xy: number[][]) => xy.map(([x, y]) => ({ x: x!, y: y! }));
 
@@ -40,11 +40,5 @@ describe('minAreaRect', () => {
     const line = minAreaRect(pts([0, 0], [10, 0], [5, 0]));
     expect(Math.max(line.width, line.height)).toBeCloseTo(10, 9);
     expect(Math.min(line.width, line.height)).toBeCloseTo(0, 9);
-  });
-});
-
-describe('convexHull', () => {
-  it('keeps only the extreme points', () => {
-    expect(convexHull(pts([0, 0], [2, 0], [1, 1], [2, 2], [0, 2], [1, 0]))).toHaveLength(4);
   });
 });

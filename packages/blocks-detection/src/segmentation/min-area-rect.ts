@@ -1,3 +1,4 @@
+import { convexHull } from '@vad/core';
 import type { PolygonPoint } from './mask-polygon.js';
 
 /** A rotated rectangle as OpenCV's `cv2.minAreaRect` reports it. */
@@ -11,24 +12,6 @@ export interface RotatedRect {
   readonly angle: number;
 }
 
-const cross = (o: PolygonPoint, a: PolygonPoint, b: PolygonPoint) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
-
-/** The convex hull of the points (Andrew's monotone chain), without collinear points. */
-export function convexHull(points: readonly PolygonPoint[]): PolygonPoint[] {
-  const sorted = [...points].sort((a, b) => a.x - b.x || a.y - b.y);
-  if (sorted.length < 3) return sorted.filter((p, i) => i === 0 || p.x !== sorted[i - 1]!.x || p.y !== sorted[i - 1]!.y);
-  const half = (input: PolygonPoint[]) => {
-    const chain: PolygonPoint[] = [];
-    for (const p of input) {
-      while (chain.length >= 2 && cross(chain[chain.length - 2]!, chain[chain.length - 1]!, p) <= 0) chain.pop();
-      chain.push(p);
-    }
-    chain.pop();
-    return chain;
-  };
-  return [...half(sorted), ...half([...sorted].reverse())];
-}
-
 /**
  * The rectangle of least area enclosing the points (OpenCV's `minAreaRect`): one side of it lies
  * along an edge of their convex hull, so each hull edge is tried with the hull projected onto it
@@ -37,7 +20,7 @@ export function convexHull(points: readonly PolygonPoint[]): PolygonPoint[] {
  * has angle 90 and its vertical side as width).
  */
 export function minAreaRect(points: readonly PolygonPoint[]): RotatedRect {
-  const hull = convexHull(points);
+  const hull = convexHull(points.map((p) => [p.x, p.y] as const)).map(([x, y]) => ({ x, y }));
   if (hull.length === 0) return { centre: { x: 0, y: 0 }, width: 0, height: 0, angle: 0 };
   if (hull.length === 1) return { centre: { ...hull[0]! }, width: 0, height: 0, angle: 0 };
   let best: { area: number; ux: number; uy: number; minU: number; maxU: number; minV: number; maxV: number } | undefined;

@@ -1,17 +1,6 @@
+import { createRandom } from '@vad/core';
 import { describe, expect, it } from 'vitest';
 import { matchAboveThreshold, matchBelowThreshold, solveAssignment } from './linear-assignment.js';
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The least total cost over every way to assign min(rows, columns) cells, by enumeration. */
 function bruteForceMinimum(rows: number, columns: number, costs: Float64Array): number {
@@ -39,7 +28,7 @@ function bruteForceMinimum(rows: number, columns: number, costs: Float64Array): 
 
 describe('solveAssignment', () => {
   it('finds the optimum of random matrices up to 6×6, square and rectangular, as enumeration does', () => {
-    const next = random(7);
+    const next = createRandom(7);
     for (let trial = 0; trial < 600; trial++) {
       const rows = 1 + Math.floor(next() * 6);
       const columns = 1 + Math.floor(next() * 6);

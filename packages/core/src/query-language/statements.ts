@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors.js';
+import { containsPoint, type PolygonPoint } from '../polygon.js';
 import { isDetections } from '../values.js';
 import { applyOperations, pythonString, type Parameters } from './operations.js';
 import type { Operand, Statement } from './schema.js';
@@ -50,16 +51,7 @@ const isPoint = (p: unknown): p is [number, number] => Array.isArray(p) && p.len
 function pointInZone(point: unknown, zone: unknown, fail: (problem: string) => never): boolean {
   if (!isPoint(point)) return fail(`needs a point [x, y] on the left (e.g. ExtractDetectionProperty center), got ${pythonString(point)}`);
   if (!Array.isArray(zone) || zone.length < 3 || !zone.every(isPoint)) return fail(`needs a zone of at least 3 points [[x, y], …] on the right, got ${pythonString(zone)}`);
-  const [x, y] = point;
-  let inside = false;
-  for (let i = 0, j = zone.length - 1; i < zone.length; j = i++) {
-    const [xi, yi] = zone[i] as [number, number];
-    const [xj, yj] = zone[j] as [number, number];
-    const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
-    if (cross === 0 && Math.min(xi, xj) <= x && x <= Math.max(xi, xj) && Math.min(yi, yj) <= y && y <= Math.max(yi, yj)) return true; // on an edge
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
+  return containsPoint(zone as PolygonPoint[], point);
 }
 
 const length = (a: unknown, fail: (problem: string) => never): number => {
