@@ -9,6 +9,8 @@ import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer, imageSlicerClipped } from './image-slicer.js';
 import { classificationModel, multiLabelClassificationModel } from './classification-model.js';
 import { instanceSegmentationModel } from './instance-segmentation-model.js';
+import { semanticSegmentationModel } from './semantic-segmentation-model.js';
+import { detectionsNearestNeighbor } from './detections-nearest-neighbor.js';
 import { keypointDetectionModel } from './keypoint-detection-model.js';
 import { objectDetectionModel } from './object-detection-model.js';
 import { referenceComparison } from './reference-comparison.js';
@@ -45,6 +47,12 @@ export { filterOverlaps, nonMaximumMerge, nonMaximumSuppression } from './overla
 export type { OverlapFilteringStrategy, OverlapFilterOptions } from './overlap-filter.js';
 export { objectDetectionModel } from './object-detection-model.js';
 export { instanceSegmentationModel } from './instance-segmentation-model.js';
+export { semanticSegmentationModel } from './semantic-segmentation-model.js';
+export { createSemanticSegmenter } from './segmentation/semantic-segmenter.js';
+export type { SemanticSegmentationDetection, SemanticSegmenter, SemanticSegmenterOptions } from './segmentation/semantic-segmenter.js';
+export { compressCounts, decodeRle, decompressCounts, labelRuns } from './segmentation/coco-rle.js';
+export type { CocoRle } from './segmentation/coco-rle.js';
+export { detectionsNearestNeighbor, matchNearest } from './detections-nearest-neighbor.js';
 export { keypointDetectionModel } from './keypoint-detection-model.js';
 export { detectOptionsOf, detectorParameters } from './detector-parameters.js';
 export { classificationModel, multiLabelClassificationModel } from './classification-model.js';
@@ -115,5 +123,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, instanceSegmentationModel, keypointDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock];
+  return [objectDetectionModel, instanceSegmentationModel, semanticSegmentationModel, detectionsNearestNeighbor, keypointDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock];
 }

@@ -44,6 +44,14 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
     // models/roboflow/instance_segmentation/v3.py (confidence_mode, custom_confidence, enforce_dense_masks_in_inference_models)
     'roboflow_core/roboflow_instance_segmentation_model@v3',
   ],
+  'vad/semantic_segmentation_model@v1': [
+    // models/roboflow/semantic_segmentation/v1.py (images, model_id)
+    'roboflow_core/roboflow_semantic_segmentation_model@v1',
+    // models/roboflow/semantic_segmentation/v2.py (confidence_mode, custom_confidence)
+    'roboflow_core/roboflow_semantic_segmentation_model@v2',
+  ],
+  // classical_cv/detections_nearest_neighbor/v1.py
+  'vad/detections_nearest_neighbor@v1': ['roboflow_core/detections_nearest_neighbor@v1'],
   'vad/keypoint_detection_model@v1': [
     // models/roboflow/keypoint_detection/v1.py
     'roboflow_core/roboflow_keypoint_detection_model@v1',
