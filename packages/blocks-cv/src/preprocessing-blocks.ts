@@ -1,9 +1,10 @@
-import { defineBlock, field, InvalidInputError, kinds, z } from '@vad/core';
+import { defineBlock, field, InvalidInputError, kinds, z, type Detections } from '@vad/core';
 import { bilateralFilter } from './bilateral.js';
 import { enhanceContrast } from './contrast.js';
 import { toGrayscale } from './grayscale.js';
 import { morphology, morphologyOperations, parseMorphologyOperation } from './morphology-graph.js';
 import { imageLike } from './pixels.js';
+import { tenengradFocus } from './tenengrad.js';
 
 const image = () => field.image({ aliases: ['images'], description: 'The input image' });
 
@@ -93,5 +94,41 @@ export const morphologicalTransformationV2 = defineBlock({
   } }),
 });
 
+const gridDivisions = { None: 0, '2x2': 2, '3x3': 3, '4x4': 4, '5x5': 5 } as const;
+const percent = (value: number) => z.number().min(0).max(100).default(value);
+
+export const cameraFocusV2 = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/camera_focus@v2',
+  aliases: ['roboflow_core/camera_focus@v2'],
+  title: 'Camera Focus',
+  description:
+    'Tenengrad focus measure (mean of Sobel gx² + gy² on the grey image), its mean inside each detection box, and the image with zebra exposure warnings, focus peaking, a composition grid and a centre cross (Roboflow’s HUD is not drawn).',
+  manifest: {
+    image: image(),
+    underexposed_threshold_percent: field.literal(percent(3), { description: 'Brightness percent under which pixels get blue zebra stripes' }),
+    overexposed_threshold_percent: field.literal(percent(97), { description: 'Brightness percent over which pixels get red zebra stripes' }),
+    show_zebra_warnings: field.literal(z.boolean().default(true), { description: 'Zebra stripes on under- and overexposed pixels' }),
+    grid_overlay: field.literal(z.enum(['None', '2x2', '3x3', '4x4', '5x5']).default('3x3'), { description: 'Composition grid' }),
+    show_hud: field.literal(z.boolean().default(true), { description: 'Accepted; vad does not draw Roboflow’s HUD' }),
+    show_focus_peaking: field.literal(z.boolean().default(true), { description: 'Green on the sharpest 70 % of the measure’s range' }),
+    show_center_marker: field.literal(z.boolean().default(true), { description: 'White cross at the centre' }),
+    detections: field.selector<Detections>([kinds.objectDetectionPrediction, kinds.instanceSegmentationPrediction], { optional: true, description: 'Boxes to measure focus in' }),
+  },
+  outputs: { image: { kinds: [kinds.image] }, focus_measure: { kinds: [kinds.float] }, bbox_focus_measures: { kinds: [kinds.listOfValues] } },
+  create: () => ({ async run(input) {
+    const boxes = (input.detections?.predictions ?? []).map((p): [number, number, number, number] => [p.x - p.width / 2, p.y - p.height / 2, p.x + p.width / 2, p.y + p.height / 2]);
+    const result = await tenengradFocus(input.image, boxes, {
+      underexposedThreshold: Math.trunc(((input.underexposed_threshold_percent ?? 3) * 255) / 100),
+      overexposedThreshold: Math.trunc(((input.overexposed_threshold_percent ?? 97) * 255) / 100),
+      showZebraWarnings: input.show_zebra_warnings ?? true,
+      showFocusPeaking: input.show_focus_peaking ?? true,
+      gridDivisions: gridDivisions[input.grid_overlay ?? '3x3'],
+      showCenterMarker: input.show_center_marker ?? true,
+    });
+    return { image: result.image, focus_measure: result.focusMeasure, bbox_focus_measures: result.bboxFocusMeasures };
+  } }),
+});
+
 /** The blocks of this file, for cvBlocks(). */
-export const preprocessingBlocks = [contrastEnhancement, bilateralFilterBlock, morphologicalTransformation, morphologicalTransformationV2];
+export const preprocessingBlocks = [contrastEnhancement, bilateralFilterBlock, morphologicalTransformation, morphologicalTransformationV2, cameraFocusV2];

@@ -162,6 +162,7 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/bilateral_filter@v1': ['roboflow_core/bilateral_filter@v1'],
   'vad/morphological_transformation@v1': ['roboflow_core/morphological_transformation@v1'],
   'vad/morphological_transformation@v2': ['roboflow_core/morphological_transformation@v2'],
+  'vad/camera_focus@v2': ['roboflow_core/camera_focus@v2'],
 };
 
 /**

@@ -234,6 +234,30 @@ describe('Roboflow classical-CV preprocessing pipeline (corpus classical-cv/prep
   });
 });
 
+describe.skipIf(!photos)('Roboflow camera focus v2 (corpus classical-cv/camera-focus-v2.json)', () => {
+  it('Tenengrad equals Sobel gx² + gy² on the grey (reflected border) computed directly, drops once blurred; the overlay keeps the size', async () => {
+    const dog = await photo('dog.jpg');
+    const [record] = await run('camera-focus-v2.json', { image: dog });
+    const gray = await grayLevels(dog);
+    const { width, height } = dog;
+    const reflect = (v: number, n: number) => (v < 0 ? -v : v >= n ? 2 * (n - 1) - v : v);
+    const g = (x: number, y: number) => gray[reflect(y, height) * width + reflect(x, width)]!;
+    let sum = 0;
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+      const gx = g(x + 1, y - 1) + 2 * g(x + 1, y) + g(x + 1, y + 1) - g(x - 1, y - 1) - 2 * g(x - 1, y) - g(x - 1, y + 1);
+      const gy = g(x - 1, y + 1) + 2 * g(x, y + 1) + g(x + 1, y + 1) - g(x - 1, y - 1) - 2 * g(x, y - 1) - g(x + 1, y - 1);
+      sum += gx * gx + gy * gy;
+    }
+    expect(record!.focus_measure as number).toBeCloseTo(sum / (width * height), 3);
+    expect(record!.boxes).toEqual([]);
+    expect(record!.soft_measure as number).toBeLessThan((record!.focus_measure as number) / 2);
+    const overlay = record!.overlay as VadImage;
+    expect([overlay.width, overlay.height]).toEqual([width, height]);
+    expect(await bytes(overlay)).not.toEqual(await bytes(dog));
+    await keep('focus-v2-dog', overlay);
+  });
+});
+
 /** Roboflow's integration-test video: 320 × 240 dark grey, a 30 × 30 white square crossing left to right in 40 frames. */
 function movingSquareVideo(): { frames: VadImage[]; squareAt: (frame: number) => number } {
   const width = 320, height = 240, size = 30;
