@@ -7,6 +7,7 @@ import { dominantColor } from './dominant-color.js';
 import { motionRegions } from './motion.js';
 import { imageLike } from './pixels.js';
 import { toGrayscale } from './grayscale.js';
+import { preprocessingBlocks } from './preprocessing-blocks.js';
 import { countColorPixels, parseTargetColor } from './pixel-color-count.js';
 import { thresholdImage, thresholdTypes } from './threshold.js';
 
@@ -255,5 +256,5 @@ function parseZone(zone: string | [number, number][] | undefined, stepName: stri
 
 /** Every block of this package. */
 export function cvBlocks(): AnyBlock[] {
-  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection];
+  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection, ...preprocessingBlocks];
 }

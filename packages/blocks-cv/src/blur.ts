@@ -9,7 +9,7 @@ export type BlurType = (typeof blurTypes)[number];
 /**
  * OpenCV's blurs as Roboflow's image_blur calls them: `blur` (box), `GaussianBlur(k, 0)`,
  * `medianBlur(k)`, `bilateralFilter(k, 75, 75)`. Box, Gaussian and median run in libvips with
- * OpenCV's kernels and rounding; the bilateral filter has no libvips op and runs in JS.
+ * OpenCV's kernels and rounding; the bilateral filter has no libvips op and is an ONNX graph.
  */
 export async function blurImage(image: VadImage, type: BlurType, size: number, where: { stepName?: string } = {}): Promise<VadImage> {
   const fail = (message: string) => {
@@ -20,7 +20,7 @@ export async function blurImage(image: VadImage, type: BlurType, size: number, w
   if (size > 255) fail(`kernel_size must be at most 255, got ${size}`);
   if (size === 1 && type !== 'bilateral') return image;
   const { data, width, height } = await image.pixels();
-  if (type === 'bilateral') return imageLike(image, bilateralFilter(data, width, height, size, 75, 75));
+  if (type === 'bilateral') return imageLike(image, await bilateralFilter(data, width, height, size, 75, 75));
   const pipeline = await pipelineOf(data, width, height);
   if (type === 'median') return imageLike(image, await bytesOf(pipeline.median(size)));
   // libvips' convolution stays in float until the end of the pipeline, and the cast to 8 bits

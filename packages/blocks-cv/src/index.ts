@@ -4,6 +4,7 @@ export { buildMog2Model, mog2Constants } from './mog2-graph.js';
 export { motionRegions, clipToZone, type MotionOptions, type MotionRegions } from './motion.js';
 export { openMask, ellipseElement } from './morphology.js';
 export { toGrayscale } from './grayscale.js';
+export { contrastEnhancement, bilateralFilterBlock, morphologicalTransformation, morphologicalTransformationV2, cameraFocusV2 } from './preprocessing-blocks.js';
 export { blurImage, blurTypes, type BlurType } from './blur.js';
 export { thresholdImage, thresholdTypes, otsuLevel, type ThresholdType } from './threshold.js';
 export { detectContours, type Contour, type ContoursResult } from './contours.js';

@@ -166,6 +166,11 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/pixel_color_count@v1': ['roboflow_core/pixel_color_count@v1'],
   'vad/background_subtraction@v1': ['roboflow_core/background_subtraction@v1'],
   'vad/motion_detection@v1': ['roboflow_core/motion_detection@v1'],
+  'vad/contrast_enhancement@v1': ['roboflow_core/contrast_enhancement@v1'],
+  'vad/bilateral_filter@v1': ['roboflow_core/bilateral_filter@v1'],
+  'vad/morphological_transformation@v1': ['roboflow_core/morphological_transformation@v1'],
+  'vad/morphological_transformation@v2': ['roboflow_core/morphological_transformation@v2'],
+  'vad/camera_focus@v2': ['roboflow_core/camera_focus@v2'],
 };
 
 /**

@@ -152,6 +152,112 @@ describe.skipIf(!photos)('Roboflow classical-CV workflows on real photos (corpus
   });
 });
 
+/** Roboflow's integration-test input: a flat `level` image with seeded noise in [−spread, spread). */
+function noisyFlat(width: number, height: number, level: number, spread: number): VadImage {
+  let state = 42;
+  const data = Uint8Array.from({ length: width * height * 3 }, () => {
+    state = (state * 1103515245 + 12345) >>> 0;
+    return Math.min(255, Math.max(0, level - spread + ((state >>> 16) % (2 * spread))));
+  });
+  return VadImage.fromPixels({ data, width, height });
+}
+const bytes = async (image: unknown) => (await (image as VadImage).pixels()).data;
+
+describe('Roboflow classical-CV preprocessing pipeline (corpus classical-cv/preprocessing-pipeline.json)', () => {
+  it('Roboflow’s assertions on a noisy low-contrast image: every stage keeps the size and changes the image', async () => {
+    const noisy = noisyFlat(200, 200, 100, 20);
+    const [record] = await run('preprocessing-pipeline.json', { image: noisy });
+    for (const name of ['stretched', 'smoothed', 'structures', 'edges']) {
+      const image = record![name] as VadImage;
+      expect([image.width, image.height], name).toEqual([200, 200]);
+    }
+    expect(await bytes(record!.stretched)).not.toEqual(await bytes(noisy));
+    expect(await bytes(record!.smoothed)).not.toEqual(await bytes(record!.stretched));
+    expect(await bytes(record!.structures)).not.toEqual(await bytes(record!.smoothed));
+    // The stretch uses the full range: the 1st and 99th percentiles of each band go to about 0 and 255.
+    const stretched = await bytes(record!.stretched);
+    expect(Math.min(...stretched)).toBe(0);
+    expect(Math.max(...stretched)).toBe(255);
+    // v1 gives grey (three equal bands).
+    const edges = await bytes(record!.edges);
+    for (let i = 0; i < edges.length; i += 3) if (edges[i] !== edges[i + 1] || edges[i] !== edges[i + 2]) throw new Error(`edges pixel ${i / 3} is not grey`);
+  });
+
+  it('every operation, in Roboflow’s names and in the snake case its test passes, on a flat image; a bad one names the step', async () => {
+    const flat = VadImage.fromPixels({ data: new Uint8Array(100 * 100 * 3).fill(120), width: 100, height: 100 });
+    for (const operation of ['opening', 'closing', 'opening_then_closing', 'gradient', 'top_hat', 'black_hat', 'Erosion', 'Dilation', 'Top Hat']) {
+      const [record] = await run('preprocessing-pipeline.json', { image: flat, operation });
+      const out = await bytes(record!.structures);
+      expect(out.length, operation).toBe(100 * 100 * 3);
+      // A flat image: stretch and filter leave it, the operations keep it (gradient and hats give 0).
+      const expected = ['gradient', 'top_hat', 'black_hat', 'Top Hat'].includes(operation) ? 0 : 120;
+      expect(out.every((v) => v === expected), operation).toBe(true);
+    }
+    await expect(run('preprocessing-pipeline.json', { image: flat, operation: 'Sharpen' })).rejects.toThrow(/structures.*operation|operation.*structures/);
+  });
+
+  it('on real photos: the stretch spans 0–255, the filter smooths, dilation is the 5 × 5 maximum', async () => {
+    for (const name of ['eagle.jpg', 'giraffe.jpg']) {
+      const image = await photo(name);
+      const [record] = await run('preprocessing-pipeline.json', { image, operation: 'Dilation', kernel: 5 });
+      const stretched = await bytes(record!.stretched), smoothed = await bytes(record!.smoothed), dilated = await bytes(record!.structures);
+      for (let band = 0; band < 3; band++) {
+        let low = 255, high = 0;
+        for (let i = band; i < stretched.length; i += 3) (low = Math.min(low, stretched[i]!)), (high = Math.max(high, stretched[i]!));
+        expect([low, high], `${name} band ${band}`).toEqual([0, 255]);
+      }
+      const { width, height } = image;
+      const roughness = (data: Uint8Array) => {
+        let sum = 0;
+        for (let i = 3; i < data.length; i++) sum += Math.abs(data[i]! - data[i - 3]!);
+        return sum;
+      };
+      expect(roughness(smoothed), name).toBeLessThan(roughness(stretched));
+      let seed = 9;
+      for (let n = 0; n < 2000; n++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        const x = (seed >>> 8) % width, y = (seed >>> 3) % height, band = seed % 3;
+        let most = 0;
+        for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) {
+          const sx = x + dx, sy = y + dy;
+          if (sx >= 0 && sy >= 0 && sx < width && sy < height) most = Math.max(most, smoothed[(sy * width + sx) * 3 + band]!);
+        }
+        expect(dilated[(y * width + x) * 3 + band], `${name} (${x}, ${y})`).toBe(most);
+      }
+      await keep(`stretched-${name.replace('.jpg', '')}`, record!.stretched as VadImage);
+      await keep(`bilateral-${name.replace('.jpg', '')}`, record!.smoothed as VadImage);
+      await keep(`dilated-${name.replace('.jpg', '')}`, record!.structures as VadImage);
+      await keep(`gradient-${name.replace('.jpg', '')}`, record!.edges as VadImage);
+    }
+    const [opened] = await run('preprocessing-pipeline.json', { image: await photo('horses.jpg') });
+    await keep('open-close-horses', opened!.structures as VadImage);
+  });
+});
+
+describe.skipIf(!photos)('Roboflow camera focus v2 (corpus classical-cv/camera-focus-v2.json)', () => {
+  it('Tenengrad equals Sobel gx² + gy² on the grey (reflected border) computed directly, drops once blurred; the overlay keeps the size', async () => {
+    const dog = await photo('dog.jpg');
+    const [record] = await run('camera-focus-v2.json', { image: dog });
+    const gray = await grayLevels(dog);
+    const { width, height } = dog;
+    const reflect = (v: number, n: number) => (v < 0 ? -v : v >= n ? 2 * (n - 1) - v : v);
+    const g = (x: number, y: number) => gray[reflect(y, height) * width + reflect(x, width)]!;
+    let sum = 0;
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+      const gx = g(x + 1, y - 1) + 2 * g(x + 1, y) + g(x + 1, y + 1) - g(x - 1, y - 1) - 2 * g(x - 1, y) - g(x - 1, y + 1);
+      const gy = g(x - 1, y + 1) + 2 * g(x, y + 1) + g(x + 1, y + 1) - g(x - 1, y - 1) - 2 * g(x, y - 1) - g(x + 1, y - 1);
+      sum += gx * gx + gy * gy;
+    }
+    expect(record!.focus_measure as number).toBeCloseTo(sum / (width * height), 3);
+    expect(record!.boxes).toEqual([]);
+    expect(record!.soft_measure as number).toBeLessThan((record!.focus_measure as number) / 2);
+    const overlay = record!.overlay as VadImage;
+    expect([overlay.width, overlay.height]).toEqual([width, height]);
+    expect(await bytes(overlay)).not.toEqual(await bytes(dog));
+    await keep('focus-v2-dog', overlay);
+  });
+});
+
 /** Roboflow's integration-test video: 320 × 240 dark grey, a 30 × 30 white square crossing left to right in 40 frames. */
 function movingSquareVideo(): { frames: VadImage[]; squareAt: (frame: number) => number } {
   const width = 320, height = 240, size = 30;
