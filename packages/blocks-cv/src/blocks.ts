@@ -2,6 +2,7 @@ import { defineBlock, field, InvalidInputError, kinds, z, type AnyBlock } from '
 import { createBackgroundModel, type BackgroundModel } from './background-model.js';
 import { blurImage, blurTypes } from './blur.js';
 import { brennerFocus } from './camera-focus.js';
+import { undistortImage } from './camera-calibration.js';
 import { detectContours } from './contours.js';
 import { dominantColor } from './dominant-color.js';
 import { motionRegions } from './motion.js';
@@ -253,7 +254,39 @@ function parseZone(zone: string | [number, number][] | undefined, stepName: stri
   return result.data;
 }
 
+const lensField = (description: string) => field.parameter(z.number(), [kinds.float], { description });
+
+export const cameraCalibration = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/camera_calibration@v1',
+  aliases: ['roboflow_core/camera-calibration@v1'],
+  title: 'Camera Calibration',
+  description:
+    'Removes lens distortion with OpenCV’s camera model (focal lengths fx, fy, centre cx, cy; radial k1, k2, k3; tangential p1, p2), as cv2.undistort with getOptimalNewCameraMatrix(alpha = 1): the whole source kept, same size, black where no source pixel lands. The map and the bilinear resampling run in an ONNX graph.',
+  manifest: {
+    image: image(),
+    fx: lensField('Focal length along the x axis (pixels)'),
+    fy: lensField('Focal length along the y axis (pixels)'),
+    cx: lensField('Optical centre along the x axis (pixels)'),
+    cy: lensField('Optical centre along the y axis (pixels)'),
+    k1: lensField('Radial distortion coefficient k1'),
+    k2: lensField('Radial distortion coefficient k2'),
+    k3: lensField('Radial distortion coefficient k3'),
+    p1: lensField('Tangential distortion coefficient p1'),
+    p2: lensField('Tangential distortion coefficient p2'),
+  },
+  outputs: { calibrated_image: { kinds: [kinds.image] } },
+  create: ({ stepName }) => ({ async run({ image, ...lens }) {
+    for (const property of ['fx', 'fy'] as const) {
+      if (!Number.isFinite(lens[property]) || lens[property] === 0) {
+        throw new InvalidInputError({ message: `step "${stepName}": ${property} must be a non-zero focal length, got ${lens[property]}`, stepName, property });
+      }
+    }
+    return { calibrated_image: await undistortImage(image, lens) };
+  } }),
+});
+
 /** Every block of this package. */
 export function cvBlocks(): AnyBlock[] {
-  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection];
+  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection, cameraCalibration];
 }
