@@ -3,6 +3,7 @@ import { createBackgroundModel, type BackgroundModel } from './background-model.
 import { blurImage, blurTypes } from './blur.js';
 import { brennerFocus } from './camera-focus.js';
 import { undistortImage } from './camera-calibration.js';
+import { autoRotate, targetOrientations } from './auto-rotate.js';
 import { detectContours } from './contours.js';
 import { dominantColor } from './dominant-color.js';
 import { motionRegions } from './motion.js';
@@ -286,7 +287,31 @@ export const cameraCalibration = defineBlock({
   } }),
 });
 
+export const autoRotateOnEdges = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/auto_rotate_on_edges@v1',
+  aliases: ['roboflow_core/auto_rotate_on_edges@v1'],
+  title: 'Auto Rotate on Edges',
+  description:
+    'Deskews an image: the magnitude-weighted histogram of gradient orientations (Sobel, on a grey, CLAHE-enhanced, blurred working copy) gives the dominant edge direction, and the image is rotated (counter-clockwise positive, expanded canvas) so those edges become vertical, horizontal or whichever is nearer. Returns the image unchanged and angle 0 when there is nothing to align or the correction is out of range.',
+  manifest: {
+    image: image(),
+    target_orientation: field.parameter(z.enum(targetOrientations).default('vertical'), [kinds.string], { description: 'vertical, horizontal or either (the nearer axis, at most 45°)' }),
+    skip_below_degrees: field.parameter(z.number().default(0.4), [kinds.float], { description: 'Corrections smaller than this (degrees) are not applied' }),
+    max_correction_degrees: field.parameter(z.number().default(90), [kinds.float], { description: 'Corrections larger than this (degrees) are not applied' }),
+    internal_resolution: field.parameter(z.number().int().positive().default(1000), [kinds.integer], { description: 'Longest side of the working copy the angle is searched on' }),
+  },
+  outputs: { image: { kinds: [kinds.image] }, angle: { kinds: [kinds.float] } },
+  create: ({ stepName }) => ({ async run({ image, target_orientation, skip_below_degrees, max_correction_degrees, internal_resolution }) {
+    return autoRotate(
+      image,
+      { targetOrientation: target_orientation ?? 'vertical', skipBelowDegrees: skip_below_degrees ?? 0.4, maxCorrectionDegrees: max_correction_degrees ?? 90, internalResolution: internal_resolution ?? 1000 },
+      { stepName },
+    );
+  } }),
+});
+
 /** Every block of this package. */
 export function cvBlocks(): AnyBlock[] {
-  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection, cameraCalibration];
+  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection, cameraCalibration, autoRotateOnEdges];
 }
