@@ -158,6 +158,10 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/pixel_color_count@v1': ['roboflow_core/pixel_color_count@v1'],
   'vad/background_subtraction@v1': ['roboflow_core/background_subtraction@v1'],
   'vad/motion_detection@v1': ['roboflow_core/motion_detection@v1'],
+  'vad/template_matching@v1': ['roboflow_core/template_matching@v1'],
+  'vad/auto_rotate_on_edges@v1': ['roboflow_core/auto_rotate_on_edges@v1'],
+  // transformations/camera_calibration/v1.py (a hyphen in Roboflow's name)
+  'vad/camera_calibration@v1': ['roboflow_core/camera-calibration@v1'],
 };
 
 /**
@@ -202,4 +206,7 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/pixel_color_count@v1': { image: ['images'] },
   'vad/background_subtraction@v1': { image: ['images'] },
   'vad/motion_detection@v1': { image: ['images'] },
+  'vad/template_matching@v1': { image: ['images'], template: ['templates'] },
+  'vad/auto_rotate_on_edges@v1': { image: ['images'] },
+  'vad/camera_calibration@v1': { image: ['images'] },
 };
