@@ -2,6 +2,8 @@ import { defineBlock, field, InvalidInputError, kinds, z, type AnyBlock } from '
 import { createBackgroundModel, type BackgroundModel } from './background-model.js';
 import { blurImage, blurTypes } from './blur.js';
 import { brennerFocus } from './camera-focus.js';
+import { undistortImage } from './camera-calibration.js';
+import { autoRotate, targetOrientations } from './auto-rotate.js';
 import { detectContours } from './contours.js';
 import { dominantColor } from './dominant-color.js';
 import { motionRegions } from './motion.js';
@@ -254,7 +256,63 @@ function parseZone(zone: string | [number, number][] | undefined, stepName: stri
   return result.data;
 }
 
+const lensField = (description: string) => field.parameter(z.number(), [kinds.float], { description });
+
+export const cameraCalibration = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/camera_calibration@v1',
+  aliases: ['roboflow_core/camera-calibration@v1'],
+  title: 'Camera Calibration',
+  description:
+    'Removes lens distortion with OpenCV’s camera model (focal lengths fx, fy, centre cx, cy; radial k1, k2, k3; tangential p1, p2), as cv2.undistort with getOptimalNewCameraMatrix(alpha = 1): the whole source kept, same size, black where no source pixel lands. The map and the bilinear resampling run in an ONNX graph.',
+  manifest: {
+    image: image(),
+    fx: lensField('Focal length along the x axis (pixels)'),
+    fy: lensField('Focal length along the y axis (pixels)'),
+    cx: lensField('Optical centre along the x axis (pixels)'),
+    cy: lensField('Optical centre along the y axis (pixels)'),
+    k1: lensField('Radial distortion coefficient k1'),
+    k2: lensField('Radial distortion coefficient k2'),
+    k3: lensField('Radial distortion coefficient k3'),
+    p1: lensField('Tangential distortion coefficient p1'),
+    p2: lensField('Tangential distortion coefficient p2'),
+  },
+  outputs: { calibrated_image: { kinds: [kinds.image] } },
+  create: ({ stepName }) => ({ async run({ image, ...lens }) {
+    for (const property of ['fx', 'fy'] as const) {
+      if (!Number.isFinite(lens[property]) || lens[property] === 0) {
+        throw new InvalidInputError({ message: `step "${stepName}": ${property} must be a non-zero focal length, got ${lens[property]}`, stepName, property });
+      }
+    }
+    return { calibrated_image: await undistortImage(image, lens) };
+  } }),
+});
+
+export const autoRotateOnEdges = defineBlock({
+  specificationVersion: 'v1',
+  type: 'vad/auto_rotate_on_edges@v1',
+  aliases: ['roboflow_core/auto_rotate_on_edges@v1'],
+  title: 'Auto Rotate on Edges',
+  description:
+    'Deskews an image: the magnitude-weighted histogram of gradient orientations (Sobel, on a grey, CLAHE-enhanced, blurred working copy) gives the dominant edge direction, and the image is rotated (counter-clockwise positive, expanded canvas) so those edges become vertical, horizontal or whichever is nearer. Returns the image unchanged and angle 0 when there is nothing to align or the correction is out of range.',
+  manifest: {
+    image: image(),
+    target_orientation: field.parameter(z.enum(targetOrientations).default('vertical'), [kinds.string], { description: 'vertical, horizontal or either (the nearer axis, at most 45°)' }),
+    skip_below_degrees: field.parameter(z.number().default(0.4), [kinds.float], { description: 'Corrections smaller than this (degrees) are not applied' }),
+    max_correction_degrees: field.parameter(z.number().default(90), [kinds.float], { description: 'Corrections larger than this (degrees) are not applied' }),
+    internal_resolution: field.parameter(z.number().int().positive().default(1000), [kinds.integer], { description: 'Longest side of the working copy the angle is searched on' }),
+  },
+  outputs: { image: { kinds: [kinds.image] }, angle: { kinds: [kinds.float] } },
+  create: ({ stepName }) => ({ async run({ image, target_orientation, skip_below_degrees, max_correction_degrees, internal_resolution }) {
+    return autoRotate(
+      image,
+      { targetOrientation: target_orientation ?? 'vertical', skipBelowDegrees: skip_below_degrees ?? 0.4, maxCorrectionDegrees: max_correction_degrees ?? 90, internalResolution: internal_resolution ?? 1000 },
+      { stepName },
+    );
+  } }),
+});
+
 /** Every block of this package. */
 export function cvBlocks(): AnyBlock[] {
-  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection, ...preprocessingBlocks];
+  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection, cameraCalibration, autoRotateOnEdges, ...preprocessingBlocks];
 }

@@ -11,3 +11,6 @@ export { detectContours, type Contour, type ContoursResult } from './contours.js
 export { brennerFocus } from './camera-focus.js';
 export { dominantColor } from './dominant-color.js';
 export { countColorPixels, parseTargetColor, type Rgb } from './pixel-color-count.js';
+export { cameraCalibration, autoRotateOnEdges } from './blocks.js';
+export { undistortImage, optimalNewCameraMatrix, distortPoint, undistortPixel, type LensModel, type CameraMatrix } from './camera-calibration.js';
+export { autoRotate, dominantGradientAngle, targetOrientations, type AutoRotateOptions, type TargetOrientation } from './auto-rotate.js';

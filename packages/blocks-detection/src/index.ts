@@ -22,6 +22,7 @@ import { boundingRect } from './bounding-rect.js';
 import { detectionsMerge } from './detections-merge.js';
 import { detectionsOverlap } from './detections-overlap.js';
 import { stitchOcrDetectionsBlock } from './stitch-ocr-detections.js';
+import { templateMatching } from './template-matching/template-matching-block.js';
 
 export { imageSlicer, imageSlicerClipped, sliceImage } from './image-slicer.js';
 export type { SliceImageOptions } from './image-slicer.js';
@@ -95,6 +96,9 @@ export type { Component } from './reference-comparison/connected-components.js';
 export { binarize, combine, growWhite, invert, shrinkWhite, openWhite } from './reference-comparison/binary-image.js';
 export type { BinaryImage } from './reference-comparison/binary-image.js';
 export { boxesFromPredictions, predictionFromBox } from './prediction-boxes.js';
+export { templateMatching } from './template-matching/template-matching-block.js';
+export { matchTemplate, templateMatches, type TemplateMatchingOptions, type TemplateScores } from './template-matching/match-template.js';
+export { buildTemplateMatchModel } from './template-matching/ncc-graph.js';
 export { decodeDetr } from './decoders/detr.js';
 export { decodeNanoDet } from './decoders/nanodet.js';
 export type { NanoDetLevel } from './decoders/nanodet.js';
@@ -123,5 +127,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, instanceSegmentationModel, semanticSegmentationModel, detectionsNearestNeighbor, keypointDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock];
+  return [objectDetectionModel, instanceSegmentationModel, semanticSegmentationModel, detectionsNearestNeighbor, keypointDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock, templateMatching];
 }

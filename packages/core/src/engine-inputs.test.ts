@@ -108,3 +108,21 @@ describe('WorkflowBatchInput of kind image or video_metadata (Roboflow engine 1.
     await expect(workflow.run({ inputs: { meta: [{ video_identifier: 'a' }] } })).rejects.toThrowError(/input "meta\[0\]" is not video metadata/);
   });
 });
+
+describe('batches of different lengths', () => {
+  const definition: WorkflowDefinition = {
+    version: '1.0',
+    inputs: [{ type: 'InferenceImage', name: 'image' }, { type: 'InferenceImage', name: 'template' }],
+    steps: [],
+    outputs: [{ type: 'JsonField', name: 'template', selector: '$inputs.template' }],
+  };
+
+  it('broadcasts a batch of one beside a longer batch (Roboflow: one template for a batch of images), refuses two lengths over one', async () => {
+    const workflow = createWorkflow(definition, { registry });
+    const [a, b, c] = await Promise.all([1, 2, 3].map((v) => makePng(2, 2, [v, v, v])));
+    const { outputs } = await workflow.run({ inputs: { image: [a, b], template: c } });
+    expect(outputs).toHaveLength(2);
+    expect((outputs[0]!.template as { id: string }).id).toBe((outputs[1]!.template as { id: string }).id);
+    await expect(workflow.run({ inputs: { image: [a, b, c], template: [a, b] } })).rejects.toThrow(InvalidInputError);
+  });
+});

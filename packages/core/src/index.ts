@@ -40,6 +40,7 @@ export type { Workflow, RunOptions, RunResult, StepTiming, CreateWorkflowOptions
 export { loadPlugins, pluginNamesFromEnv } from './plugins.js';
 export type { LoadedPlugin } from './plugins.js';
 export { coreBlocks, propertyDefinition, continueIf, deltaFilter, rateLimiter, environmentSecretsStore, imageResize, imagePreprocessing, absoluteStaticCrop, relativeStaticCrop } from './core-blocks/index.js';
+export { rotateImage } from './core-blocks/image-geometry.js';
 export {
   applyOperations,
   evaluateStatement,

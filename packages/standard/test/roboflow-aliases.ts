@@ -171,6 +171,10 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/morphological_transformation@v1': ['roboflow_core/morphological_transformation@v1'],
   'vad/morphological_transformation@v2': ['roboflow_core/morphological_transformation@v2'],
   'vad/camera_focus@v2': ['roboflow_core/camera_focus@v2'],
+  'vad/template_matching@v1': ['roboflow_core/template_matching@v1'],
+  'vad/auto_rotate_on_edges@v1': ['roboflow_core/auto_rotate_on_edges@v1'],
+  // transformations/camera_calibration/v1.py (a hyphen in Roboflow's name)
+  'vad/camera_calibration@v1': ['roboflow_core/camera-calibration@v1'],
 };
 
 /**
@@ -215,4 +219,7 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/pixel_color_count@v1': { image: ['images'] },
   'vad/background_subtraction@v1': { image: ['images'] },
   'vad/motion_detection@v1': { image: ['images'] },
+  'vad/template_matching@v1': { image: ['images'], template: ['templates'] },
+  'vad/auto_rotate_on_edges@v1': { image: ['images'] },
+  'vad/camera_calibration@v1': { image: ['images'] },
 };

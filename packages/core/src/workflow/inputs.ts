@@ -46,13 +46,15 @@ export async function splitRecords(plan: WorkflowPlan, given: Values, frames?: F
       scalars[input.name] = value;
     }
   }
-  const lengths = new Set([...batches.values()].map((b) => b.length));
+  // As Roboflow's execution engine, a batch of one (a single template image beside a batch of
+  // images) is broadcast to the others' length.
+  const lengths = new Set([...batches.values()].map((b) => b.length).filter((length) => length > 1));
   if (lengths.size > 1) throw new InvalidInputError({ message: `batch inputs have different lengths: ${[...batches].map(([n, b]) => `${n}=${b.length}`).join(', ')}` });
   const count = lengths.size === 0 ? 1 : [...lengths][0]!;
   validateParameters(plan, scalars);
   return Array.from({ length: count }, (_, index) => {
     const record: Values = { ...scalars };
-    for (const [name, batch] of batches) record[name] = batch[index];
+    for (const [name, batch] of batches) record[name] = batch.length === 1 ? batch[0] : batch[index];
     for (const name of generatedMetadata) record[name] = engineVideoMetadata(frames);
     return record;
   });
