@@ -1,10 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createWorkflow, VadImage, type Detections, type WorkflowDefinition } from '@vad/core';
-import { sharedPath } from '@vad/testing';
+import { VadImage, type Detections } from '@vad/core';
 import { describe, expect, it } from 'vitest';
-import { createStandardRegistry } from '../src/index.js';
+import { keepImage, photosDir, readPhoto, runCorpus } from './corpus-workflows.js';
 
 /**
  * template_matching, auto_rotate_on_edges and camera-calibration definitions (corpus classical-cv/)
@@ -13,26 +9,10 @@ import { createStandardRegistry } from '../src/index.js';
  * another, class 0 "template_match", confidence 1; the same image as image and template: one
  * match) plus known answers. VAD_WRITE_IMAGES=<folder> writes the pictures, to look at them.
  */
-const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), 'roboflow-corpus', 'classical-cv');
-const photos = sharedPath('datasets/photos');
-
-async function run(file: string, inputs: Record<string, unknown>) {
-  const definition = JSON.parse(await readFile(path.join(corpus, file), 'utf8')) as WorkflowDefinition;
-  const { registry } = await createStandardRegistry({ plugins: [] });
-  const workflow = createWorkflow(definition, { registry });
-  try {
-    return (await workflow.run({ inputs })).outputs;
-  } finally {
-    await workflow.dispose();
-  }
-}
-const photo = async (name: string) => VadImage.fromBytes(await readFile(path.join(photos!, name)));
-async function keep(name: string, image: VadImage) {
-  const folder = process.env.VAD_WRITE_IMAGES;
-  if (!folder) return;
-  await mkdir(folder, { recursive: true });
-  await writeFile(path.join(folder, `${name}.png`), await image.encode('png'));
-}
+const photos = photosDir;
+const run = (file: string, inputs: Record<string, unknown>) => runCorpus(`classical-cv/${file}`, inputs);
+const photo = readPhoto;
+const keep = (name: string, image: VadImage) => keepImage(image, name);
 
 describe.skipIf(!photos)('Roboflow classical-CV geometry workflows on real photos (corpus classical-cv/)', () => {
   it('template_matching: a crop of dog.jpg is found once in dog.jpg, not in person.jpg; boxes drawn', async () => {

@@ -1,10 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createWorkflow, loadSharp, VadImage, type Detections, type WorkflowDefinition } from '@vad/core';
-import { sharedPath } from '@vad/testing';
 import { describe, expect, it } from 'vitest';
 import { createStandardRegistry } from '../src/index.js';
+import { keepImage, photosDir, readCorpus, readPhoto, runCorpus } from './corpus-workflows.js';
 
 /**
  * The classical-CV definitions (corpus classical-cv/) on real photos, with the assertions of
@@ -12,26 +10,10 @@ import { createStandardRegistry } from '../src/index.js';
  * _counting_pixels_with_dominant_color, _camera_focus) plus checks against direct computations.
  * VAD_WRITE_IMAGES=<folder> writes the pictures the blocks produce, to look at them.
  */
-const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), 'roboflow-corpus', 'classical-cv');
-const photos = sharedPath('datasets/photos');
-
-async function run(file: string, inputs: Record<string, unknown>) {
-  const definition = JSON.parse(await readFile(path.join(corpus, file), 'utf8')) as WorkflowDefinition;
-  const { registry } = await createStandardRegistry({ plugins: [] });
-  const workflow = createWorkflow(definition, { registry });
-  try {
-    return (await workflow.run({ inputs })).outputs;
-  } finally {
-    await workflow.dispose();
-  }
-}
-const photo = async (name: string) => VadImage.fromBytes(await readFile(path.join(photos!, name)));
-async function keep(name: string, image: VadImage) {
-  const folder = process.env.VAD_WRITE_IMAGES;
-  if (!folder) return;
-  await mkdir(folder, { recursive: true });
-  await writeFile(path.join(folder, `${name}.png`), await image.encode('png'));
-}
+const photos = photosDir;
+const run = (file: string, inputs: Record<string, unknown>) => runCorpus(`classical-cv/${file}`, inputs);
+const photo = readPhoto;
+const keep = (name: string, image: VadImage) => keepImage(image, name);
 
 /** OpenCV's BGR2GRAY for 8 bits, written out. */
 const opencvGray = (r: number, g: number, b: number) => (4899 * r + 9617 * g + 1868 * b + 8192) >> 14;
@@ -272,7 +254,7 @@ function movingSquareVideo(): { frames: VadImage[]; squareAt: (frame: number) =>
 }
 
 async function runFrames(file: string, frames: VadImage[], inputs: (frame: number) => Record<string, unknown> = () => ({}), patch?: (definition: WorkflowDefinition) => void) {
-  const definition = JSON.parse(await readFile(path.join(corpus, file), 'utf8')) as WorkflowDefinition;
+  const definition = await readCorpus(`classical-cv/${file}`);
   patch?.(definition);
   const { registry } = await createStandardRegistry({ plugins: [] });
   const workflow = createWorkflow(definition, { registry });

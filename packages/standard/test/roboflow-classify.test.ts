@@ -1,30 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createWorkflow, VadImage, type Detections, type MultiLabelClassification, type SingleLabelClassification, type WorkflowDefinition } from '@vad/core';
 import { sharedPath } from '@vad/testing';
 import { describe, expect, it } from 'vitest';
 import { createStandardRegistry } from '../src/index.js';
+import { readPhoto, runCorpus } from './corpus-workflows.js';
 
-const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), 'roboflow-corpus/classify');
 const photos = sharedPath('datasets/photos');
 const models = sharedPath('models');
 
 // ImageNet class ids: 151–268 are dog breeds; 21 kite (the bird), 22 bald eagle, 23 vulture.
 const dogs = (id: number) => id >= 151 && id <= 268;
 const birdsOfPrey = new Set([21, 22, 23]);
-
-async function run(name: string, photo: string, parameters: Record<string, unknown> = {}) {
-  const definition = JSON.parse(await readFile(path.join(corpus, `${name}.json`), 'utf8')) as WorkflowDefinition;
-  const { registry } = await createStandardRegistry({ plugins: [] });
-  const workflow = createWorkflow(definition, { registry, host: { modelsDir: models! } });
-  const image = await VadImage.fromBytes(await readFile(path.join(photos!, photo)));
-  try {
-    return (await workflow.run({ inputs: { image, ...parameters } })).outputs;
-  } finally {
-    await workflow.dispose?.();
-  }
-}
+const run = async (name: string, photo: string, parameters: Record<string, unknown> = {}) =>
+  runCorpus(`classify/${name}.json`, { image: await readPhoto(photo), ...parameters }, models!);
 
 describe('the standard registry answers to Roboflow classification names', () => {
   it('resolves every literal of the single- and multi-label classification blocks', async () => {

@@ -57,7 +57,7 @@ describe.skipIf(!photos || !models)('Roboflow data blocks on the real detector (
     const directory = await scratch();
     const workflow = await open('detections-report-and-log.json');
     const images = await load(['dog.jpg', 'horses.jpg', 'person.jpg']);
-    const records = [];
+    const records: Record<string, unknown>[] = [];
     for (let round = 0; round < 2; round++) records.push(...(await workflow.run({ inputs: { image: images, target_directory: directory } })).outputs);
     await workflow.dispose();
     expect(records).toHaveLength(6);
@@ -95,7 +95,7 @@ describe.skipIf(!photos || !models)('Roboflow data blocks on the real detector (
     const directory = await scratch();
     const workflow = await open('aggregation-report.json');
     const images = await load(['dog.jpg', 'horses.jpg', 'person.jpg', 'kite.jpg', 'giraffe.jpg']);
-    const records = [];
+    const records: Record<string, unknown>[] = [];
     for (let round = 0; round < 2; round++) records.push(...(await workflow.run({ inputs: { image: images.slice(0, 4), target_directory: directory } })).outputs);
     records.push(...(await workflow.run({ inputs: { image: [images[4]!], target_directory: directory } })).outputs);
     await workflow.dispose();
@@ -132,7 +132,7 @@ describe.skipIf(!photos || !models)('Roboflow data blocks on the real detector (
     const workflow = await open('count-changes-and-rate-limit.json', { clock: () => now });
     const [dog, person] = await load(['dog.jpg', 'person.jpg']);
     const sequence = [dog!, dog!, person!, person!, dog!];
-    const records = [];
+    const records: Record<string, unknown>[] = [];
     for (const image of sequence) {
       records.push((await workflow.run({ inputs: { image } })).outputs[0]!);
       now += 4000; // 4 s per frame against a 10 s cooldown: frames 0 and 3 pass

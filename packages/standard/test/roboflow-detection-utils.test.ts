@@ -1,37 +1,20 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createWorkflow, loadSharp, VadImage, type Detection, type Detections, type SingleLabelClassification, type WorkflowDefinition } from '@vad/core';
+import { VadImage, type Detection, type Detections, type SingleLabelClassification } from '@vad/core';
 import { sharedPath } from '@vad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStandardRegistry } from '../src/index.js';
+import { keepImage, photosDir, runCorpus } from './corpus-workflows.js';
 // The synthetic ONNX models of @vad/blocks-detection's tests: outputs fixed in code, any input.
 import { constantOutputModel } from '../../blocks-detection/test/constant-output-model.js';
 
-const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), 'roboflow-corpus');
-const photos = sharedPath('datasets/photos');
+const photos = photosDir;
+const run = async (file: string, inputs: Record<string, unknown>, modelsDir: string) => (await runCorpus(file, inputs, modelsDir))[0]!;
 const models = sharedPath('models');
-
-async function run(file: string, inputs: Record<string, unknown>, modelsDir: string) {
-  const definition = JSON.parse(await readFile(path.join(corpus, file), 'utf8')) as WorkflowDefinition;
-  const { registry } = await createStandardRegistry({ plugins: [] });
-  const workflow = createWorkflow(definition, { registry, host: { modelsDir } });
-  try {
-    return (await workflow.run({ inputs })).outputs[0]!;
-  } finally {
-    await workflow.dispose?.();
-  }
-}
 
 const corners = (p: Detection) => [p.x - p.width / 2, p.y - p.height / 2, p.x + p.width / 2, p.y + p.height / 2] as const;
 const grey = (width: number, height: number) => VadImage.fromPixels({ data: new Uint8Array(width * height * 3).fill(90), width, height });
 
-async function keep(image: VadImage, name: string) {
-  const { data, width, height } = await image.pixels();
-  writeFileSync(`/tmp/detutil-${name}.png`, await (await loadSharp())(Buffer.from(data), { raw: { width, height, channels: 3 } }).png().toBuffer());
-}
 
 /** Pixels that differ between two images of one size, as (x, y) indices. */
 async function changedPixels(a: VadImage, b: VadImage): Promise<number[]> {
@@ -157,7 +140,7 @@ describe('mask, polygon, bounding box and reference path visualizations of a seg
     const predictions = (out.predictions as Detections).predictions;
     expect(predictions.map((p) => p.class).sort()).toEqual(['0', '1']);
     for (const name of ['mask', 'polygon', 'bounding_box', 'path'] as const) {
-      await keep(out[name] as VadImage, `segmentation-${name}`);
+      await keepImage(out[name] as VadImage, `segmentation-${name}`);
       expect((await changedPixels(out[name] as VadImage, image)).length, name).toBeGreaterThan(50);
     }
     const inside = (x: number, y: number) => (x >= 15 && x <= 48 && y >= 15 && y <= 48) || (x >= 63 && x <= 112 && y >= 7 && y <= 56);
@@ -222,7 +205,7 @@ describe.skipIf(!photos || !models)('classification label visualization after a 
     const top = classification.predictions[0]!;
     expect(top.class_id >= 151 && top.class_id <= 268, `top class ${top.class}`).toBe(true);
     const drawn = out.classification_label_visualization as VadImage;
-    await keep(drawn, 'classification-label');
+    await keepImage(drawn, 'classification-label');
     const changed = await changedPixels(drawn, image);
     expect(changed.length).toBeGreaterThan(500);
     // One label row (single-label): it ends one row's spacing (20 + 56 + 2 + 5 = 83 px) below the top, from x = 0.

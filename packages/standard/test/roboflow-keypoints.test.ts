@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { createWorkflow, loadSharp, VadImage, type Detections, type WorkflowDefi
 import { sharedPath } from '@vad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStandardRegistry } from '../src/index.js';
+import { keepImage, runDefinition } from './corpus-workflows.js';
 import { constantOutputModel } from '../../blocks-detection/test/constant-output-model.js';
 
 const photos = sharedPath('datasets/photos');
@@ -50,6 +51,7 @@ beforeAll(async () => {
   await writeFile(path.join(modelsDir, 'models.json'), JSON.stringify({ 'yolov8n-pose-640': 'pose.onnx' }));
 });
 afterAll(() => rm(modelsDir, { recursive: true, force: true }));
+const runOne = async (definition: WorkflowDefinition, image: VadImage) => (await runDefinition(definition, { image }, modelsDir))[0]!;
 
 async function personImage(): Promise<VadImage> {
   const sharp = await loadSharp();
@@ -57,28 +59,15 @@ async function personImage(): Promise<VadImage> {
   return VadImage.fromPixels({ data: new Uint8Array(data), width: info.width, height: info.height });
 }
 
-async function run(definition: WorkflowDefinition, image: VadImage) {
-  const { registry } = await createStandardRegistry({ plugins: [] });
-  const workflow = createWorkflow(definition, { registry, host: { modelsDir } });
-  try {
-    return (await workflow.run({ inputs: { image } })).outputs[0]!;
-  } finally {
-    await workflow.dispose();
-  }
-}
 
 const pixel = (image: { data: Uint8Array; width: number }, x: number, y: number) => Array.from(image.data.subarray((y * image.width + x) * 3, (y * image.width + x) * 3 + 3));
-async function keep(image: VadImage, name: string) {
-  const { data, width, height } = await image.pixels();
-  writeFileSync(`/tmp/rf-keypoints-${name}.png`, await (await loadSharp())(Buffer.from(data), { raw: { width, height, channels: 3 } }).png().toBuffer());
-}
 type Keypoint = { x: number; y: number; confidence: number; class_id: number; class: string };
 
 describe.skipIf(!photos)('Roboflow keypoint definitions on person.jpg with a synthetic COCO pose export', () => {
   it('pose-skeleton-and-labels: keypoints in image pixels without the face (below keypoint_confidence), skeleton and labels drawn', async () => {
     const image = await personImage();
     expect([image.width, image.height]).toEqual([640, 424]);
-    const record = await run(load('pose-skeleton-and-labels.json'), image);
+    const record = await runOne(load('pose-skeleton-and-labels.json'), image);
     const { predictions } = record.predictions as Detections;
     expect(predictions).toHaveLength(1);
     expect(predictions[0]).toMatchObject({ class: 'person', class_id: 0, x: 232.5, y: 236.5, width: 85, height: 277 });
@@ -87,7 +76,7 @@ describe.skipIf(!photos)('Roboflow keypoint definitions on person.jpg with a syn
     expect(keypoints.map((k) => k.class)).toEqual(['left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle']);
     expect(keypoints.map((k) => [k.x, k.y])).toEqual(person.slice(5));
     const drawn = record.visualization as VadImage;
-    await keep(drawn, 'skeleton-and-labels');
+    await keepImage(drawn, 'skeleton-and-labels');
     const pixels = await drawn.pixels();
     expect(pixel(pixels, 230, 140)).toEqual([0xa3, 0x51, 0xfb]); // the shoulder edge (6, 7), in Roboflow's default purple
     expect(pixel(pixels, 235, 105)).toEqual(pixel(await image.pixels(), 235, 105)); // no face edges: their keypoints were left out
@@ -98,7 +87,7 @@ describe.skipIf(!photos)('Roboflow keypoint definitions on person.jpg with a syn
 
   it('pose-perspective-v3: custom confidence; perspective_correction moves the keypoints with the same transform as the box', async () => {
     const image = await personImage();
-    const record = await run(load('pose-perspective-v3.json'), image);
+    const record = await runOne(load('pose-perspective-v3.json'), image);
     const keypoints = ((record.predictions as Detections).predictions[0]!.keypoints as Keypoint[]);
     expect(keypoints).toHaveLength(17); // v3 has no keypoint_confidence set: 0 keeps all
     const corrected = (record.corrected as Detections).predictions[0]!;
@@ -117,7 +106,7 @@ describe.skipIf(!photos)('Roboflow keypoint definitions on person.jpg with a syn
     expect((corrected.keypoints as Keypoint[])[5]).toMatchObject({ class: 'left_shoulder', class_id: 5 });
     expect(corrected.x).toBeCloseTo((232.5 - 100) * scale, 0);
     const drawn = record.visualization as VadImage;
-    await keep(drawn, 'perspective-vertices');
+    await keepImage(drawn, 'perspective-vertices');
     const pixels = await drawn.pixels();
     expect([pixels.width, pixels.height]).toEqual([600, 600]);
     expect(pixel(pixels, moved[5]!.x, moved[5]!.y)).toEqual([0xa3, 0x51, 0xfb]);

@@ -1,26 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createWorkflow, VadImage, type Classification, type Detection, type Detections, type WorkflowDefinition } from '@vad/core';
+import type { Classification, Detection, Detections } from '@vad/core';
 import { sharedPath } from '@vad/testing';
 import { describe, expect, it } from 'vitest';
-import { createStandardRegistry } from '../src/index.js';
+import { readPhoto, runCorpus } from './corpus-workflows.js';
 
-const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), 'roboflow-corpus', 'query');
 const photos = sharedPath('datasets/photos');
 const models = sharedPath('models');
 
-async function run(file: string, images: string[], parameters: Record<string, unknown> = {}) {
-  const definition = JSON.parse(await readFile(path.join(corpus, file), 'utf8')) as WorkflowDefinition;
-  const { registry } = await createStandardRegistry({ plugins: [] });
-  const workflow = createWorkflow(definition, { registry, host: { modelsDir: models } });
-  try {
-    const image = await Promise.all(images.map(async (name) => VadImage.fromBytes(await readFile(path.join(photos!, name)))));
-    return (await workflow.run({ inputs: { image, ...parameters } })).outputs;
-  } finally {
-    await workflow.dispose();
-  }
-}
+const run = async (file: string, images: string[], parameters: Record<string, unknown> = {}) =>
+  runCorpus(`query/${file}`, { image: await Promise.all(images.map(readPhoto)), ...parameters }, models);
 const area = (d: Detection) => d.width * d.height;
 
 describe.skipIf(!photos || !models)('Roboflow query-language workflows on real models (corpus query/)', () => {

@@ -1,29 +1,17 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createWorkflow, VadImage, type Detection, type Detections, type WorkflowDefinition } from '@vad/core';
+import { VadImage, type Detection, type Detections } from '@vad/core';
 import { decodeRle, type SemanticSegmentationDetection } from '@vad/blocks-detection';
 import { sharedPath } from '@vad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStandardRegistry } from '../src/index.js';
+import { photosDir, runCorpus } from './corpus-workflows.js';
 // The synthetic ONNX models of @vad/blocks-detection's tests: outputs fixed in code, any input.
 import { constantOutputModel } from '../../blocks-detection/test/constant-output-model.js';
 
-const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), 'roboflow-corpus');
-const photos = sharedPath('datasets/photos');
+const photos = photosDir;
+const run = async (file: string, inputs: Record<string, unknown>, modelsDir: string) => (await runCorpus(file, inputs, modelsDir))[0]!;
 const models = sharedPath('models');
-
-async function run(file: string, inputs: Record<string, unknown>, modelsDir: string) {
-  const definition = JSON.parse(await readFile(path.join(corpus, file), 'utf8')) as WorkflowDefinition;
-  const { registry } = await createStandardRegistry({ plugins: [] });
-  const workflow = createWorkflow(definition, { registry, host: { modelsDir } });
-  try {
-    return (await workflow.run({ inputs })).outputs[0]!;
-  } finally {
-    await workflow.dispose?.();
-  }
-}
 
 /**
  * A stand-in for Roboflow's `deep-lab-v3-plus/2`: logits [1, 3, 4, 4] on any input; class 0
