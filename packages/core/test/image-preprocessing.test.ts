@@ -16,7 +16,7 @@ function preprocessing(step: Record<string, unknown>, parameters: string[] = [])
   return createWorkflow(
     {
       version: '1.0',
-      inputs: [{ type: 'WorkflowImage', name: 'image' }, ...parameters.map((name) => ({ type: 'WorkflowParameter', name }))],
+      inputs: [{ type: 'WorkflowImage', name: 'image' }, ...parameters.map((name) => ({ type: 'WorkflowParameter' as const, name }))],
       steps: [{ type: 'roboflow_core/image_preprocessing@v1', name: 'pre', image: '$inputs.image', ...step } as never],
       outputs: [{ type: 'JsonField', name: 'image', selector: '$steps.pre.image' }],
     },

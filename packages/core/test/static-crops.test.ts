@@ -17,7 +17,7 @@ async function cropOf(photo: string, step: Record<string, unknown>, inputs: Reco
   const workflow = createWorkflow(
     {
       version: '1.0',
-      inputs: [{ type: 'WorkflowImage', name: 'image' }, ...Object.keys(inputs).map((name) => ({ type: 'WorkflowParameter', name }))],
+      inputs: [{ type: 'WorkflowImage', name: 'image' }, ...Object.keys(inputs).map((name) => ({ type: 'WorkflowParameter' as const, name }))],
       steps: [{ name: 'crop', images: '$inputs.image', ...step } as never],
       outputs: [{ type: 'JsonField', name: 'crop', selector: '$steps.crop.crops' }],
     },
