@@ -3,7 +3,7 @@ import type { CompiledStep } from '../compile.js';
 import { containerFor } from '../compile/plan.js';
 import { AbortedError, StepExecutionError } from '../errors.js';
 import { messageOf } from './message-of.js';
-import type { RunState, Values } from './run-state.js';
+import type { RecordState, RunState, Values } from './run-state.js';
 
 /**
  * Calls a step's `run()` once, for one element of its run level; `values` are its properties'
@@ -15,7 +15,7 @@ export async function callBlock(
   path: readonly number[],
   instance: BlockInstance,
   context: RunContext,
-  skipped: Set<string>,
+  flow: Pick<RecordState, 'skipped' | 'passed'>,
   run: RunState,
 ): Promise<unknown> {
   const args = argumentsOf(step, values);
@@ -36,10 +36,23 @@ export async function callBlock(
     run.timings.set(step.name, timing);
   }
   if (step.block.flowControl) {
-    if (!(result as { continue?: boolean })?.continue) for (const target of step.flowTargets) skipped.add(`${target}/${path.join('/')}`);
+    recordDecision(step, Boolean((result as { continue?: boolean })?.continue), path, flow);
     return {};
   }
   return step.block.dimensionality === 'expand' ? transpose(step, result as Values) : result;
+}
+
+/**
+ * A stop skips the governed steps at this element (and inside it); a continue counts for the
+ * governed steps of a lower level, which run where at least one element inside theirs continued.
+ */
+function recordDecision(step: CompiledStep, go: boolean, path: readonly number[], { skipped, passed }: Pick<RecordState, 'skipped' | 'passed'>): void {
+  const anyOf = step.anyOfTargets;
+  if (go) {
+    for (const { step: target, level } of anyOf) passed.add(`${step.name}>${target}/${path.slice(0, Math.max(level, 0)).join('/')}`);
+    return;
+  }
+  for (const target of step.flowTargets) if (!anyOf.some((t) => t.step === target)) skipped.add(`${target}/${path.join('/')}`);
 }
 
 /** The arguments of `run()`: a step output's field picked, dictionary and list entries gathered. */
