@@ -43,6 +43,9 @@ async function runWholeBatchStep(step: CompiledStep, records: readonly RecordSta
   let result: unknown = null;
   const governed = step.anyOfGates.every((gate) => records.some((record) => record.passed.has(`${gate}>${step.name}/`)));
   if (governed && !isSkipped(batch.skipped, step.name, [])) {
+    // A per-image gate that stopped this step for an image masks that image out of what it collapses.
+    records.forEach((record, r) => record.skipped.has(`${step.name}/`) && batch.skipped.add(`${step.name}/${r}`));
+    for (const gate of step.anyOfGates) batch.passed.add(`${gate}>${step.name}/`);
     const first = records[0]!;
     const roots = step.properties.map((p) => {
       const binding = p.binding;
@@ -53,7 +56,7 @@ async function runWholeBatchStep(step: CompiledStep, records: readonly RecordSta
     });
     // Seen from the whole batch, a per-image value is one level deeper: a list over the images.
     const levels = step.properties.map((p) => (p.binding.type === 'literal' || p.scalar ? 0 : p.level + 1));
-    result = await runOver({ ...step, runLevel: step.runLevel + 1, anyOfGates: [] }, roots, levels, batch, run);
+    result = await runOver({ ...step, runLevel: step.runLevel + 1 }, roots, levels, batch, run);
   }
   batch.results.set(step.name, result);
   for (const record of records) {
