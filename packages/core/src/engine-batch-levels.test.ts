@@ -46,7 +46,7 @@ describe('dimension_collapse of per-image values: one value for the whole batch'
   });
 
   it('beside per-image outputs, every row carries the whole-batch value (as Roboflow\'s output builder does)', async () => {
-    const mixed = { ...collapse, outputs: [...collapse.outputs, { type: 'JsonField', name: 'width', selector: '$steps.size.width' }] };
+    const mixed: WorkflowDefinition = { ...collapse, outputs: [...collapse.outputs, { type: 'JsonField', name: 'width', selector: '$steps.size.width' }] };
     expect(await run(mixed, { image: [blank(30), blank(12)] })).toEqual([
       { widths: [30, 12], count: 2, width: 30 },
       { widths: [30, 12], count: 2, width: 12 },

@@ -103,7 +103,7 @@ describe('continue_if inside a nested level', () => {
   });
 
   it('runs a governed step of a lower level for an image when at least one of its slices continues (as Roboflow\'s engine does)', async () => {
-    const definition = { ...perSlice('$steps.whole'), outputs: [{ type: 'JsonField', name: 'width', selector: '$steps.whole.width' }] };
+    const definition: WorkflowDefinition = { ...perSlice('$steps.whole'), outputs: [{ type: 'JsonField', name: 'width', selector: '$steps.whole.width' }] };
     const workflow = createWorkflow(definition, { registry });
     expect(workflow.plan.steps.find((s) => s.name === 'whole')!.anyOfGates).toEqual(['gate']);
     const image = VadImage.fromPixels({ data: new Uint8Array(30 * 4 * 3), width: 30, height: 4 });
