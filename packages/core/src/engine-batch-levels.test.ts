@@ -61,13 +61,14 @@ describe('dimension_collapse of per-image values: one value for the whole batch'
         { type: 'test/number@v1', name: 'bonus', value: '$inputs.bonus' },
         { type: 'test/add_one@v1', name: 'plus', value: '$steps.total.total' },
       ],
-      { total: '$steps.total.total', count: '$steps.total.count', plus: '$steps.plus.value' },
+      { total: '$steps.total.total', count: '$steps.total.count', plus: '$steps.plus.value', bonus: '$steps.bonus.value', given: '$inputs.bonus' },
       [
         { type: 'WorkflowImage', name: 'image' },
         { type: 'WorkflowParameter', name: 'bonus', default_value: 2 },
       ],
     );
-    expect(await run(sum, { image: [blank(30), blank(12), blank(7)] })).toEqual([{ total: 49, count: 3, plus: 50 }]);
+    // outputs that are whole-batch values or the same for every image: one row, as Roboflow gives
+    expect(await run(sum, { image: [blank(30), blank(12), blank(7)] })).toEqual([{ total: 49, count: 3, plus: 50, bonus: 2, given: 2 }]);
   });
 
   it('inside an inner workflow given the parent\'s per-image values, as Roboflow\'s inlining test does', async () => {

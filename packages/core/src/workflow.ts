@@ -55,9 +55,11 @@ export interface CreateWorkflowOptions {
   host?: HostContext;
 }
 
+/** A value the same for every image: a parameter, or the output of a step fed only literals and parameters. */
 function isParameter(plan: WorkflowPlan, output: WorkflowPlan['outputs'][number]): boolean {
   const binding = output.binding;
-  return binding.type === 'input' && plan.inputs.some((input) => input.name === binding.name && input.type === 'parameter');
+  if (binding.type === 'input') return plan.inputs.some((input) => input.name === binding.name && input.type === 'parameter');
+  return plan.steps.some((step) => step.name === binding.step && !step.batchOriented);
 }
 
 /** Compiles a definition and returns a runnable workflow. Throws `WorkflowCompileError`. */
