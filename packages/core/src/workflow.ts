@@ -5,6 +5,7 @@ import type { WorkflowDefinition } from './definition.js';
 import { AbortedError, InvalidInputError } from './errors.js';
 import type { BlockRegistry } from './registry.js';
 import { splitRecords } from './workflow/inputs.js';
+import { runAcross } from './workflow/across.js';
 import { createInstances } from './workflow/instances.js';
 import { runRecord } from './workflow/record.js';
 import type { RunState } from './workflow/run-state.js';
@@ -27,7 +28,10 @@ export interface StepTiming {
 }
 
 export interface RunResult {
-  /** One record per input image (or batch element), keyed by the definition's output names. */
+  /**
+   * One record per input image (or batch element), keyed by the definition's output names. When
+   * every output is a whole-batch value (a collapsed batch) or a parameter: one record.
+   */
   outputs: Record<string, unknown>[];
   /** Problems that were not fatal, prefixed with the step that reported them. */
   warnings: string[];
@@ -49,6 +53,13 @@ export interface Workflow {
 export interface CreateWorkflowOptions {
   registry: BlockRegistry;
   host?: HostContext;
+}
+
+/** A value the same for every image: a parameter, or the output of a step fed only literals and parameters. */
+function isParameter(plan: WorkflowPlan, output: WorkflowPlan['outputs'][number]): boolean {
+  const binding = output.binding;
+  if (binding.type === 'input') return plan.inputs.some((input) => input.name === binding.name && input.type === 'parameter');
+  return plan.steps.some((step) => step.name === binding.step && !step.batchOriented);
 }
 
 /** Compiles a definition and returns a runnable workflow. Throws `WorkflowCompileError`. */
@@ -74,7 +85,11 @@ export function createWorkflow(definition: WorkflowDefinition, options: CreateWo
     const state: RunState = { streamId, signal: controller.signal, warnings, timings, instances };
     try {
       let outputs: Record<string, unknown>[];
-      if (plan.stateful) {
+      if (plan.steps.some((s) => s.runLevel < 0)) {
+        outputs = await runAcross(plan, records, state);
+        // Only whole-batch values (and parameters): one row, as Roboflow's engine gives.
+        if (plan.outputs.some((o) => o.level < 0) && plan.outputs.every((o) => o.level < 0 || isParameter(plan, o))) outputs = outputs.slice(0, 1);
+      } else if (plan.stateful) {
         // Frames of one stream are ordered: a stateful workflow sees a batch one image at a time.
         outputs = [];
         for (const record of records) outputs.push(await runRecord(plan, record, state));

@@ -14,8 +14,16 @@ export interface CompiledProperty {
   readonly binding: Binding;
   /** For one value of a `dictionary` property: the key it fills; of a `list` property: its index. */
   readonly entryKey?: string | number;
-  /** Dimensionality level of the bound value (0 = one per input image). */
+  /**
+   * Dimensionality level of the bound value (0 = one per input image; -1 = one for the whole
+   * batch, made by a step that collapsed the batch).
+   */
   readonly level: number;
+  /**
+   * True when the value is the same for every image of the batch: a literal, a parameter, or the
+   * output of a step fed only such values. It is broadcast to any level.
+   */
+  readonly scalar: boolean;
 }
 
 /** Where the entries of a dictionary (string keys) or a list (number keys) property are gathered. */
@@ -32,11 +40,31 @@ export interface CompiledStep {
   /** Properties written literally, handed to `create()`. */
   readonly literals: Readonly<Record<string, unknown>>;
   readonly dependencies: readonly string[];
-  /** Level at which `run()` is called once per element. */
+  /**
+   * Level at which `run()` is called once per element; -1: once for the whole batch (a step that
+   * collapses the batch, as Roboflow's `dimension_collapse` on per-image values, and the steps fed
+   * only by such values).
+   */
   readonly runLevel: number;
   readonly outputLevel: number;
+  /** Whether its outputs differ per image (false: it is fed only literals and parameters). */
+  readonly batchOriented: boolean;
   /** For flow-control steps: the steps that run only when it says continue. */
   readonly flowTargets: readonly string[];
+  /**
+   * For flow-control steps: those of `flowTargets` that run at a lower level than this step (a
+   * whole image governed by its crops). Such a step runs for an element when at least one of this
+   * step's elements inside it says continue, as Roboflow's engine does.
+   */
+  readonly anyOfTargets: readonly { readonly step: string; readonly level: number }[];
+  /** The flow-control steps that govern this step from a deeper level (see `anyOfTargets`). */
+  readonly anyOfGates: readonly string[];
+  /**
+   * A step fed no per-image data but governed by a flow-control step of a deeper level runs at
+   * that step's level, once per element the gate decided on (Roboflow's control-flow lineage,
+   * engine 1.8): the gate it takes its elements from.
+   */
+  readonly lineageFrom?: string;
 }
 
 export interface CompiledInput {

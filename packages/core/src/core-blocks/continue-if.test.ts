@@ -76,15 +76,18 @@ describe('continue_if as Python evaluates statements', () => {
 describe('continue_if inside a nested level', () => {
   const perSlice = (gateOn: string): WorkflowDefinition => ({
     version: '1.0',
-    inputs: [{ type: 'WorkflowImage', name: 'image' }],
+    inputs: [
+      { type: 'WorkflowImage', name: 'image' },
+      { type: 'WorkflowParameter', name: 'min', default_value: 0 },
+    ],
     steps: [
       { type: 'test/strip_slicer@v1', name: 'slicer', image: '$inputs.image', columns: 3 },
       { type: 'test/image_size@v1', name: 'size', image: '$steps.slicer.slices' },
       {
         type: 'ContinueIf',
         name: 'gate',
-        condition_statement: { type: 'StatementGroup', statements: [{ type: 'BinaryStatement', left_operand: dynamic('offset'), comparator: { type: '(Number) >' }, right_operand: literal(0) }] },
-        evaluation_parameters: { offset: '$steps.size.offset_x' },
+        condition_statement: { type: 'StatementGroup', statements: [{ type: 'BinaryStatement', left_operand: dynamic('offset'), comparator: { type: '(Number) >' }, right_operand: dynamic('min') }] },
+        evaluation_parameters: { offset: '$steps.size.offset_x', min: '$inputs.min' },
         next_steps: [gateOn],
       },
       { type: 'test/add_one@v1', name: 'shifted', value: '$steps.size.offset_x' },
@@ -99,8 +102,14 @@ describe('continue_if inside a nested level', () => {
     expect(record!.shifted).toEqual([null, 11, 21]);
   });
 
-  it('refuses to govern a step of a lower level, naming both', () => {
-    expect(() => compileWorkflow(perSlice('$steps.whole'), registry)).toThrow(/step "gate", property "next_steps".*step "whole" runs at level 0, above this flow-control step \(level 1\)/);
+  it('runs a governed step of a lower level for an image when at least one of its slices continues (as Roboflow\'s engine does)', async () => {
+    const definition: WorkflowDefinition = { ...perSlice('$steps.whole'), outputs: [{ type: 'JsonField', name: 'width', selector: '$steps.whole.width' }] };
+    const workflow = createWorkflow(definition, { registry });
+    expect(workflow.plan.steps.find((s) => s.name === 'whole')!.anyOfGates).toEqual(['gate']);
+    const image = VadImage.fromPixels({ data: new Uint8Array(30 * 4 * 3), width: 30, height: 4 });
+    const run = async (min: number) => (await workflow.run({ inputs: { image, min } })).outputs[0]!.width;
+    expect(await run(15)).toBe(30); // only the third slice (offset 20) continues: enough
+    expect(await run(25)).toBeNull(); // no slice continues
   });
 });
 

@@ -3,7 +3,7 @@ import type { CompiledStep } from '../compile.js';
 import { containerFor } from '../compile/plan.js';
 import { AbortedError, StepExecutionError } from '../errors.js';
 import { messageOf } from './message-of.js';
-import type { RunState, Values } from './run-state.js';
+import type { RecordState, RunState, Values } from './run-state.js';
 
 /**
  * Calls a step's `run()` once, for one element of its run level; `values` are its properties'
@@ -15,10 +15,10 @@ export async function callBlock(
   path: readonly number[],
   instance: BlockInstance,
   context: RunContext,
-  skipped: Set<string>,
+  flow: Pick<RecordState, 'skipped' | 'passed'>,
   run: RunState,
 ): Promise<unknown> {
-  const args = argumentsOf(step, values);
+  const args = argumentsOf(step, values, path, flow.skipped);
   if (args === null) return null;
   if (run.signal.aborted) throw new AbortedError({ message: `the run was cancelled before step "${step.name}"`, stepName: step.name });
   const started = run.timings ? performance.now() : 0;
@@ -36,18 +36,40 @@ export async function callBlock(
     run.timings.set(step.name, timing);
   }
   if (step.block.flowControl) {
-    if (!(result as { continue?: boolean })?.continue) for (const target of step.flowTargets) skipped.add(`${target}/${path.join('/')}`);
+    recordDecision(step, Boolean((result as { continue?: boolean })?.continue), path, flow);
     return {};
   }
   return step.block.dimensionality === 'expand' ? transpose(step, result as Values) : result;
 }
 
-/** The arguments of `run()`: a step output's field picked, dictionary and list entries gathered. */
-function argumentsOf(step: CompiledStep, values: unknown[]): Values | null {
+/**
+ * A stop skips the governed steps at this element (and inside it); a continue counts for the
+ * governed steps of a lower level, which run where at least one element inside theirs continued.
+ */
+function recordDecision(step: CompiledStep, go: boolean, path: readonly number[], { skipped, passed }: Pick<RecordState, 'skipped' | 'passed'>): void {
+  const anyOf = step.anyOfTargets;
+  if (go) {
+    for (const { step: target, level } of anyOf) passed.add(`${step.name}>${target}/${path.slice(0, Math.max(level, 0)).join('/')}`);
+    return;
+  }
+  // For a governed step of a lower level the key is deeper than the step runs: it only masks
+  // this element out of the lists the step collapses (see argumentsOf).
+  for (const target of step.flowTargets) skipped.add(`${target}/${path.join('/')}`);
+}
+
+/**
+ * The arguments of `run()`: a step output's field picked, dictionary and list entries gathered.
+ * A collapsed list has null where a gate of that level stopped this step (as Roboflow masks a
+ * deeper input by the gate's decisions).
+ */
+function argumentsOf(step: CompiledStep, values: unknown[], path: readonly number[], skipped: ReadonlySet<string>): Values | null {
   const args: Values = {};
   for (let i = 0; i < step.properties.length; i++) {
     const property = step.properties[i]!;
     let value = values[i];
+    if (property.spec.collapse && Array.isArray(value) && step.anyOfGates.length > 0 && skipped.size > 0) {
+      value = value.map((element, j) => (skipped.has(`${step.name}/${[...path, j].join('/')}`) ? null : element));
+    }
     if (property.binding.type === 'step') {
       const output = property.binding.output;
       const pick = (record: unknown) => (record == null ? undefined : output === '*' ? record : (record as Values)[output]);

@@ -5,7 +5,7 @@ import { runStep } from './step.js';
 
 /** Runs every step of one record, each as soon as the steps it depends on are done, and assembles its outputs. */
 export async function runRecord(plan: WorkflowPlan, inputs: Values, run: RunState): Promise<Values> {
-  const record: RecordState = { inputs, results: new Map(), skipped: new Set() };
+  const record: RecordState = { inputs, results: new Map(), skipped: new Set(), passed: new Set() };
   const done = new Map<string, Promise<void>>();
   for (const step of plan.steps) {
     const dependencies = step.dependencies.map((name) => done.get(name)!);
@@ -19,7 +19,7 @@ export async function runRecord(plan: WorkflowPlan, inputs: Values, run: RunStat
 }
 
 /** The record's outputs by name: a step output's field at its level, mapped to parent coordinates when asked. */
-function outputsOf(plan: WorkflowPlan, { inputs, results }: RecordState): Values {
+export function outputsOf(plan: WorkflowPlan, { inputs, results }: RecordState): Values {
   const outputs: Values = {};
   for (const output of plan.outputs) {
     let value: unknown;
@@ -34,7 +34,8 @@ function outputsOf(plan: WorkflowPlan, { inputs, results }: RecordState): Values
   return outputs;
 }
 
+/** Applies `fn` to the leaves `depth` levels down (a value of level 0 or -1 is its own leaf). */
 function mapLeaves(value: unknown, depth: number, fn: (leaf: unknown) => unknown): unknown {
-  if (depth === 0 || value == null) return depth === 0 ? fn(value) : value;
+  if (depth <= 0 || value == null) return depth <= 0 ? fn(value) : value;
   return (value as unknown[]).map((child) => mapLeaves(child, depth - 1, fn));
 }

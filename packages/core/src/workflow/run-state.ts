@@ -24,4 +24,10 @@ export interface RecordState {
    * element and every element nested in it give null.
    */
   readonly skipped: Set<string>;
+  /**
+   * Where a flow-control step of a deeper level said continue for a step it governs at a lower
+   * level: `gate>step name/element path` (the path cut to the governed step's level). The
+   * governed step runs for an element only when every such gate has an entry for it.
+   */
+  readonly passed: Set<string>;
 }
