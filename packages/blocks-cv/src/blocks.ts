@@ -6,6 +6,7 @@ import { undistortImage } from './camera-calibration.js';
 import { autoRotate, targetOrientations } from './auto-rotate.js';
 import { detectContours } from './contours.js';
 import { dominantColor } from './dominant-color.js';
+import { maskEdgeSnap } from './mask-edge-snap.js';
 import { motionRegions } from './motion.js';
 import { imageLike } from './pixels.js';
 import { toGrayscale } from './grayscale.js';
@@ -314,5 +315,5 @@ export const autoRotateOnEdges = defineBlock({
 
 /** Every block of this package. */
 export function cvBlocks(): AnyBlock[] {
-  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection, cameraCalibration, autoRotateOnEdges, ...preprocessingBlocks];
+  return [convertGrayscale, imageBlur, threshold, contoursDetection, cameraFocus, dominantColorBlock, pixelColorCount, backgroundSubtraction, motionDetection, cameraCalibration, autoRotateOnEdges, maskEdgeSnap, ...preprocessingBlocks];
 }

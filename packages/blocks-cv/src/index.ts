@@ -14,3 +14,4 @@ export { countColorPixels, parseTargetColor, type Rgb } from './pixel-color-coun
 export { cameraCalibration, autoRotateOnEdges } from './blocks.js';
 export { undistortImage, optimalNewCameraMatrix, distortPoint, undistortPixel, type LensModel, type CameraMatrix } from './camera-calibration.js';
 export { autoRotate, dominantGradientAngle, targetOrientations, type AutoRotateOptions, type TargetOrientation } from './auto-rotate.js';
+export { maskEdgeSnap, snapMasksToEdges, type EdgeSnapOptions } from './mask-edge-snap.js';

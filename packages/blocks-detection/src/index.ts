@@ -9,6 +9,8 @@ import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer, imageSlicerClipped } from './image-slicer.js';
 import { classificationModel, multiLabelClassificationModel } from './classification-model.js';
 import { instanceSegmentationModel } from './instance-segmentation-model.js';
+import { instanceSegmentationModelRle } from './instance-segmentation-model-rle.js';
+import { maskAreaMeasurement } from './mask-area-measurement.js';
 import { semanticSegmentationModel } from './semantic-segmentation-model.js';
 import { detectionsNearestNeighbor } from './detections-nearest-neighbor.js';
 import { keypointDetectionModel } from './keypoint-detection-model.js';
@@ -48,6 +50,8 @@ export { filterOverlaps, nonMaximumMerge, nonMaximumSuppression } from './overla
 export type { OverlapFilteringStrategy, OverlapFilterOptions } from './overlap-filter.js';
 export { objectDetectionModel } from './object-detection-model.js';
 export { instanceSegmentationModel } from './instance-segmentation-model.js';
+export { instanceSegmentationModelRle } from './instance-segmentation-model-rle.js';
+export { detectionArea, maskAreaMeasurement } from './mask-area-measurement.js';
 export { semanticSegmentationModel } from './semantic-segmentation-model.js';
 export { createSemanticSegmenter } from './segmentation/semantic-segmenter.js';
 export type { SemanticSegmentationDetection, SemanticSegmenter, SemanticSegmenterOptions } from './segmentation/semantic-segmenter.js';
@@ -127,5 +131,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, instanceSegmentationModel, semanticSegmentationModel, detectionsNearestNeighbor, keypointDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock, templateMatching];
+  return [objectDetectionModel, instanceSegmentationModel, instanceSegmentationModelRle, maskAreaMeasurement, semanticSegmentationModel, detectionsNearestNeighbor, keypointDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock, templateMatching];
 }

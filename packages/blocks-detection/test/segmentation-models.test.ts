@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { coreBlocks, createBlockRegistry, createWorkflow, ModelLoadError, VadImage, type Detection, type Detections, type WorkflowDefinition } from '@vad/core';
+import { coreBlocks, createBlockRegistry, createWorkflow, decodeRle, fillPolygon, ModelLoadError, rleArea, VadImage, type CocoRle, type Detection, type Detections, type WorkflowDefinition } from '@vad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInstanceSegmenter, createObjectDetector, detectionBlocks } from '../src/index.js';
 import { constantOutputModel } from './constant-output-model.js';
@@ -203,4 +203,44 @@ describe('the instance segmentation block under Roboflow\'s v3 name', () => {
       await workflow.dispose();
     }
   });
+});
+
+describe('the instance segmentation block under Roboflow\'s v4 and v5 names (RLE masks)', () => {
+  const definition = (type: string): WorkflowDefinition => ({
+    version: '1.0',
+    inputs: [{ type: 'WorkflowImage', name: 'image' }],
+    steps: [{ type, name: 'segmenter', image: '$inputs.image', model_id: modelFile, class_names: ['part', 'hole'], confidence_mode: 'custom', custom_confidence: 0.5, mask_decode_mode: 'accurate', tradeoff_factor: 1 }],
+    outputs: [{ type: 'JsonField', name: 'predictions', selector: '$steps.segmenter.predictions' }],
+  });
+
+  for (const version of ['v4', 'v5']) {
+    it(`${version}: each prediction carries its whole mask as COCO RLE at the image's size, matching its outline`, async () => {
+      const workflow = createWorkflow(definition(`roboflow_core/roboflow_instance_segmentation_model@${version}`), { registry: createBlockRegistry([...coreBlocks(), ...detectionBlocks()]) });
+      try {
+        const [record] = (await workflow.run({ inputs: { image: image() } })).outputs;
+        const { predictions } = record!.predictions as Detections;
+        expect(predictions.map((p) => p.class)).toEqual(['part', 'hole', 'part']);
+        for (const prediction of predictions) {
+          const rle = prediction.rle_mask as CocoRle;
+          expect(rle.size).toEqual([64, 128]);
+          const mask = decodeRle(rle);
+          // The RLE holds the same pixels as the filled outline (each mask here is one rectangle).
+          const filled = fillPolygon(prediction.points as Array<{ x: number; y: number }>, 128, 64);
+          let differing = 0;
+          for (let i = 0; i < mask.length; i++) if (mask[i] !== filled[i]) differing++;
+          expect(differing).toBe(0);
+          expect(rleArea(rle)).toBe(mask.reduce((sum, v) => sum + v, 0));
+        }
+        // The part's mask: image px x [16, 48), y [16, 48), give or take a pixel of bilinear rounding on each side.
+        const part = decodeRle(predictions[0]!.rle_mask as CocoRle);
+        expect(rleArea(predictions[0]!.rle_mask as CocoRle)).toBeGreaterThanOrEqual(30 * 30);
+        expect(rleArea(predictions[0]!.rle_mask as CocoRle)).toBeLessThanOrEqual(34 * 34);
+        expect(part[32 * 128 + 32]).toBe(1);
+        expect(part[32 * 128 + 10]).toBe(0);
+        expect(part[10 * 128 + 32]).toBe(0);
+      } finally {
+        await workflow.dispose();
+      }
+    });
+  }
 });

@@ -22,7 +22,12 @@ export interface WorkflowVideoMetadataInput {
   name: string;
   kind?: Array<string | { name: string }>;
 }
-export type WorkflowInput = WorkflowImageInput | WorkflowParameterInput | WorkflowBatchInput | WorkflowVideoMetadataInput;
+/** Roboflow's instance segmentation predictions given at run time: one per image, or one for every image. */
+export interface WorkflowInstanceSegmentationInput {
+  type: 'WorkflowInstanceSegmentation';
+  name: string;
+}
+export type WorkflowInput = WorkflowImageInput | WorkflowParameterInput | WorkflowBatchInput | WorkflowVideoMetadataInput | WorkflowInstanceSegmentationInput;
 
 export interface WorkflowStep {
   type: string;

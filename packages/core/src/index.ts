@@ -62,5 +62,7 @@ export { createRandom } from './random.js';
 export { readEmbedding, vectorNorm, normFromSquares, type EmbeddingValue, type VectorSource } from './vectors.js';
 export { labelComponents, type Component, type ComponentLabels } from './connected-components.js';
 export { externalContours, traceOuterBorder, simplifyOutline, type OutlinePoint } from './component-outline.js';
+export { compressCounts, decodeRle, decompressCounts, encodeMask, isCocoRle, labelRuns, rleArea, type CocoRle } from './coco-rle.js';
+export { detectionMask, fillPolygon } from './detection-mask.js';
 export { approximatePolygon, containsPoint, convexHull, perimeter, polygonArea, type PolygonPoint } from './polygon.js';
 export { colormapLookupTable, colormapNames, type ColormapName } from './colormaps.js';

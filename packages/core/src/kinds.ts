@@ -7,6 +7,8 @@ export const kinds = {
   image: 'image',
   objectDetectionPrediction: 'object_detection_prediction',
   instanceSegmentationPrediction: 'instance_segmentation_prediction',
+  /** Roboflow's instance segmentation with each mask as COCO RLE (`rle_mask`), from roboflow_instance_segmentation_model@v4. */
+  rleInstanceSegmentationPrediction: 'rle_instance_segmentation_prediction',
   /** Roboflow's semantic segmentation: one prediction per class present, its mask as COCO RLE (`rle_mask`). */
   semanticSegmentationPrediction: 'semantic_segmentation_prediction',
   classificationPrediction: 'classification_prediction',

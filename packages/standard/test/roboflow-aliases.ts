@@ -44,6 +44,16 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
     // models/roboflow/instance_segmentation/v3.py (confidence_mode, custom_confidence, enforce_dense_masks_in_inference_models)
     'roboflow_core/roboflow_instance_segmentation_model@v3',
   ],
+  'vad/instance_segmentation_model@v2': [
+    // models/roboflow/instance_segmentation/v4.py (masks as COCO RLE, `rle_mask`)
+    'roboflow_core/roboflow_instance_segmentation_model@v4',
+    // v5.py, in Roboflow for a while (forwards mask_decode_mode; full-size RLE output), since withdrawn
+    'roboflow_core/roboflow_instance_segmentation_model@v5',
+  ],
+  // classical_cv/mask_area_measurement/v1.py
+  'vad/mask_area_measurement@v1': ['roboflow_core/mask_area_measurement@v1'],
+  // classical_cv/mask_edge_snap/v1.py
+  'vad/mask_edge_snap@v1': ['roboflow_core/mask_edge_snap@v1'],
   'vad/semantic_segmentation_model@v1': [
     // models/roboflow/semantic_segmentation/v1.py (images, model_id)
     'roboflow_core/roboflow_semantic_segmentation_model@v1',
@@ -222,4 +232,6 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/template_matching@v1': { image: ['images'], template: ['templates'] },
   'vad/auto_rotate_on_edges@v1': { image: ['images'] },
   'vad/camera_calibration@v1': { image: ['images'] },
+  'vad/instance_segmentation_model@v2': { images: ['image'] },
+  'vad/mask_edge_snap@v1': { image: ['images'] },
 };

@@ -7,7 +7,7 @@ import { drawPolygons, type PolygonShape } from './render/draw-polygons.js';
 
 const manifest = {
   ...imageFields,
-  predictions: field.selector<Detections>(['instance_segmentation_prediction'], { description: "Instance segmentation predictions; each detection's `points` is its outline." }),
+  predictions: field.selector<Detections>(['instance_segmentation_prediction', 'rle_instance_segmentation_prediction'], { description: "Instance segmentation predictions; each detection's `points` is its outline (without points, its `rle_mask`'s outer contour)." }),
   ...colorFields,
   thickness: field.parameter(z.number().int().min(1).max(100).default(2), ['integer'], { description: 'Thickness of the outline in pixels.' }),
 };

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSharp, VadImage, type Detection, type SingleLabelClassification, type MultiLabelClassification } from '@vad/core';
+import { encodeMask, loadSharp, VadImage, type Detection, type SingleLabelClassification, type MultiLabelClassification } from '@vad/core';
 import { sharedPath } from '@vad/testing';
 import { classificationLabelVisualization, layoutClassificationLabels, maskVisualization, polygonVisualization, referencePathVisualization, shownClasses } from '../src/index.js';
 import { downscaledPhoto, runBlock } from './photos.js';
@@ -73,6 +73,35 @@ describe('mask visualization', () => {
     const image = grey();
     const out = await runBlock(maskVisualization, { image, predictions: envelope(image), ...red });
     expect(out).toBe(image);
+  });
+});
+
+describe('mask and polygon visualization of RLE masks (Roboflow instance segmentation v4)', () => {
+  /** A square ring: x, y in [40, 100] minus the hole [60, 80], as COCO RLE with no points. */
+  function ring(): Detection {
+    const width = 200, height = 150;
+    const mask = new Uint8Array(width * height);
+    for (let y = 40; y <= 100; y++) for (let x = 40; x <= 100; x++) mask[y * width + x] = x >= 60 && x <= 80 && y >= 60 && y <= 80 ? 0 : 1;
+    return { ...instance(40, 40, 100, 100), points: undefined, rle_mask: encodeMask({ data: mask, width, height }, width, height) };
+  }
+
+  it('mask visualization paints exactly the RLE pixels, leaving the hole', async () => {
+    const image = grey();
+    const out = await runBlock(maskVisualization, { image, predictions: envelope(image, ring()), ...red, opacity: 1 });
+    const drawn = await out.pixels();
+    await keep(out, 'mask-rle-ring');
+    expect(pixel(drawn, 45, 45)).toEqual([255, 0, 0]);
+    expect(pixel(drawn, 70, 70)).toEqual([100, 100, 100]); // the hole
+    expect(changed(drawn, await image.pixels()).size).toBe(61 * 61 - 21 * 21);
+  });
+
+  it('polygon visualization outlines an RLE mask without points by its outer contour', async () => {
+    const image = grey();
+    const out = await runBlock(polygonVisualization, { image, predictions: envelope(image, ring()), ...red, thickness: 1 });
+    const drawn = await out.pixels();
+    expect(pixel(drawn, 40, 70)[0]).toBeGreaterThan(200);
+    expect(pixel(drawn, 100, 70)[0]).toBeGreaterThan(200);
+    expect(pixel(drawn, 50, 50)).toEqual([100, 100, 100]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Detections, VadImage } from '@vad/core';
+import { encodeMask, type Detections, type VadImage } from '@vad/core';
 import { maskCoefficients, segmentationOutputs } from '../decoders/yolov8-seg.js';
 import { createLayoutDetector } from '../layout-detector.js';
 import type { DetectOptions, ObjectDetectorOptions } from '../object-detector.js';
@@ -13,7 +13,11 @@ export interface InstanceSegmenter {
   readonly inputWidth: number;
   readonly inputHeight: number;
   /** The detector's predictions, each with `points`: its mask's outline in image pixels (empty when no pixel of its box passes 0.5). */
-  segment(image: VadImage, options?: DetectOptions): Promise<Detections>;
+  /**
+   * With `rle: true` each prediction also gets `rle_mask`: its whole mask as COCO RLE at the
+   * image's size (Roboflow's v4 instance segmentation), beside the outline.
+   */
+  segment(image: VadImage, options?: DetectOptions, output?: { rle?: boolean }): Promise<Detections>;
   dispose(): Promise<void>;
 }
 
@@ -36,7 +40,7 @@ export async function createInstanceSegmenter(options: InstanceSegmenterOptions)
     },
     inputWidth: detector.inputWidth,
     inputHeight: detector.inputHeight,
-    async segment(image, detectOptions) {
+    async segment(image, detectOptions, output) {
       const run = await detector.detectWithOutputs(image, detectOptions).catch((error: unknown) => Promise.reject(reword(error)));
       const { predictions } = run.detections;
       if (predictions.length === 0) return run.detections;
@@ -45,8 +49,9 @@ export async function createInstanceSegmenter(options: InstanceSegmenterOptions)
       masks ??= createMaskDecoder({ executionProviders: options.executionProviders });
       const pixels = prototypeWidth * prototypeHeight;
       const decoded = await (await masks).decode(maskCoefficients(seg, run.kept.origins!), predictions.length, { data: seg.prototypes.data, channels, pixels });
+      const { imageWidth, imageHeight } = run.input;
       const outlines = await Promise.all(
-        predictions.map(async (_, index): Promise<PolygonPoint[]> => {
+        predictions.map(async (prediction, index): Promise<PolygonPoint[]> => {
           const mask = await maskInImage(
             decoded.subarray(index * pixels, (index + 1) * pixels),
             { width: prototypeWidth, height: prototypeHeight },
@@ -54,6 +59,7 @@ export async function createInstanceSegmenter(options: InstanceSegmenterOptions)
             { width: detector.inputWidth, height: detector.inputHeight },
             run.kept.corners.subarray(index * 4, index * 4 + 4),
           );
+          if (output?.rle) prediction.rle_mask = encodeMask(mask ?? { data: new Uint8Array(0), width: 0, height: 0 }, imageWidth, imageHeight);
           if (!mask) return [];
           return largestComponentOutline(mask.data, mask.width, mask.height).map((p) => ({ x: p.x + mask.left, y: p.y + mask.top }));
         }),

@@ -1,5 +1,5 @@
 import type { WorkflowInput } from '../definition.js';
-import type { Kind } from '../kinds.js';
+import { kinds, type Kind } from '../kinds.js';
 import { fail, namePattern } from './fail.js';
 import type { CompiledInput } from './plan.js';
 import type { InputsByName } from './state.js';
@@ -11,6 +11,8 @@ const inputTypes: Record<string, CompiledInput['type']> = {
   InferenceParameter: 'parameter',
   WorkflowBatchInput: 'batch',
   WorkflowVideoMetadata: 'video_metadata',
+  // Roboflow's batch input of instance segmentation predictions (one per image, or one for all).
+  WorkflowInstanceSegmentation: 'batch',
 };
 
 /** Pass 1: every input has a unique name and a known type; parameters carry their declared kinds. */
@@ -19,7 +21,7 @@ export function compileInputs(declared: readonly WorkflowInput[]): InputsByName 
   for (const [index, input] of declared.entries()) {
     if (!input || typeof input.name !== 'string' || !namePattern.test(input.name)) fail(`input #${index} needs a "name" made of letters, digits, "_" or "-"`, { property: `inputs[${index}]` });
     const type = inputTypes[input.type];
-    if (!type) fail(`input "${input.name}" has unknown type "${input.type}" (expected WorkflowImage, WorkflowParameter, WorkflowBatchInput or WorkflowVideoMetadata)`, { property: `inputs[${index}]` });
+    if (!type) fail(`input "${input.name}" has unknown type "${input.type}" (expected WorkflowImage, WorkflowParameter, WorkflowBatchInput, WorkflowVideoMetadata or WorkflowInstanceSegmentation)`, { property: `inputs[${index}]` });
     if (inputs.has(input.name)) fail(`duplicate input name "${input.name}"`, { property: `inputs[${index}]` });
     const level = levelOf(input, type, index);
     const hasDefault = 'default_value' in input;
@@ -27,7 +29,7 @@ export function compileInputs(declared: readonly WorkflowInput[]): InputsByName 
       name: input.name,
       type,
       level,
-      kinds: type === 'image' ? ['image'] : type === 'video_metadata' ? ['video_metadata'] : declaredKinds((input as { kind?: unknown }).kind),
+      kinds: type === 'image' ? ['image'] : type === 'video_metadata' ? ['video_metadata'] : input.type === 'WorkflowInstanceSegmentation' ? [kinds.instanceSegmentationPrediction] : declaredKinds((input as { kind?: unknown }).kind),
       hasDefault,
       ...(hasDefault && { defaultValue: (input as { default_value?: unknown }).default_value }),
     });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { WorkflowPlan } from '../compile.js';
 import { InvalidInputError } from '../errors.js';
 import { VadImage } from '../image.js';
+import { isDetections } from '../values.js';
 import type { Values } from './run-state.js';
 
 /** Where the engine's own video metadata comes from when a `WorkflowVideoMetadata` input is not given. */
@@ -39,6 +40,8 @@ export async function splitRecords(plan: WorkflowPlan, given: Values, frames?: F
       if (list.length === 0) throw new InvalidInputError({ message: `input "${input.name}" is an empty batch`, property: input.name });
       batches.set(input.name, await Promise.all(list.map((item, index) => asImage(item, list.length > 1 ? `${input.name}[${index}]` : input.name))));
     } else if (input.type === 'batch') {
+      // One set of predictions (an object, not a list) is a batch of one, broadcast to every image.
+      if (input.level === 0 && isDetections(value)) value = [value];
       if (!Array.isArray(value)) throw new InvalidInputError({ message: `input "${input.name}" is a batch input and needs an array`, property: input.name });
       value.forEach((element, index) => checkNesting(element, input.level, `${input.name}[${index}]`, input.name));
       batches.set(input.name, (await decodeLeaves(value, input.level + 1, input.kinds, input.name)) as unknown[]);
@@ -115,6 +118,9 @@ async function decodeLeaves(value: unknown, depth: number, kinds: readonly strin
   if (kinds.length !== 1) return value;
   if (kinds[0] === 'image') return asImage(value, path);
   if (kinds[0] === 'video_metadata') return videoMetadata(value, path);
+  if (kinds[0] === 'instance_segmentation_prediction' && !isDetections(value)) {
+    throw new InvalidInputError({ message: `input "${path}" must be instance segmentation predictions ({image: {width, height}, predictions: [...]})`, property: path.replace(/\[\d+\]$/, '') });
+  }
   return value;
 }
 
