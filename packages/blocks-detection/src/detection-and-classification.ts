@@ -1,4 +1,4 @@
-import { cropDetections, defineBlock, field, kinds, z, type VadImage } from '@vad/core';
+import { cropDetections, defineBlock, field, InvalidInputError, kinds, ModelLoadError, VadError, z, type VadImage } from '@vad/core';
 import { createImageClassifier } from './image-classifier.js';
 import { modelSourceSchema, modelStep } from './model-source.js';
 import { createObjectDetector } from './object-detector.js';
@@ -41,11 +41,18 @@ export const detectionAndClassification = defineBlock({
     crops: { kinds: [kinds.image], description: 'one image per detection, whose id is the detection id' },
   },
   create: async ({ stepName, host, properties }) => {
-    const detectors = await modelStep({ stepName, host, properties: { model_id: properties.detector_model_id, class_names: properties.detector_class_names } }, detectorFile, createObjectDetector);
-    const classifiers = await modelStep({ stepName, host, properties: { model_id: properties.classifier_model_id, class_names: properties.classifier_class_names } }, classifierFile, createImageClassifier);
+    const detectors = await naming('detector_model_id', () =>
+      modelStep({ stepName, host, properties: { model_id: properties.detector_model_id, class_names: properties.detector_class_names } }, detectorFile, createObjectDetector),
+    );
+    const classifiers = await naming('classifier_model_id', () =>
+      modelStep({ stepName, host, properties: { model_id: properties.classifier_model_id, class_names: properties.classifier_class_names } }, classifierFile, createImageClassifier),
+    );
     return {
       async run(inputs) {
-        const [detector, classifier] = await Promise.all([detectors.modelFor(inputs.detector_model_id), classifiers.modelFor(inputs.classifier_model_id)]);
+        const [detector, classifier] = await Promise.all([
+          naming('detector_model_id', () => detectors.modelFor(inputs.detector_model_id)),
+          naming('classifier_model_id', () => classifiers.modelFor(inputs.classifier_model_id)),
+        ]);
         const detections = await detector.detect(inputs.images, {
           confidence: inputs.detector_confidence,
           iouThreshold: inputs.detector_iou_threshold,
@@ -65,3 +72,14 @@ export const detectionAndClassification = defineBlock({
     };
   },
 });
+
+/** modelStep reports problems at `model_id`; this block's two models have their own property names. */
+async function naming<T>(property: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    if (!VadError.isInstance(error) || error.property !== 'model_id') throw error;
+    const options = { message: error.message.replace(/^model_id /, `${property} `), stepName: error.stepName, property, path: error.path, cause: error };
+    throw ModelLoadError.isInstance(error) ? new ModelLoadError(options) : new InvalidInputError(options);
+  }
+}

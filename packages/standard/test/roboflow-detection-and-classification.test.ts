@@ -34,6 +34,16 @@ describe('roboflow_core/detection_and_classification@v1 names', () => {
     const { registry } = await createStandardRegistry({ plugins: [] });
     expect(registry.get('roboflow_core/detection_and_classification@v1')?.type).toBe('vad/detection_and_classification@v1');
   });
+
+  it('a model file that is not there is an error at its own property', async () => {
+    const { registry } = await createStandardRegistry({ plugins: [] });
+    const step = { type: 'roboflow_core/detection_and_classification@v1', name: 'breeds', image: '$inputs.image', detector_model_id: 'no-such-detector.onnx', classifier_model_id: 'no-such-classifier.onnx' };
+    const workflow = createWorkflow({ version: '1.0', inputs: [{ type: 'WorkflowImage', name: 'image' }], steps: [step], outputs: [{ type: 'JsonField', name: 'p', selector: '$steps.breeds.predictions' }] }, { registry });
+    const error = await workflow.prepare().then(() => undefined, (failure: unknown) => failure);
+    expect(error).toMatchObject({ stepName: 'breeds', message: expect.stringMatching(/detector "no-such-detector.onnx" not found/) });
+    expect((error as Error).cause).toMatchObject({ name: 'VAD_ModelLoadError', stepName: 'breeds', property: 'detector_model_id' });
+    await workflow.dispose();
+  });
 });
 
 describe.skipIf(!photos || !models)('detection_and_classification on yolox_nano + MobileNetV2 (corpus classify/detection-and-classification.json)', () => {
