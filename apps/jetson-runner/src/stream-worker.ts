@@ -134,7 +134,17 @@ export function startStreamWorker(options: StreamWorkerOptions): StreamWorker {
   })();
 
   async function processFrame(frame: Frame) {
-    const image = VadImage.fromPixels({ data: frame.data, width: frame.width, height: frame.height }, { id: `${stream.id}-${frame.sequence}` });
+    // Roboflow's InferencePipeline numbers frames from 1 and stamps them when read; a dropped
+    // frame (latest-frame policy) still takes its number, so the numbers say where in the video it is.
+    const videoMetadata = {
+      video_identifier: stream.id,
+      frame_number: frame.sequence + 1,
+      frame_timestamp: new Date(frame.capturedAt).toISOString(),
+      fps: stream.fps ?? null,
+      measured_fps: null,
+      comes_from_video_file: !source.live,
+    };
+    const image = VadImage.fromPixels({ data: frame.data, width: frame.width, height: frame.height }, { id: `${stream.id}-${frame.sequence}`, videoMetadata });
     const started = performance.now();
     let outputs: Record<string, unknown> = {};
     let warnings: string[] = [];

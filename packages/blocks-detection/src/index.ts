@@ -8,6 +8,7 @@ import { detectionsFilter } from './detections-filter.js';
 import { detectionsStitch } from './detections-stitch.js';
 import { imageSlicer, imageSlicerClipped } from './image-slicer.js';
 import { classificationModel, multiLabelClassificationModel } from './classification-model.js';
+import { detectionAndClassification } from './detection-and-classification.js';
 import { instanceSegmentationModel } from './instance-segmentation-model.js';
 import { instanceSegmentationModelRle } from './instance-segmentation-model-rle.js';
 import { maskAreaMeasurement } from './mask-area-measurement.js';
@@ -61,6 +62,7 @@ export { detectionsNearestNeighbor, matchNearest } from './detections-nearest-ne
 export { keypointDetectionModel } from './keypoint-detection-model.js';
 export { detectOptionsOf, detectorParameters } from './detector-parameters.js';
 export { classificationModel, multiLabelClassificationModel } from './classification-model.js';
+export { detectionAndClassification } from './detection-and-classification.js';
 export { createImageClassifier, softmax } from './image-classifier.js';
 export type { ImageClassifier, ImageClassifierOptions } from './image-classifier.js';
 export { createObjectDetector } from './object-detector.js';
@@ -131,5 +133,5 @@ export type { DecodeOptions, DecoderName, OutputTensor } from './decoders/output
 
 /** Every block of this package, for a registry. */
 export function detectionBlocks(): AnyBlock[] {
-  return [objectDetectionModel, instanceSegmentationModel, instanceSegmentationModelRle, maskAreaMeasurement, semanticSegmentationModel, detectionsNearestNeighbor, keypointDetectionModel, classificationModel, multiLabelClassificationModel, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock, templateMatching];
+  return [objectDetectionModel, instanceSegmentationModel, instanceSegmentationModelRle, maskAreaMeasurement, semanticSegmentationModel, detectionsNearestNeighbor, keypointDetectionModel, classificationModel, multiLabelClassificationModel, detectionAndClassification, imageSlicer, imageSlicerClipped, detectionsStitch, detectionsFilter, detectionOffset, detectionsClassesReplacement, detectionsConsensus, dynamicZone, perspectiveCorrectionBlock, referenceComparison, byteTracker, trackersByteTrack, trackersSort, trackersOcSort, detectionEventLog, detectionsMerge, detectionsOverlap, boundingRect, stitchOcrDetectionsBlock, templateMatching];
 }

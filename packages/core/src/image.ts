@@ -1,6 +1,7 @@
 import { InvalidInputError } from './errors.js';
 import { encodedFormat, readImageSize } from './image-header.js';
 import { hasImageMarker, imageMarker } from './image-marker.js';
+import type { VideoMetadata } from './workflow/inputs.js';
 
 /** Decoded pixels: interleaved 8-bit RGB, row-major. */
 export interface RgbPixels {
@@ -59,16 +60,32 @@ export class VadImage {
   readonly width: number;
   readonly height: number;
   readonly lineage: ImageLineage | undefined;
+  /**
+   * The video frame this image is (Roboflow's `WorkflowImageData.video_metadata`), set by whoever
+   * read it from a stream (the jetson-runner; the engine for runs with a stream id). Undefined for a
+   * still image; crops do not inherit it (as Roboflow's crops do not by default).
+   */
+  readonly videoMetadata: VideoMetadata | undefined;
   #bytes: Uint8Array | undefined;
   #pixels: Promise<RgbPixels> | undefined;
   /** What the image is to a person (e.g. `input "image"`), for the error when its bytes do not decode. */
   #name: string | undefined;
 
-  private constructor(options: { id?: string; width: number; height: number; bytes?: Uint8Array; pixels?: RgbPixels; lineage?: ImageLineage; name?: string }) {
+  private constructor(options: {
+    id?: string;
+    width: number;
+    height: number;
+    bytes?: Uint8Array;
+    pixels?: RgbPixels | Promise<RgbPixels>;
+    lineage?: ImageLineage;
+    name?: string;
+    videoMetadata?: VideoMetadata;
+  }) {
     this.id = options.id ?? newImageId();
     this.width = options.width;
     this.height = options.height;
     this.lineage = options.lineage;
+    this.videoMetadata = options.videoMetadata;
     this.#bytes = options.bytes;
     this.#name = options.name;
     if (options.pixels) this.#pixels = Promise.resolve(options.pixels);
@@ -79,7 +96,7 @@ export class VadImage {
   }
 
   /** An image from encoded bytes (JPEG, PNG, WebP, TIFF, …); reads only the header now (in JS for PNG and JPEG). */
-  static async fromBytes(bytes: Uint8Array, options: { id?: string; name?: string; maxPixels?: number } = {}): Promise<VadImage> {
+  static async fromBytes(bytes: Uint8Array, options: { id?: string; name?: string; maxPixels?: number; videoMetadata?: VideoMetadata } = {}): Promise<VadImage> {
     const what = options.name ?? 'image';
     let size = readImageSize(bytes);
     if (!size) {
@@ -97,16 +114,21 @@ export class VadImage {
     if (width * height > maxPixels) {
       throw new InvalidInputError({ message: `${what} is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels}`, property: options.name });
     }
-    return new VadImage({ id: options.id, width, height, bytes, name: options.name });
+    return new VadImage({ id: options.id, width, height, bytes, name: options.name, videoMetadata: options.videoMetadata });
   }
 
   /** An image from RGB pixels; `lineage` ties a slice or crop to its parent. */
-  static fromPixels(pixels: { data: Uint8Array; width: number; height: number }, options: { id?: string; lineage?: ImageLineage } = {}): VadImage {
+  static fromPixels(pixels: { data: Uint8Array; width: number; height: number }, options: { id?: string; lineage?: ImageLineage; videoMetadata?: VideoMetadata } = {}): VadImage {
     const { data, width, height } = pixels;
     if (data.length !== width * height * 3) {
       throw new InvalidInputError({ message: `RGB pixel buffer has ${data.length} bytes, expected ${width}×${height}×3 = ${width * height * 3}` });
     }
-    return new VadImage({ id: options.id, width, height, pixels: { data, width, height, channels: 3 }, lineage: options.lineage });
+    return new VadImage({ id: options.id, width, height, pixels: { data, width, height, channels: 3 }, lineage: options.lineage, videoMetadata: options.videoMetadata });
+  }
+
+  /** The same image (id, pixels, bytes, lineage) as the frame `videoMetadata` of a video. */
+  withVideoMetadata(videoMetadata: VideoMetadata): VadImage {
+    return new VadImage({ id: this.id, width: this.width, height: this.height, bytes: this.#bytes, pixels: this.#pixels, lineage: this.lineage, name: this.#name, videoMetadata });
   }
 
   /** Decoded RGB pixels (EXIF orientation applied, alpha flattened onto black, gray expanded). */

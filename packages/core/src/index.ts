@@ -41,6 +41,7 @@ export { loadPlugins, pluginNamesFromEnv } from './plugins.js';
 export type { LoadedPlugin } from './plugins.js';
 export { coreBlocks, propertyDefinition, continueIf, deltaFilter, rateLimiter, environmentSecretsStore, imageResize, imagePreprocessing, absoluteStaticCrop, relativeStaticCrop } from './core-blocks/index.js';
 export { rotateImage } from './core-blocks/image-geometry.js';
+export { cropDetections } from './core-blocks/dynamic-crop.js';
 export {
   applyOperations,
   evaluateStatement,

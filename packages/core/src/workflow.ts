@@ -73,7 +73,7 @@ export function createWorkflow(definition: WorkflowDefinition, options: CreateWo
   async function run(runOptions: RunOptions): Promise<RunResult> {
     if (disposed) throw new InvalidInputError({ message: 'this workflow has been disposed' });
     const streamId = runOptions.streamId ?? 'default';
-    const frames = { streamId, nextFrameNumber: () => frameCounts.set(streamId, (frameCounts.get(streamId) ?? 0) + 1).get(streamId)! };
+    const frames = { streamId, named: runOptions.streamId !== undefined, nextFrameNumber: () => frameCounts.set(streamId, (frameCounts.get(streamId) ?? 0) + 1).get(streamId)! };
     const records = await splitRecords(plan, runOptions.inputs, frames);
     const warnings: string[] = [];
     const timings = runOptions.profile ? new Map<string, StepTiming>() : undefined;

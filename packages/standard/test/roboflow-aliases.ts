@@ -25,6 +25,10 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
     'roboflow_core/roboflow_classification_model@v2',
     'roboflow_core/roboflow_classification_model@v3',
   ],
+  'vad/detection_and_classification@v1': [
+    // models/roboflow/detection_and_classification/v1.py (no short literal)
+    'roboflow_core/detection_and_classification@v1',
+  ],
   'vad/multi_label_classification_model@v1': [
     // models/roboflow/multi_label_classification/v1.py
     'roboflow_core/roboflow_multi_label_classification_model@v1',

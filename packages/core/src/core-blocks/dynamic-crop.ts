@@ -35,19 +35,28 @@ export const dynamicCrop = defineBlock({
   create: ({ stepName }) => ({
     run: async ({ images, predictions }) => {
       if (!isDetections(predictions)) throw new InvalidInputError({ message: 'predictions must be object detection predictions', stepName, property: 'predictions' });
-      const crops: VadImage[] = [];
-      const own: Detections[] = [];
-      for (const detection of predictions.predictions) {
-        const left = Math.max(0, Math.round(detection.x - detection.width / 2));
-        const top = Math.max(0, Math.round(detection.y - detection.height / 2));
-        const right = Math.min(images.width, Math.round(detection.x + detection.width / 2));
-        const bottom = Math.min(images.height, Math.round(detection.y + detection.height / 2));
-        if (right <= left || bottom <= top) continue;
-        const crop = await images.crop({ x: left, y: top, width: right - left, height: bottom - top }, { id: detection.detection_id });
-        crops.push(crop);
-        own.push({ image: { width: crop.width, height: crop.height }, predictions: [{ ...moveDetection(detection, -left, -top), parent_id: crop.id }], lineage: crop.lineage });
-      }
-      return { crops, predictions: own };
+      return cropDetections(images, predictions);
     },
   }),
 });
+
+/**
+ * One crop per detection box (rounded, clipped to the image; a box with nothing left inside gives
+ * none). Each crop's id is its detection's id, and `predictions` holds each crop's own detection
+ * moved into the crop. What dynamic_crop runs, for blocks that crop their own detections.
+ */
+export async function cropDetections(image: VadImage, detections: Detections): Promise<{ crops: VadImage[]; predictions: Detections[] }> {
+  const crops: VadImage[] = [];
+  const own: Detections[] = [];
+  for (const detection of detections.predictions) {
+    const left = Math.max(0, Math.round(detection.x - detection.width / 2));
+    const top = Math.max(0, Math.round(detection.y - detection.height / 2));
+    const right = Math.min(image.width, Math.round(detection.x + detection.width / 2));
+    const bottom = Math.min(image.height, Math.round(detection.y + detection.height / 2));
+    if (right <= left || bottom <= top) continue;
+    const crop = await image.crop({ x: left, y: top, width: right - left, height: bottom - top }, { id: detection.detection_id });
+    crops.push(crop);
+    own.push({ image: { width: crop.width, height: crop.height }, predictions: [{ ...moveDetection(detection, -left, -top), parent_id: crop.id }], lineage: crop.lineage });
+  }
+  return { crops, predictions: own };
+}

@@ -115,6 +115,33 @@ describe('query-language operations on values', () => {
     expect(run(image, [{ type: 'ExtractImageProperty', property_name: 'aspect_ratio' }])).toBeCloseTo(4 / 3, 10);
   });
 
+  it("reads a video frame's metadata (Roboflow's ExtractFrameMetadata)", () => {
+    const pixels = { data: new Uint8Array(4 * 3 * 3), width: 4, height: 3 };
+    const frame = VadImage.fromPixels(pixels, {
+      videoMetadata: { video_identifier: 'rtsp://cam', frame_number: 61, frame_timestamp: '2026-12-07T06:00:02.000Z', fps: 30, measured_fps: null, comes_from_video_file: false },
+    });
+    expect(run(frame, [{ type: 'ExtractFrameMetadata', property_name: 'frame_number' }])).toBe(61);
+    expect(run(frame, [{ type: 'ExtractFrameMetadata', property_name: 'frame_timestamp' }])).toBe('2026-12-07T06:00:02.000Z');
+    expect(run(frame, [{ type: 'ExtractFrameMetadata', property_name: 'seconds_since_start' }])).toBeCloseTo(2, 9); // (61 − 1) / 30
+    // withVideoMetadata keeps the image and adds the frame.
+    const same = VadImage.fromPixels(pixels, { id: 'still' }).withVideoMetadata({ video_identifier: 'v', frame_number: 5, frame_timestamp: '2026-12-07T06:00:00.000Z', fps: null, measured_fps: null, comes_from_video_file: null });
+    expect([same.id, same.width, run(same, [{ type: 'ExtractFrameMetadata', property_name: 'frame_number' }])]).toEqual(['still', 4, 5]);
+    expect(() => run(same, [{ type: 'ExtractFrameMetadata', property_name: 'seconds_since_start' }])).toThrow(/seconds_since_start needs the video's fps/);
+  });
+
+  it('a still image is frame 0 at 30 fps, stamped once when first asked; anything but an image is refused', () => {
+    const still = VadImage.fromPixels({ data: new Uint8Array(3), width: 1, height: 1 });
+    const before = Date.now();
+    const stamp = run(still, [{ type: 'ExtractFrameMetadata', property_name: 'frame_timestamp' }]) as string;
+    expect(Date.parse(stamp)).toBeGreaterThanOrEqual(before - 1);
+    expect(Date.parse(stamp)).toBeLessThanOrEqual(Date.now());
+    expect(run(still, [{ type: 'ExtractFrameMetadata', property_name: 'frame_timestamp' }])).toBe(stamp);
+    expect(run(still, [{ type: 'ExtractFrameMetadata', property_name: 'frame_number' }])).toBe(0);
+    expect(run(still, [{ type: 'ExtractFrameMetadata', property_name: 'seconds_since_start' }])).toBeCloseTo(-1 / 30, 9);
+    expect(() => run('invalid', [{ type: 'ExtractFrameMetadata', property_name: 'frame_number' }])).toThrow(/ExtractFrameMetadata\) needs an image/);
+    expect(operation.safeParse({ type: 'ExtractFrameMetadata', property_name: 'frame_rate' }).success).toBe(false);
+  });
+
   it('refuses an operation it does not implement, naming it', () => {
     const parsed = operation.safeParse({ type: 'ConvertImageToJPEG' });
     expect(parsed.success).toBe(false);

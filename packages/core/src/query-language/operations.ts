@@ -3,6 +3,7 @@ import { VadImage } from '../image.js';
 import { roundHalfEven } from '../round-half-even.js';
 import { isClassification, isDetections, type Classification, type Detection, type Detections } from '../values.js';
 import { corners, detectionProperty, moveCorners } from './detection-properties.js';
+import { frameMetadataProperty } from './frame-metadata.js';
 import type { Operation } from './schema.js';
 import { evaluateStatement } from './statements.js';
 
@@ -92,6 +93,7 @@ function apply(value: unknown, op: Operation, parameters: Parameters, where: str
       const { width, height } = value;
       return op.property_name === 'size' ? width * height : op.property_name === 'height' ? height : op.property_name === 'width' ? width : width / height;
     }
+    case 'ExtractFrameMetadata': return VadImage.isImage(value) ? frameMetadataProperty(value, op.property_name, where) : fail('an image');
   }
 }
 

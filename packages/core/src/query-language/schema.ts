@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { frameMetadataProperties, type FrameMetadataProperty } from './frame-metadata.js';
 
 /**
  * Roboflow's query language (their "UQL"), as workflow definitions write it: operations that
@@ -41,7 +42,8 @@ export type Operation =
   | { type: 'ClassificationPropertyExtract'; property_name: (typeof classificationProperties)[number] }
   | { type: 'ClassificationFilter'; filter_operation: Statement }
   | { type: 'ExtractClassificationPredictionProperty'; property_name: 'class_name' | 'class_id' | 'confidence' }
-  | { type: 'ExtractImageProperty'; property_name: 'size' | 'height' | 'width' | 'aspect_ratio' };
+  | { type: 'ExtractImageProperty'; property_name: 'size' | 'height' | 'width' | 'aspect_ratio' }
+  | { type: 'ExtractFrameMetadata'; property_name: FrameMetadataProperty };
 
 export const operation: z.ZodType<Operation, unknown> = z.lazy(() =>
   z.discriminatedUnion('type', [
@@ -82,6 +84,7 @@ export const operation: z.ZodType<Operation, unknown> = z.lazy(() =>
     op('ClassificationFilter', { filter_operation: statement }),
     op('ExtractClassificationPredictionProperty', { property_name: z.enum(['class_name', 'class_id', 'confidence']) }),
     op('ExtractImageProperty', { property_name: z.enum(['size', 'height', 'width', 'aspect_ratio']) }),
+    op('ExtractFrameMetadata', { property_name: z.enum(frameMetadataProperties) }),
   ]),
 );
 

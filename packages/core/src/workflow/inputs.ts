@@ -10,6 +10,8 @@ export interface FrameSource {
   readonly streamId: string;
   /** The next frame number of the stream (1 for its first frame). */
   nextFrameNumber(): number;
+  /** True when the caller named the stream: its images without video metadata get the engine's. */
+  readonly named?: boolean;
 }
 
 /** Splits the run's inputs into one record per batch element, applying defaults and checks. */
@@ -55,12 +57,32 @@ export async function splitRecords(plan: WorkflowPlan, given: Values, frames?: F
   if (lengths.size > 1) throw new InvalidInputError({ message: `batch inputs have different lengths: ${[...batches].map(([n, b]) => `${n}=${b.length}`).join(', ')}` });
   const count = lengths.size === 0 ? 1 : [...lengths][0]!;
   validateParameters(plan, scalars);
+  const imageInputs = plan.inputs.filter((input) => input.type === 'image').map((input) => input.name);
   return Array.from({ length: count }, (_, index) => {
     const record: Values = { ...scalars };
     for (const [name, batch] of batches) record[name] = batch.length === 1 ? batch[0] : batch[index];
-    for (const name of generatedMetadata) record[name] = engineVideoMetadata(frames);
+    attachFrameMetadata(record, imageInputs, generatedMetadata, frames);
     return record;
   });
+}
+
+/**
+ * One record is one video frame: the video metadata its images carry (the runner sets it) is what a
+ * `WorkflowVideoMetadata` input left out receives; when none does, the engine makes one per record
+ * (and, in a named stream, gives it to the images too, so `ExtractFrameMetadata` sees the same frame).
+ */
+function attachFrameMetadata(record: Values, imageInputs: readonly string[], generatedMetadata: readonly string[], frames: FrameSource | undefined) {
+  const images = imageInputs.map((name) => record[name]).filter((value): value is VadImage => VadImage.isImage(value));
+  const needsEngine = generatedMetadata.length > 0 || (frames?.named === true && images.some((image) => !image.videoMetadata));
+  if (!needsEngine) return;
+  const carried = images.find((image) => image.videoMetadata)?.videoMetadata;
+  const metadata = carried ?? engineVideoMetadata(frames);
+  for (const name of generatedMetadata) record[name] = metadata;
+  if (frames?.named !== true) return;
+  for (const name of imageInputs) {
+    const image = record[name];
+    if (VadImage.isImage(image) && !image.videoMetadata) record[name] = image.withVideoMetadata(metadata);
+  }
 }
 
 /** Roboflow's `VideoMetadata` as blocks receive it (`frame_timestamp` an ISO 8601 string). */
