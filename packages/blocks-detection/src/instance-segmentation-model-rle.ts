@@ -1,7 +1,5 @@
-import { defineBlock, field, kinds, z } from '@vad/core';
-import { detectOptionsOf, detectorParameters } from './detector-parameters.js';
-import { modelStep } from './model-source.js';
-import { createInstanceSegmenter } from './segmentation/instance-segmenter.js';
+import { defineBlock, kinds } from '@vad/core';
+import { createSegmentationStep, segmentationManifest } from './instance-segmentation-model.js';
 
 /**
  * Roboflow's instance segmentation model v4 and v5: the v1 block's predictions, each with its
@@ -18,36 +16,11 @@ export const instanceSegmentationModelRle = defineBlock({
   title: 'Instance Segmentation Model (RLE masks)',
   description:
     "Runs a YOLOv8/YOLO11-seg ONNX export like the v1 block and gives each prediction its whole mask as COCO RLE (`rle_mask`, at the image's size) beside its outline (`points`).",
-  manifest: {
-    images: field.image({ aliases: ['image'] }),
-    ...detectorParameters,
-    mask_decode_mode: field.parameter(z.enum(['accurate', 'tradeoff', 'fast']).default('accurate'), [kinds.string], {
-      description: "Accepted for Roboflow compatibility: vad always decodes masks at the image's resolution (Roboflow's 'accurate')",
-    }),
-    tradeoff_factor: field.parameter(z.number().min(0).max(1).default(0), [kinds.floatZeroToOne], { description: "Accepted for Roboflow compatibility; no effect (it tunes 'tradeoff' decoding)" }),
-    enforce_dense_masks_in_inference_models: field.parameter(z.boolean().default(true), [kinds.boolean], {
-      description: 'v5: accepted for Roboflow compatibility; no effect',
-    }),
-  },
+  manifest: segmentationManifest,
   outputs: {
     predictions: { kinds: [kinds.rleInstanceSegmentationPrediction, kinds.instanceSegmentationPrediction] },
     inference_id: { kinds: [kinds.string] },
     model_id: { kinds: [kinds.string] },
   },
-  create: async (context) => {
-    const step = await modelStep(context, segmenterFile, createInstanceSegmenter);
-    return {
-      async run(inputs) {
-        const segmenter = await step.modelFor(inputs.model_id);
-        const predictions = await segmenter.segment(inputs.images, detectOptionsOf(inputs, context.stepName), { rle: true });
-        return step.outputs(predictions, inputs.model_id!);
-      },
-      dispose: step.dispose,
-    };
-  },
+  create: createSegmentationStep({ rle: true }),
 });
-
-const segmenterFile = {
-  noun: 'instance segmentation model',
-  howToExport: 'export your segmentation model to ONNX (Ultralytics `yolo export model=yolo11n-seg.pt format=onnx`)',
-};

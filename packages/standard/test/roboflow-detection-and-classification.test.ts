@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createImageClassifier } from '@vad/blocks-detection';
 import { createWorkflow, VadImage, type Detections, type SingleLabelClassification, type WorkflowDefinition } from '@vad/core';
 import { sharedPath } from '@vad/testing';
 import { describe, expect, it } from 'vitest';
 import { createStandardRegistry } from '../src/index.js';
+import { photosDir, readCorpus } from './corpus-workflows.js';
 
-const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), 'roboflow-corpus');
-const photos = sharedPath('datasets/photos');
+const photos = photosDir;
 const models = sharedPath('models');
-const readDefinition = async (file: string) => JSON.parse(await readFile(path.join(corpus, file), 'utf8')) as WorkflowDefinition;
 
 // ImageNet class ids 151–268 are dog breeds; the yolox_nano export has no class names, so COCO's dog is "16".
 const isDogBreed = (id: number) => id >= 151 && id <= 268;
@@ -50,7 +48,7 @@ describe.skipIf(!photos || !models)('detection_and_classification on yolox_nano 
   it('one classification and one crop per kept dog, each the classifier run on that crop; none for a photo without dogs', async () => {
     const { registry } = await createStandardRegistry({ plugins: [] });
     const host = { modelsDir: models! };
-    const compacted = createWorkflow(await readDefinition('classify/detection-and-classification.json'), { registry, host });
+    const compacted = createWorkflow(await readCorpus('classify/detection-and-classification.json'), { registry, host });
     const separate = createWorkflow(separateSteps, { registry, host });
     const classifier = await createImageClassifier({ model: path.join(models!, 'mobilenetv2-12-int8.onnx') });
     try {

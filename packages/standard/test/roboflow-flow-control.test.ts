@@ -1,17 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createWorkflow, VadImage, type Detections, type WorkflowDefinition } from '@vad/core';
+import { createWorkflow, type Detections } from '@vad/core';
 import { sharedPath } from '@vad/testing';
 import { describe, expect, it } from 'vitest';
 import { createStandardRegistry } from '../src/index.js';
+import { photosDir, readCorpus, readPhoto } from './corpus-workflows.js';
 
-const corpus = path.join(path.dirname(fileURLToPath(import.meta.url)), 'roboflow-corpus', 'flow-control');
-const photos = sharedPath('datasets/photos');
+const photos = photosDir;
 const models = sharedPath('models');
 
-const load = async (name: string) => JSON.parse(await readFile(path.join(corpus, name), 'utf8')) as WorkflowDefinition;
-const photo = async (name: string) => VadImage.fromBytes(await readFile(path.join(photos!, `${name}.jpg`)));
+const load = (name: string) => readCorpus(`flow-control/${name}`);
+const photo = (name: string) => readPhoto(`${name}.jpg`);
 
 describe.skipIf(!photos || !models)('Roboflow workflows across the levels of a batch on real photos (corpus flow-control/)', () => {
   it('dimension_collapse of per-image detections: one row for the batch, each image\'s detections in order, as when run alone', async () => {

@@ -1,17 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createWorkflow, VadImage, type WorkflowDefinition } from '@vad/core';
-import { sharedPath } from '@vad/testing';
+import { createWorkflow, VadImage } from '@vad/core';
 import { describe, expect, it } from 'vitest';
 import { createStandardRegistry } from '../src/index.js';
+import { photosDir, readCorpus } from './corpus-workflows.js';
 
-const definitionFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'roboflow-corpus', 'query', 'frame-metadata.json');
-const photos = sharedPath('datasets/photos');
+const photos = photosDir;
 
 describe.skipIf(!photos)('ExtractFrameMetadata on a real photo (corpus query/frame-metadata.json)', () => {
   it("a photo is Roboflow's still frame: number 0 at 30 fps, stamped at the request; frames of a named stream count from 1", async () => {
-    const definition = JSON.parse(await readFile(definitionFile, 'utf8')) as WorkflowDefinition;
+    const definition = await readCorpus('query/frame-metadata.json');
     const { registry } = await createStandardRegistry({ plugins: [] });
     const workflow = createWorkflow(definition, { registry });
     try {
