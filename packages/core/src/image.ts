@@ -126,6 +126,17 @@ export class VadImage {
     return new VadImage({ id: options.id, width, height, pixels: { data, width, height, channels: 3 }, lineage: options.lineage, videoMetadata: options.videoMetadata });
   }
 
+  /**
+   * The same image with new pixels of its size (a drawing on it): id, lineage and video metadata kept,
+   * as Roboflow's visualizations keep the parent metadata, so slices of the original still belong to it.
+   */
+  withPixels(pixels: { data: Uint8Array; width: number; height: number }): VadImage {
+    if (pixels.width !== this.width || pixels.height !== this.height) {
+      throw new RangeError(`withPixels: ${pixels.width}×${pixels.height} pixels for a ${this.width}×${this.height} image`);
+    }
+    return VadImage.fromPixels(pixels, { id: this.id, lineage: this.lineage, videoMetadata: this.videoMetadata });
+  }
+
   /** The same image (id, pixels, bytes, lineage) as the frame `videoMetadata` of a video. */
   withVideoMetadata(videoMetadata: VideoMetadata): VadImage {
     return new VadImage({ id: this.id, width: this.width, height: this.height, bytes: this.#bytes, pixels: this.#pixels, lineage: this.lineage, name: this.#name, videoMetadata });

@@ -60,4 +60,28 @@ describe.skipIf(!photos || !models)('Roboflow workflows across the levels of a b
       await workflow.dispose();
     }
   });
+
+  it('gates on slices and on the image both govern a stitch onto the drawn image: stitched only where both found a person', async () => {
+    const { registry } = await createStandardRegistry({ plugins: [] });
+    const workflow = createWorkflow(await load('slice-and-image-gates-stitch-onto-drawing.json'), { registry, host: { modelsDir: models } });
+    try {
+      const images = await Promise.all(['person', 'eagle'].map(photo));
+      const [person, eagle] = (await workflow.run({ inputs: { image: images } })).outputs;
+      // The drawing keeps the input's identity, so the slices of the input belong to it.
+      expect((person!.on_image as Detections).predictions.length).toBeGreaterThan(0);
+      const stitched = person!.stitched as Detections;
+      expect(stitched.image).toEqual({ width: images[0]!.width, height: images[0]!.height });
+      expect(stitched.predictions.length).toBeGreaterThan(0);
+      for (const p of stitched.predictions) {
+        expect(p.class).toBe('0');
+        expect(p.x - p.width / 2).toBeGreaterThanOrEqual(-0.5);
+        expect(p.x + p.width / 2).toBeLessThanOrEqual(images[0]!.width + 0.5);
+      }
+      // No person in eagle.jpg: the image gate stops the stitch.
+      expect((eagle!.on_image as Detections).predictions).toEqual([]);
+      expect(eagle!.stitched).toBeNull();
+    } finally {
+      await workflow.dispose();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { colormapLookupTable, colormapNames, defineBlock, field, InvalidInputError, VadImage, z, type AnomalyMap, type ColormapName } from '@vad/core';
+import { colormapLookupTable, colormapNames, defineBlock, field, InvalidInputError, z, type AnomalyMap, type ColormapName } from '@vad/core';
 import { levelsAtImageSize, quantizeScores, regionBorders, requireAnomalyMap, scoreExtent, scoreToLevel, type ScoreRange } from './anomaly-map-levels.js';
 import { requireColor } from './colors.js';
 import { imageFields, readParameters } from './common-fields.js';
@@ -74,7 +74,7 @@ export const anomalyMapVisualization = defineBlock({
       // The erosion ran in libvips' thread while this thread blended.
       const border = await borders;
       if (border) paintMask(output, border, [contourColor.r, contourColor.g, contourColor.b]);
-      return { image: VadImage.fromPixels({ data: output, width: image.width, height: image.height }, image.lineage ? { lineage: image.lineage } : {}) };
+      return { image: image.withPixels({ data: output, width: image.width, height: image.height }) };
     },
   }),
 });

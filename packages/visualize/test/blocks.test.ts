@@ -34,6 +34,24 @@ describe('every drawing block', () => {
     }
     expect(Buffer.compare(Buffer.from((await image.pixels()).data), Buffer.from(before))).toBe(0);
   });
+
+  it("keeps the input's identity: id, lineage and video frame (Roboflow's parent metadata), so slices of the input belong to the drawing", async () => {
+    const frame = { video_identifier: 'camera', frame_number: 7, frame_timestamp: '2026-12-07T10:00:00.000Z', fps: 25, measured_fps: null, comes_from_video_file: false };
+    const parent = gradientImage(width * 2, height * 2);
+    const image = (await parent.crop({ x: 40, y: 30, width, height })).withVideoMetadata(frame);
+    const predictions = envelope(detection([20, 20, 100, 90], { class: 'scratch', class_id: 1, confidence: 0.8 }));
+    const outputs = [
+      await runBlock(boundingBoxVisualization, { image, predictions }),
+      await runBlock(anomalyMapVisualization, { image, anomaly_map: squareMap(width, height, { x0: 10, y0: 10, x1: 50, y1: 50 }, 0.5) }),
+      await runBlock(textDisplay, { image, text: 'hello' }),
+    ];
+    for (const output of outputs) {
+      expect(output.id).toBe(image.id);
+      expect(output.lineage).toEqual(image.lineage);
+      expect(output.lineage?.parentId).toBe(parent.id);
+      expect(output.videoMetadata).toEqual(frame);
+    }
+  });
 });
 
 describe('chained blocks', () => {

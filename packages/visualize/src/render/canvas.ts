@@ -1,4 +1,4 @@
-import { VadImage, type ImageLineage } from '@vad/core';
+import type { VadImage } from '@vad/core';
 import type { Rgb } from '../colors.js';
 
 /**
@@ -11,25 +11,25 @@ export class RgbCanvas {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
-  readonly #lineage: ImageLineage | undefined;
+  readonly #source: VadImage;
 
-  private constructor(data: Uint8Array, width: number, height: number, lineage: ImageLineage | undefined) {
+  private constructor(data: Uint8Array, width: number, height: number, source: VadImage) {
     this.data = data;
     this.width = width;
     this.height = height;
-    this.#lineage = lineage;
+    this.#source = source;
   }
 
   /** A canvas holding a copy of the image's decoded pixels. */
   static async fromImage(image: VadImage): Promise<RgbCanvas> {
     const { data, width, height } = await image.pixels();
     // Uint8Array's slice copies (a Buffer's would not), whatever subclass the pixels are.
-    return new RgbCanvas(Uint8Array.prototype.slice.call(data), width, height, image.lineage);
+    return new RgbCanvas(Uint8Array.prototype.slice.call(data), width, height, image);
   }
 
-  /** A new image of the canvas's pixels, with the source image's lineage (the canvas must not be used afterwards). */
+  /** The source image drawn on: the canvas's pixels, the source's id, lineage and frame (the canvas must not be used afterwards). */
   toImage(): VadImage {
-    return VadImage.fromPixels({ data: this.data, width: this.width, height: this.height }, this.#lineage ? { lineage: this.#lineage } : {});
+    return this.#source.withPixels({ data: this.data, width: this.width, height: this.height });
   }
 
   /** Fills the rectangle [x0, x1) × [y0, y1), clipped to the canvas, with an opaque color. */
