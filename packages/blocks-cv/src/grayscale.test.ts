@@ -24,4 +24,13 @@ describe('toGrayscale', () => {
     }
     expect(mismatches).toBe(0);
   });
+
+  it('keeps the input image\'s id, lineage and video frame, as Roboflow keeps a processed image\'s metadata', async () => {
+    const videoMetadata = { video_identifier: 'line-3', frame_number: 7, frame_timestamp: '2026-12-07T06:00:00.000Z', fps: 25, measured_fps: null, comes_from_video_file: false };
+    const frame = VadImage.fromPixels({ data: new Uint8Array(8 * 6 * 3).fill(90), width: 8, height: 6 }, { videoMetadata });
+    const crop = await frame.crop({ x: 2, y: 1, width: 4, height: 4 });
+    const gray = await toGrayscale(crop);
+    expect([gray.id, gray.lineage, gray.videoMetadata]).toEqual([crop.id, crop.lineage, crop.videoMetadata]);
+    expect((await toGrayscale(frame)).videoMetadata).toEqual(videoMetadata);
+  });
 });

@@ -19,9 +19,13 @@ export async function bandOf(pipeline: Sharp, band: 0 | 1 | 2 = 0): Promise<Uint
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
-/** A new image of `source`'s size and lineage (a processed crop still maps back to its parent). */
+/**
+ * `source` with new pixels of its size: the same id, lineage and video frame, as Roboflow's
+ * processed images keep their parent and video metadata (a processed crop still maps back to its
+ * parent, a processed frame is still that frame).
+ */
 export function imageLike(source: VadImage, data: Uint8Array): VadImage {
-  return VadImage.fromPixels({ data, width: source.width, height: source.height }, { lineage: source.lineage });
+  return source.withPixels({ data, width: source.width, height: source.height });
 }
 
 /** A `size × size` kernel (sharp takes 3 × 3 at least) from per-tap weights. */

@@ -1,4 +1,4 @@
-import { InvalidInputError, VadImage, type Detection, type Detections } from '@vad/core';
+import { decodeRle, encodeMask, InvalidInputError, rleArea, VadImage, type CocoRle, type Detection, type Detections } from '@vad/core';
 import { describe, expect, it } from 'vitest';
 import { stitchDetections } from './detections-stitch.js';
 import { sliceImage } from './image-slicer.js';
@@ -49,6 +49,20 @@ describe('stitchDetections', () => {
     const stitched = stitchDetections(image, [{ image: { width: 200, height: 200 }, predictions: [segment], lineage: right!.lineage }]);
     expect(stitched.predictions[0]!.points).toEqual([{ x: 140, y: 90 }, { x: 160, y: 90 }, { x: 150, y: 110 }]);
     expect(segment.points[0]).toEqual({ x: 40, y: 90 }); // the slice's own prediction is left as it was
+  });
+
+  it('re-places an RLE mask of the slice in the reference image', async () => {
+    const image = gray(300, 200);
+    const [, right] = await sliceImage(image, { slice_width: 200, slice_height: 200, overlap_ratio_width: 0.5 });
+    const sliceMask = new Uint8Array(200 * 200);
+    for (let y = 90; y < 110; y++) for (let x = 40; x < 60; x++) sliceMask[y * 200 + x] = 1;
+    const segment = { ...detection(50, 100, 20, 0.7, right!.id), rle_mask: encodeMask({ data: sliceMask, width: 200, height: 200 }, 200, 200) };
+    const stitched = stitchDetections(image, [{ image: { width: 200, height: 200 }, predictions: [segment], lineage: right!.lineage }]);
+    const rle = stitched.predictions[0]!.rle_mask as CocoRle;
+    expect(rle.size).toEqual([200, 300]);
+    expect(rleArea(rle)).toBe(400);
+    const mask = decodeRle(rle);
+    expect([mask[90 * 300 + 140], mask[109 * 300 + 159], mask[100 * 300 + 139], mask[100 * 300 + 160]]).toEqual([1, 1, 0, 0]);
   });
 
   it('merges the duplicates into their union with NMM, and keeps all with "none"', async () => {

@@ -66,8 +66,8 @@ export function stitchDetections(referenceImage: VadImage, slices: ReadonlyArray
       });
     }
     for (const p of detections.predictions) {
-      // An instance segmentation's outline and a pose's keypoints move with the box.
-      moved.push({ ...moveDetection(p, lineage.offsetX, lineage.offsetY), parent_id: referenceImage.id });
+      // An instance segmentation's outline and mask and a pose's keypoints move with the box.
+      moved.push({ ...moveDetection(p, lineage.offsetX, lineage.offsetY, referenceImage), parent_id: referenceImage.id });
     }
   });
 

@@ -48,4 +48,17 @@ describe('the video frame an image is, through a whole workflow', () => {
     const [record] = (await workflow.run({ inputs: { image }, streamId: 'gate' })).outputs;
     expect(record).toEqual({ frame_number: 42, frame_timestamp: '2026-12-07T06:00:00.000Z', video: videoMetadata });
   });
+
+  it('a resized, rotated or flipped frame is still that frame', async () => {
+    const steps = [
+      { type: 'roboflow_core/image_preprocessing@v1', name: 'resize', image: '$inputs.image', task_type: 'resize', width: 4, height: 2 },
+      { type: 'roboflow_core/image_preprocessing@v1', name: 'rotate', image: '$steps.resize.image', task_type: 'rotate', rotation_degrees: 30 },
+      { type: 'roboflow_core/image_preprocessing@v1', name: 'flip', image: '$steps.rotate.image', task_type: 'flip', flip_type: 'vertical' },
+      { type: 'PropertyDefinition', name: 'number', data: '$steps.flip.image', operations: [{ type: 'ExtractFrameMetadata', property_name: 'frame_number' }] },
+    ];
+    const workflow = createWorkflow({ version: '1.0', inputs: [{ type: 'WorkflowImage', name: 'image' }], steps, outputs: [{ type: 'JsonField', name: 'frame_number', selector: '$steps.number.output' }] }, { registry });
+    const videoMetadata = { video_identifier: 'line-3', frame_number: 7, frame_timestamp: '2026-12-07T06:00:00.000Z', fps: 25, measured_fps: null, comes_from_video_file: false };
+    const [record] = (await workflow.run({ inputs: { image: VadImage.fromPixels({ data: new Uint8Array(2 * 2 * 3), width: 2, height: 2 }, { videoMetadata }) } })).outputs;
+    expect(record!.frame_number).toBe(7);
+  });
 });

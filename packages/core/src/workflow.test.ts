@@ -272,19 +272,27 @@ describe('createWorkflow().run', () => {
         steps: [
           { type: 'test/strip_slicer@v1', name: 'slicer', image: '$inputs.image', columns: 2 },
           { type: 'test/centre_detector@v1', name: 'detector', image: '$steps.slicer.slices' },
+          { type: 'roboflow_core/dimension_collapse@v1', name: 'collapse', data: '$steps.detector.predictions' },
         ],
         outputs: [
           { type: 'JsonField', name: 'own', selector: '$steps.detector.predictions', coordinates_system: 'own' },
           { type: 'JsonField', name: 'parent', selector: '$steps.detector.predictions' },
+          { type: 'JsonField', name: 'everything', selector: '$steps.detector.*' },
+          { type: 'JsonField', name: 'collapsed', selector: '$steps.collapse.output' },
         ],
       },
-      { registry: createBlockRegistry([...testBlocks, detector]) },
+      { registry: createBlockRegistry([...coreBlocks(), ...testBlocks, detector]) },
     );
     const image = await VadImage.fromBytes(await makePng(40, 10));
     const [record] = (await workflow.run({ inputs: { image } })).outputs as Array<Record<string, Array<{ predictions: Array<{ x: number; parent_id: string }> }>>>;
     expect(record!.own!.map((d) => d.predictions[0]!.x)).toEqual([10, 10]);
     expect(record!.parent!.map((d) => d.predictions[0]!.x)).toEqual([10, 30]);
     expect(record!.parent!.every((d) => d.predictions[0]!.parent_id === image.id)).toBe(true);
+    // Detections inside a `*` output's object and inside a collapsed list are mapped too.
+    const everything = record!.everything as unknown as Array<{ predictions: { predictions: Array<{ x: number }> } }>;
+    expect(everything.map((d) => d.predictions.predictions[0]!.x)).toEqual([10, 30]);
+    const collapsed = record!.collapsed as unknown as Array<{ predictions: Array<{ x: number }> }>;
+    expect(collapsed.map((d) => d.predictions[0]!.x)).toEqual([10, 30]);
   });
 
   it('resolves selectors inside a dictionary property, entry by entry, or takes a whole dictionary', async () => {

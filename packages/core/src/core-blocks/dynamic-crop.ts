@@ -56,7 +56,7 @@ export async function cropDetections(image: VadImage, detections: Detections): P
     if (right <= left || bottom <= top) continue;
     const crop = await image.crop({ x: left, y: top, width: right - left, height: bottom - top }, { id: detection.detection_id });
     crops.push(crop);
-    own.push({ image: { width: crop.width, height: crop.height }, predictions: [{ ...moveDetection(detection, -left, -top), parent_id: crop.id }], lineage: crop.lineage });
+    own.push({ image: { width: crop.width, height: crop.height }, predictions: [{ ...moveDetection(detection, -left, -top, crop), parent_id: crop.id }], lineage: crop.lineage });
   }
   return { crops, predictions: own };
 }

@@ -2,9 +2,9 @@ import type { Sharp } from 'sharp';
 import { loadSharp, VadImage } from '../image.js';
 
 /**
- * Resize, rotate and flip in libvips. The result keeps the input's id, as Roboflow's transformed
- * images keep their parent metadata (a classification of a resized crop still pairs with the
- * crop's detection), but not its lineage: after a resize or rotation the offset in the parent no
+ * Resize, rotate and flip in libvips. The result keeps the input's id and video frame, as Roboflow's
+ * transformed images keep their parent and video metadata (a classification of a resized crop still
+ * pairs with the crop's detection), but not its lineage: after a resize or rotation the offset in the parent no
  * longer places its pixels.
  */
 async function transformed(image: VadImage, apply: (pipeline: Sharp) => Sharp): Promise<VadImage> {
@@ -13,7 +13,7 @@ async function transformed(image: VadImage, apply: (pipeline: Sharp) => Sharp): 
   const { data: out, info } = await apply(sharp(data, { raw: { width, height, channels: 3 } }))
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return VadImage.fromPixels({ data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), width: info.width, height: info.height }, { id: image.id });
+  return VadImage.fromPixels({ data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), width: info.width, height: info.height }, { id: image.id, videoMetadata: image.videoMetadata });
 }
 
 export type ResizeFit = 'fill' | 'inside' | 'cover' | 'contain';
