@@ -1,4 +1,4 @@
-import { InvalidInputError, loadSharp, VadImage, type WorkflowPlan } from '@vad/core';
+import { InvalidInputError, loadSharp, parseVideoMetadata, VadImage, type VideoMetadata, type WorkflowPlan } from '@vad/core';
 import { fetchImageUrl } from './url-inputs.js';
 import { checkImageCount } from './workflow-limits.js';
 
@@ -24,14 +24,20 @@ function decodeBase64(value: string, name: string): Uint8Array {
   return Buffer.from(text, 'base64');
 }
 
+/**
+ * One image input: base64 text, binary bytes, or `{"type": "base64" | "url", "value": …}` with an
+ * optional `video_metadata` (the frame this image is, as Roboflow's image inputs carry it).
+ */
 async function decodeImage(value: unknown, name: string, options: InputDecodingOptions): Promise<VadImage> {
   let bytes: Uint8Array;
+  let videoMetadata: VideoMetadata | undefined;
   if (value instanceof Uint8Array) {
     bytes = value; // binary WebSocket frames
   } else if (typeof value === 'string') {
     bytes = decodeBase64(value, name);
   } else if (typeof value === 'object' && value !== null && 'type' in value) {
-    const { type, value: payload } = value as { type: unknown; value: unknown };
+    const { type, value: payload, video_metadata } = value as { type: unknown; value: unknown; video_metadata?: unknown };
+    if (video_metadata !== undefined && video_metadata !== null) videoMetadata = parseVideoMetadata(video_metadata, `${name}.video_metadata`);
     if (typeof payload !== 'string') throw new InvalidInputError({ message: `input "${name}": "value" must be a string`, property: name });
     if (type === 'base64') {
       bytes = decodeBase64(payload, name);
@@ -47,7 +53,7 @@ async function decodeImage(value: unknown, name: string, options: InputDecodingO
     throw new InvalidInputError({ message: `input "${name}" must be an image: {"type": "base64", "value": "..."} or {"type": "url", "value": "..."}`, property: name });
   }
   try {
-    return await VadImage.fromBytes(bytes, { name: `input "${name}"`, maxPixels: options.maxImagePixels });
+    return await VadImage.fromBytes(bytes, { name: `input "${name}"`, maxPixels: options.maxImagePixels, ...(videoMetadata && { videoMetadata }) });
   } catch (error) {
     throw (await explainPixelLimit(bytes, name, options.maxImagePixels)) ?? error;
   }

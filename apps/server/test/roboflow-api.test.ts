@@ -84,6 +84,25 @@ describe('Roboflow inference_sdk-style requests against the live server', () => 
     expect((bad as HttpCallError).apiMessage).toMatch(/input "video_metadata" is not video metadata/);
   });
 
+  it("reads the frame an image input carries in its video_metadata, as Roboflow's image inputs do", async () => {
+    const specification = {
+      version: '1.0',
+      inputs: [{ type: 'WorkflowImage', name: 'image' }],
+      steps: [{ type: 'PropertyDefinition', name: 'frame', data: '$inputs.image', operations: [{ type: 'ExtractFrameMetadata', property_name: 'frame_number' }] }],
+      outputs: [{ type: 'JsonField', name: 'frame_number', selector: '$steps.frame.output' }],
+    };
+    const value = Buffer.from(await sampleJpeg()).toString('base64');
+    const run = (image: Record<string, unknown>) =>
+      fetch(`${server.base}/workflows/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: apiKey, specification, inputs: { image } }) });
+    const video_metadata = { video_identifier: 'dock-4', frame_number: 57, frame_timestamp: '2026-12-07T06:00:00Z', fps: 15 };
+    const ok = await run({ type: 'base64', value, video_metadata });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { outputs: Array<{ frame_number: number }> }).outputs[0]!.frame_number).toBe(57);
+    const bad = await run({ type: 'base64', value, video_metadata: { video_identifier: 'dock-4' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/input "image.video_metadata" is not video metadata \(frame_number/);
+  });
+
   it('runs a saved workflow on /{workspace}/workflows/{id} and the legacy /infer/workflows path', async () => {
     const client = createRoboflowStyleClient(server.base, apiKey);
     const jpeg = await sampleJpeg();

@@ -31,7 +31,7 @@ export { parseSelector } from './definition.js';
 export type { WorkflowDefinition, WorkflowInput, WorkflowStep, WorkflowOutput, Selector } from './definition.js';
 export { compileWorkflow } from './compile.js';
 export { explainWorkflow } from './explain.js';
-export type { VideoMetadata } from './workflow/inputs.js';
+export { parseVideoMetadata, type VideoMetadata } from './workflow/inputs.js';
 export type { StepExplanation, WorkflowExplanation } from './explain.js';
 export { cloudBlockFamilies, describeCloudBlock } from './compile/cloud-blocks.js';
 export type { WorkflowPlan, CompiledStep, CompiledInput, CompiledOutput, CompiledProperty, Binding } from './compile.js';

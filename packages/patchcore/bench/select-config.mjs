@@ -54,6 +54,7 @@ const evaluate = async (dataset) => {
     mapMaxImageAuroc: round(auroc(Float32Array.from(alternatives, (item) => item[1]), labels)),
     topPercentImageAuroc: round(auroc(Float32Array.from(alternatives, (item) => item[2]), labels)),
     predictMs: +result.timing.predictMillisecondsPerImage.toFixed(1),
+    perDefectPixelAuroc: Object.fromEntries(Object.entries(result.perDefect).map(([defect, set]) => [defect, round(set.pixelAuroc)])),
   };
 };
 const validation = values['test-only'] ? undefined : await evaluate(split.validation);

@@ -29,8 +29,8 @@ export async function splitRecords(plan: WorkflowPlan, given: Values, frames?: F
     let value = given[input.name];
     if (input.type === 'video_metadata') {
       if (value === undefined) generatedMetadata.push(input.name);
-      else if (Array.isArray(value)) batches.set(input.name, value.map((item, index) => videoMetadata(item, `${input.name}[${index}]`)));
-      else scalars[input.name] = videoMetadata(value, input.name);
+      else if (Array.isArray(value)) batches.set(input.name, value.map((item, index) => parseVideoMetadata(item, `${input.name}[${index}]`)));
+      else scalars[input.name] = parseVideoMetadata(value, input.name);
       continue;
     }
     if (value === undefined) {
@@ -117,7 +117,8 @@ const videoMetadataSchema = z.object({
   comes_from_video_file: z.boolean().nullable().optional(),
 });
 
-function videoMetadata(value: unknown, name: string): VideoMetadata {
+/** `value` as video metadata (Roboflow's `video_metadata` kind), or an error naming input `name`. */
+export function parseVideoMetadata(value: unknown, name: string): VideoMetadata {
   const parsed = videoMetadataSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -139,7 +140,7 @@ async function decodeLeaves(value: unknown, depth: number, kinds: readonly strin
   if (depth > 0) return Promise.all((value as unknown[]).map((child, index) => decodeLeaves(child, depth - 1, kinds, `${path}[${index}]`)));
   if (kinds.length !== 1) return value;
   if (kinds[0] === 'image') return asImage(value, path);
-  if (kinds[0] === 'video_metadata') return videoMetadata(value, path);
+  if (kinds[0] === 'video_metadata') return parseVideoMetadata(value, path);
   if (kinds[0] === 'instance_segmentation_prediction' && !isDetections(value)) {
     throw new InvalidInputError({ message: `input "${path}" must be instance segmentation predictions ({image: {width, height}, predictions: [...]})`, property: path.replace(/\[\d+\]$/, '') });
   }
