@@ -73,7 +73,7 @@ export async function ocrReader(languages: readonly string[], context: { stepNam
   return createTesseractReader({ languages, languageFolder: folder });
 }
 
-/** Reads an image's words at or above `confidence`, after checking the image can be read. */
+/** Reads an image's words at or above `confidence` (see TesseractReader.read), after checking the image can be read. */
 export async function readWords(reader: TesseractReader, image: VadImage, confidence: number, context: { stepName: string; signal?: AbortSignal }): Promise<OcrWord[]> {
   if (image.width === 0 || image.height === 0) {
     throw new InvalidInputError({
@@ -82,6 +82,5 @@ export async function readWords(reader: TesseractReader, image: VadImage, confid
       property: 'images',
     });
   }
-  const words = await reader.read(image, context.signal ? { signal: context.signal } : {});
-  return words.filter((word) => word.confidence >= confidence);
+  return reader.read(image, { confidence, ...(context.signal && { signal: context.signal }) });
 }
