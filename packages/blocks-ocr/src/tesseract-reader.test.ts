@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { VadImage } from '@vad/core';
-import { renderText, type DrawnWord } from '@vad/testing';
+import { loadSharp, VadImage } from '@vad/core';
+import { renderText, sharedPath, type DrawnWord } from '@vad/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataFolder, languageFolder, languagePackageRoot } from './language-data.js';
 import { createTesseractReader, type OcrWord } from './tesseract-reader.js';
 
 const folder = await languageFolder(['eng'], { stepName: 'test' });
+const photos = sharedPath('datasets/photos');
 const reader = createTesseractReader({ languages: ['eng'], languageFolder: folder });
 afterAll(() => reader.dispose());
 
@@ -73,6 +75,25 @@ describe('Tesseract reader (tesseract.js, English data from @tesseract.js-data/e
     const images = await Promise.all(texts.map((text) => label(text, '#ffffff', '#000000')));
     const results = await Promise.all(images.map(({ image }) => reader.read(image)));
     expect(results.map((words) => words.map((word) => word.text).join(' '))).toEqual(texts);
+  });
+
+  it.skipIf(!photos)('reads a tag inside the crop of a dog on a real photo (the sparse-text second pass), where automatic layout finds nothing', async () => {
+    // dog.jpg, the dog's box as yolox_nano finds it (133, 207, 192×336), a tag pasted at its centre.
+    const size = 27;
+    const tag = await renderText({ width: 140, height: 43, background: '#f8f8f0', texts: [{ text: 'LOT 42A7', left: 11, baseline: 31, size, color: '#111111', weight: 700 }] });
+    const at = { left: 229 - 70, top: 375 - 22 };
+    const sharp = await loadSharp();
+    const photo = await sharp(await readFile(path.join(photos!, 'dog.jpg'))).composite([{ input: tag.png, ...at }]).png().toBuffer();
+    const crop = await (await VadImage.fromBytes(photo)).crop({ x: 133, y: 207, width: 192, height: 336 });
+    const read = await reader.read(crop, { confidence: 0.6 });
+    expect(read.map((word) => word.text)).toEqual(['LOT', '42A7']);
+    // In the crop's pixels: the pasted words, moved by the paste and the crop's offset.
+    read.forEach((word, index) => {
+      const drawn = tag.words[index]!;
+      expect(Math.abs(word.left - (drawn.left + at.left - 133))).toBeLessThanOrEqual(3);
+      expect(Math.abs(word.top - (drawn.top + at.top - 207))).toBeLessThanOrEqual(3);
+      expect(word.confidence).toBeGreaterThanOrEqual(0.8);
+    });
   });
 
   it('finds no words on a blank image', async () => {
