@@ -98,6 +98,10 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/bounding_rect@v1': ['roboflow_core/bounding_rect@v1'],
   // transformations/stitch_ocr_detections/v1.py (TYPE only; v2 is another block)
   'vad/stitch_ocr_detections@v1': ['roboflow_core/stitch_ocr_detections@v1'],
+  // models/foundation/ocr/v1.py (DocTR in Roboflow's engine; Tesseract in vad's)
+  'vad/ocr_model@v1': ['roboflow_core/ocr_model@v1', 'OCRModel'],
+  // models/foundation/easy_ocr/v1.py (EasyOCR in Roboflow's engine; Tesseract in vad's)
+  'vad/easy_ocr@v1': ['roboflow_core/easy_ocr@v1', 'EasyOCR'],
   // transformations/absolute_static_crop/v1.py
   'vad/absolute_static_crop@v1': ['roboflow_core/absolute_static_crop@v1', 'AbsoluteStaticCrop'],
   // transformations/relative_static_crop/v1.py (their literal spells "statoic")
@@ -238,4 +242,6 @@ export const expectedPropertyAliases: Readonly<Record<string, Readonly<Record<st
   'vad/camera_calibration@v1': { image: ['images'] },
   'vad/instance_segmentation_model@v2': { images: ['image'] },
   'vad/mask_edge_snap@v1': { image: ['images'] },
+  'vad/ocr_model@v1': { images: ['image'] },
+  'vad/easy_ocr@v1': { images: ['image'] },
 };

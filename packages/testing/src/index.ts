@@ -22,3 +22,4 @@ export function sharedPath(relative: string): string | undefined {
   console.warn(`skipping: ${message}`);
   return undefined;
 }
+export { renderText, type DrawnWord, type RenderedText, type TextToDraw } from './render-text.js';
