@@ -3,6 +3,7 @@ import { cvBlocks } from '@vad/blocks-cv';
 import { dataBlocks } from '@vad/blocks-data';
 import { detectionBlocks } from '@vad/blocks-detection';
 import { embeddingBlocks } from '@vad/blocks-embedding';
+import { industrialBlocks } from '@vad/blocks-industrial';
 import { outlierBlocks } from '@vad/outliers';
 import { patchcoreBlocks } from '@vad/patchcore';
 import { visualizeBlocks } from '@vad/visualize';
@@ -16,6 +17,7 @@ const shipped: ReadonlyArray<readonly [packageName: string, blocks: () => AnyBlo
   ['@vad/patchcore', patchcoreBlocks],
   ['@vad/blocks-data', dataBlocks],
   ['@vad/blocks-cv', cvBlocks],
+  ['@vad/blocks-industrial', industrialBlocks],
 ];
 
 /** Every block that ships with vad, each package's in turn. */

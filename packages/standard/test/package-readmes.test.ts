@@ -6,6 +6,7 @@ import { cvBlocks } from '@vad/blocks-cv';
 import { dataBlocks } from '@vad/blocks-data';
 import { detectionBlocks } from '@vad/blocks-detection';
 import { embeddingBlocks } from '@vad/blocks-embedding';
+import { industrialBlocks } from '@vad/blocks-industrial';
 import { outlierBlocks } from '@vad/outliers';
 import { patchcoreBlocks } from '@vad/patchcore';
 import { visualizeBlocks } from '@vad/visualize';
@@ -18,6 +19,7 @@ const blocksOf: Record<string, () => AnyBlock[]> = {
   'blocks-data': dataBlocks,
   'blocks-detection': detectionBlocks,
   'blocks-embedding': embeddingBlocks,
+  'blocks-industrial': industrialBlocks,
   outliers: outlierBlocks,
   patchcore: patchcoreBlocks,
   visualize: visualizeBlocks,
