@@ -47,6 +47,7 @@ export async function createRunner(config: RunnerConfig, options: CreateRunnerOp
     executionProviders: config.executionProviders,
     ...(config.modelsDir && { modelsDir: config.modelsDir }),
     ...(config.cacheDir && { cacheDir: config.cacheDir }),
+    logger,
     ...options.host,
   };
   const workflow = await loadWorkflow(config.workflow, registry, host);

@@ -142,7 +142,7 @@ describe('runner on a video file', () => {
 });
 
 describe('host context', () => {
-  it('hands the configured execution providers, models and cache folders to every block it creates', async () => {
+  it('hands the configured execution providers, models and cache folders, and its logger, to every block it creates', async () => {
     const seen: unknown[] = [];
     const probe = defineBlock({
       specificationVersion: 'v1',
@@ -169,7 +169,8 @@ describe('host context', () => {
     const runner = await createRunner(config, { registry: createBlockRegistry([probe]), logger: silentLogger });
     await runner.start();
     await runner.done;
-    expect(seen).toEqual([{ executionProviders: ['tensorrt', 'cuda', 'cpu'], modelsDir: path.join(folder, 'models'), cacheDir: path.join(folder, 'cache') }]);
+    expect(seen).toEqual([{ executionProviders: ['tensorrt', 'cuda', 'cpu'], modelsDir: path.join(folder, 'models'), cacheDir: path.join(folder, 'cache'), logger: silentLogger }]);
+    expect((seen[0] as { logger: unknown }).logger).toBe(silentLogger);
   });
 });
 

@@ -53,7 +53,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<V
   if (blocks.plugins.length > 0) logger.info({ plugins: blocks.plugins }, 'plugins loaded');
 
   const metrics = createMetrics();
-  const host = { modelsDir: config.modelsDir, cacheDir: config.cacheDir, maxSlicesPerImage: config.maxSlicesPerImage };
+  const host = { modelsDir: config.modelsDir, cacheDir: config.cacheDir, maxSlicesPerImage: config.maxSlicesPerImage, logger: { warn: (message: string) => logger.warn(message) } };
   await fs.mkdir(config.modelsDir, { recursive: true });
   const workflows = createWorkflowCache({ registry: blocks.registry, host, capacity: config.workflowCacheSize, onError: (error) => logger.error({ err: error }, 'disposing a workflow failed') });
   const warmup: WarmupTask[] = [];

@@ -10,7 +10,8 @@ const tracked = defineBlock({
   description: 'Records when its instance is disposed.',
   manifest: { image: field.image() },
   outputs: { width: { kinds: ['integer'] } },
-  create: ({ stepName }) => ({ run: ({ image }) => ({ width: image.width }), dispose: () => void disposed.push(stepName) }),
+  // Disposal takes a moment, as closing a session to a server does.
+  create: ({ stepName }) => ({ run: ({ image }) => ({ width: image.width }), dispose: () => new Promise<void>((resolve) => setTimeout(() => resolve(void disposed.push(stepName)), 20)) }),
 });
 const registry = createBlockRegistry([...coreBlocks(), tracked]);
 const definition = (stepName: string): WorkflowDefinition => ({
@@ -44,10 +45,21 @@ describe('workflow cache', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(disposed).toEqual([]);
     a.release();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(disposed).toEqual(['a']);
     expect(cache.size).toBe(1);
     b.release();
     await cache.clear();
+  });
+
+  it('clear() resolves once the workflows no request uses are disposed', async () => {
+    disposed.length = 0;
+    const cache = createWorkflowCache({ registry, host: {}, capacity: 2 });
+    const a = cache.acquire(definition('a'));
+    await a.workflow.prepare();
+    a.release();
+    await cache.clear();
+    expect(disposed).toEqual(['a']);
+    expect(cache.size).toBe(0);
   });
 });

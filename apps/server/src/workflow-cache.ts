@@ -42,15 +42,13 @@ export interface WorkflowCache {
  */
 export function createWorkflowCache(options: { registry: BlockRegistry; host: HostContext; capacity: number; onError?: (error: unknown) => void }): WorkflowCache {
   const entries = new Map<string, Entry>();
-  const dispose = (entry: Entry) => {
-    entry.workflow.dispose().catch((error) => options.onError?.(error));
-  };
-  const evict = (hash: string) => {
+  const dispose = (entry: Entry): Promise<void> => entry.workflow.dispose().catch((error) => options.onError?.(error));
+  const evict = (hash: string): Promise<void> | undefined => {
     const entry = entries.get(hash);
     if (!entry) return;
     entries.delete(hash);
     entry.evicted = true;
-    if (entry.users === 0) dispose(entry);
+    if (entry.users === 0) return dispose(entry);
   };
   return {
     acquire(definition) {
@@ -62,7 +60,7 @@ export function createWorkflowCache(options: { registry: BlockRegistry; host: Ho
       } else {
         entry = { workflow: createWorkflow(definition, { registry: options.registry, host: options.host }), users: 0, evicted: false };
         entries.set(hash, entry);
-        while (entries.size > options.capacity) evict(entries.keys().next().value!);
+        while (entries.size > options.capacity) void evict(entries.keys().next().value!);
       }
       const leased = entry;
       leased.users++;
@@ -74,12 +72,14 @@ export function createWorkflowCache(options: { registry: BlockRegistry; host: Ho
           if (released) return;
           released = true;
           leased.users--;
-          if (leased.evicted && leased.users === 0) dispose(leased);
+          if (leased.evicted && leased.users === 0) void dispose(leased);
         },
       };
     },
     async clear() {
-      for (const hash of [...entries.keys()]) evict(hash);
+      // Resolves once the unused workflows have released what they hold (sessions to OPC UA
+      // servers included), so a server that closes hands them back before the process exits.
+      await Promise.all([...entries.keys()].map(evict));
     },
     get size() {
       return entries.size;

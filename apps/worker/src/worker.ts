@@ -70,7 +70,7 @@ export async function createVadWorker(options: { config?: Partial<WorkerConfig>;
   const runMetrics = createRunMetrics(registry);
   const workflows = createWorkflowCache({
     registry: blocks.registry,
-    host: { modelsDir: config.modelsDir, cacheDir: config.cacheDir, maxSlicesPerImage: config.maxSlicesPerImage },
+    host: { modelsDir: config.modelsDir, cacheDir: config.cacheDir, maxSlicesPerImage: config.maxSlicesPerImage, logger: { warn: (message: string) => log.warn(message) } },
     capacity: config.workflowCacheSize,
     onError: (error) => log.error({ err: error }, 'disposing a workflow failed'),
   });

@@ -112,7 +112,18 @@ export interface HostContext {
   readonly clock?: () => number;
   /** The environment variables the secrets-store block may read; `process.env` when absent. */
   readonly environment?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where a block reports what happens after its run has returned, when no run's `warnings` can
+   * carry it (a fire-and-forget sink's failed write). Hosts pass their own logger; blocks fall
+   * back to `process.emitWarning` when absent.
+   */
+  readonly logger?: HostLogger;
   readonly [key: string]: unknown;
+}
+
+/** The part of a host's logger blocks use (pino's and the jetson-runner's loggers both fit). */
+export interface HostLogger {
+  warn(message: string): void;
 }
 
 export interface CreateContext<M extends Manifest = Manifest> {

@@ -12,6 +12,7 @@ export type {
   CreateContext,
   RunContext,
   HostContext,
+  HostLogger,
   FieldSpec,
   FieldAccepts,
   Manifest,

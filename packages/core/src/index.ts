@@ -16,6 +16,7 @@ export type {
   CreateContext,
   RunContext,
   HostContext,
+  HostLogger,
   FieldSpec,
   FieldAccepts,
   Manifest,

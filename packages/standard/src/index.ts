@@ -4,6 +4,7 @@ import { dataBlocks } from '@vad/blocks-data';
 import { detectionBlocks } from '@vad/blocks-detection';
 import { embeddingBlocks } from '@vad/blocks-embedding';
 import { ocrBlocks } from '@vad/blocks-ocr';
+import { industrialBlocks } from '@vad/blocks-industrial';
 import { outlierBlocks } from '@vad/outliers';
 import { patchcoreBlocks } from '@vad/patchcore';
 import { visualizeBlocks } from '@vad/visualize';
@@ -18,6 +19,7 @@ const shipped: ReadonlyArray<readonly [packageName: string, blocks: () => AnyBlo
   ['@vad/blocks-data', dataBlocks],
   ['@vad/blocks-cv', cvBlocks],
   ['@vad/blocks-ocr', ocrBlocks],
+  ['@vad/blocks-industrial', industrialBlocks],
 ];
 
 /** Every block that ships with vad, each package's in turn. */

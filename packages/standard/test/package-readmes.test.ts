@@ -7,6 +7,7 @@ import { dataBlocks } from '@vad/blocks-data';
 import { detectionBlocks } from '@vad/blocks-detection';
 import { embeddingBlocks } from '@vad/blocks-embedding';
 import { ocrBlocks } from '@vad/blocks-ocr';
+import { industrialBlocks } from '@vad/blocks-industrial';
 import { outlierBlocks } from '@vad/outliers';
 import { patchcoreBlocks } from '@vad/patchcore';
 import { visualizeBlocks } from '@vad/visualize';
@@ -20,6 +21,7 @@ const blocksOf: Record<string, () => AnyBlock[]> = {
   'blocks-detection': detectionBlocks,
   'blocks-embedding': embeddingBlocks,
   'blocks-ocr': ocrBlocks,
+  'blocks-industrial': industrialBlocks,
   outliers: outlierBlocks,
   patchcore: patchcoreBlocks,
   visualize: visualizeBlocks,

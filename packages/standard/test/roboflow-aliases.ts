@@ -1,6 +1,7 @@
 /**
  * The Roboflow type names each vad block answers to, as read from the `type: Literal[...]` line of
- * each manifest in roboflow/inference (paths under inference/core/workflows/core_steps/). Only
+ * each manifest in roboflow/inference (paths under inference/core/workflows/core_steps/, and
+ * inference/enterprise/workflows/enterprise_blocks/ for the enterprise sinks). Only
  * versions whose semantics vad implements are listed. vad's own blocks with no Roboflow
  * counterpart answer to no other name. continue_if and detections_filter are left to the work
  * that gives them Roboflow's query-language semantics.
@@ -168,6 +169,8 @@ export const expectedAliases: Readonly<Record<string, readonly string[]>> = {
   'vad/data_aggregator@v1': ['roboflow_core/data_aggregator@v1'],
   // sinks/local_file/v1.py
   'vad/local_file_sink@v1': ['roboflow_core/local_file_sink@v1'],
+  // inference/enterprise/workflows/enterprise_blocks/sinks/opc_writer/v1.py (no short literal)
+  'vad/opc_writer_sink@v1': ['roboflow_enterprise/opc_writer_sink@v1'],
   // flow_control/delta_filter/v1.py
   'vad/delta_filter@v1': ['roboflow_core/delta_filter@v1'],
   // flow_control/rate_limiter/v1.py
