@@ -1,6 +1,6 @@
 import { field, InvalidInputError, kinds, newDetectionId, z, type Detection, type Detections, type HostContext, type VadImage } from '@vad/core';
 import { languageFolder } from './language-data.js';
-import { createTesseractReader, type OcrWord, type TesseractReader } from './tesseract-reader.js';
+import { createTesseractReader, type OcrWord, type TesseractReader, type TextBox } from './tesseract-reader.js';
 
 /** Roboflow's kinds for an OCR step's lineage outputs (`PARENT_ID_KIND`, `PREDICTION_TYPE_KIND`). */
 export const parentIdKind = 'parent_id';
@@ -23,16 +23,6 @@ export const ocrImageFields = {
     description: "vad only: words Tesseract is less sure of than this (0–1) are left out; on photos its low-confidence words are mostly texture read as letters",
   }),
 };
-
-/** A piece of text found in an image: a word, or (EasyOCR-style) words merged into one box. */
-export interface TextBox {
-  readonly text: string;
-  readonly confidence: number;
-  readonly left: number;
-  readonly top: number;
-  readonly right: number;
-  readonly bottom: number;
-}
 
 export interface OcrResult {
   result: string;

@@ -3,15 +3,19 @@ import { AbortedError, loadSharp } from '@vad/core';
 import type Tesseract from 'tesseract.js';
 import { toTesseractImage, type TesseractImage } from './tesseract-image.js';
 
-/** One word Tesseract read, in the pixel coordinates of the image it was given. */
-export interface OcrWord {
+/** A piece of text found in an image: a word, or (EasyOCR-style) words merged into one box. */
+export interface TextBox {
   readonly text: string;
-  /** Tesseract's word confidence, 0–1. */
+  /** Tesseract's confidence, 0–1. */
   readonly confidence: number;
   readonly left: number;
   readonly top: number;
   readonly right: number;
   readonly bottom: number;
+}
+
+/** One word Tesseract read, in the pixel coordinates of the image it was given. */
+export interface OcrWord extends TextBox {
   /** Index of the text line the word is on, in reading order over the whole image. */
   readonly line: number;
 }

@@ -1,5 +1,4 @@
-import type { OcrWord } from './tesseract-reader.js';
-import type { TextBox } from './ocr-step.js';
+import type { OcrWord, TextBox } from './tesseract-reader.js';
 
 /**
  * Words merged into EasyOCR's text boxes: EasyOCR joins boxes on one line when the gap between
